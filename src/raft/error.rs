@@ -1,0 +1,61 @@
+//! Why a request to a node was refused.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::types::NodeId;
+
+/// A client proposal was not accepted.
+#[derive(Clone, Copy, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProposeError {
+    /// Only the leader appends client commands (§5.3); the hint names the leader this
+    /// node knows of, if any.
+    #[error("node is not the leader (leader hint: {leader_hint:?})")]
+    NotLeader { leader_hint: Option<NodeId> },
+    /// Proposals wait while leadership is handed over (dissertation §3.10).
+    #[error("leadership is being transferred to node {0}")]
+    TransferInProgress(NodeId),
+}
+
+/// A membership change was not accepted.
+#[derive(Clone, Copy, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeError {
+    #[error("node is not the leader (leader hint: {leader_hint:?})")]
+    NotLeader { leader_hint: Option<NodeId> },
+    #[error("a membership change is still uncommitted; one change at a time")]
+    ChangeInProgress,
+    #[error("the leader has not yet committed an entry of its own term")]
+    NoCommitInTerm,
+    #[error("leadership is being transferred to node {0}")]
+    TransferInProgress(NodeId),
+    #[error("node {0} is already a voter")]
+    AlreadyVoter(NodeId),
+    #[error("node {0} is already a member")]
+    AlreadyMember(NodeId),
+    #[error("node {0} is not a learner")]
+    NotLearner(NodeId),
+    #[error("node {0} is not a member")]
+    NotMember(NodeId),
+    #[error("node {0} is the last voter and cannot be removed")]
+    LastVoter(NodeId),
+}
+
+/// A leadership transfer was not accepted.
+#[derive(Clone, Copy, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TransferError {
+    #[error("node is not the leader (leader hint: {leader_hint:?})")]
+    NotLeader { leader_hint: Option<NodeId> },
+    #[error("node {0} is not a voter")]
+    NotVoter(NodeId),
+    #[error("node {0} already leads")]
+    AlreadyLeader(NodeId),
+}
+
+/// A linearizable read was not accepted.
+#[derive(Clone, Copy, Debug, Error, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadError {
+    #[error("node is not the leader (leader hint: {leader_hint:?})")]
+    NotLeader { leader_hint: Option<NodeId> },
+    #[error("leadership is being transferred to node {0}")]
+    TransferInProgress(NodeId),
+}

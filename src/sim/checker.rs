@@ -1,0 +1,455 @@
+//! The safety checker: Raft's guarantees (Figure 3 of the paper, and a few more), checked
+//! after every event. Checks are incremental — each event costs the checker only what the
+//! event changed — so `check` can afford them on every event of every seed.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::trace::{fnv1a, GroupId};
+use crate::raft::{DurableState, Entry, Index, NodeId, Payload, RaftNode, Role, Term, Time};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Invariant {
+    /// At most one leader can be elected in a given term (§5.2).
+    ElectionSafety,
+    /// A leader never overwrites or deletes entries in its log; it only appends (§5.3).
+    LeaderAppendOnly,
+    /// If two logs contain an entry with the same index and term, the logs are identical in
+    /// all entries up through that index (§5.3).
+    LogMatching,
+    /// If an entry is committed in a term, it is present in the logs of the leaders of all
+    /// higher terms (§5.4).
+    LeaderCompleteness,
+    /// No two servers apply different commands at the same index (§5.4.3).
+    StateMachineSafety,
+    /// No server discards a committed entry it holds, and a restart loses none of them.
+    CommittedNeverLost,
+    /// What a server acted on (term, vote, log) was on durable storage when it crashed.
+    DurableState,
+    /// A live server's term never decreases (not even across a restart).
+    TermMonotonic,
+    /// A live server's commit index never decreases.
+    CommitMonotonic,
+    /// A live server's applied index never decreases.
+    AppliedMonotonic,
+    /// snapshot index <= applied <= commit <= last index on every server.
+    IndexOrder,
+    /// Client reads and writes form a linearizable history.
+    Linearizability,
+}
+
+impl Invariant {
+    pub const ALL: [Invariant; 12] = [
+        Invariant::ElectionSafety,
+        Invariant::LeaderAppendOnly,
+        Invariant::LogMatching,
+        Invariant::LeaderCompleteness,
+        Invariant::StateMachineSafety,
+        Invariant::CommittedNeverLost,
+        Invariant::DurableState,
+        Invariant::TermMonotonic,
+        Invariant::CommitMonotonic,
+        Invariant::AppliedMonotonic,
+        Invariant::IndexOrder,
+        Invariant::Linearizability,
+    ];
+
+    /// A stable short name (page contract `data-invariant`, CLI output).
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::ElectionSafety => "election-safety",
+            Invariant::LeaderAppendOnly => "leader-append-only",
+            Invariant::LogMatching => "log-matching",
+            Invariant::LeaderCompleteness => "leader-completeness",
+            Invariant::StateMachineSafety => "state-machine-safety",
+            Invariant::CommittedNeverLost => "committed-never-lost",
+            Invariant::DurableState => "durable-state",
+            Invariant::TermMonotonic => "term-monotonic",
+            Invariant::CommitMonotonic => "commit-monotonic",
+            Invariant::AppliedMonotonic => "applied-monotonic",
+            Invariant::IndexOrder => "index-order",
+            Invariant::Linearizability => "linearizability",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Invariant> {
+        Invariant::ALL.into_iter().find(|i| i.name() == name)
+    }
+}
+
+/// A broken invariant: which, where, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    pub invariant: Invariant,
+    pub group: GroupId,
+    pub nodes: Vec<NodeId>,
+    pub index: Option<Index>,
+    pub term: Option<Term>,
+    /// Virtual time and world event number at which it was seen.
+    pub time: Time,
+    pub step: u64,
+    /// What happened, in words.
+    pub detail: String,
+    /// The event that caused it, in words.
+    pub event: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} violated at {:.3}s (event {}): {}", self.invariant.name(), self.time as f64 / 1e6, self.step, self.detail)?;
+        if !self.event.is_empty() {
+            write!(f, " [during: {}]", self.event)?;
+        }
+        Ok(())
+    }
+}
+
+/// A short fingerprint of an entry's content, to compare entries across nodes cheaply.
+pub fn fingerprint(e: &Entry) -> u64 {
+    match &e.payload {
+        Payload::Noop => fnv1a(1, b"noop"),
+        Payload::Command(c) => fnv1a(2 ^ c.request_id.wrapping_mul(0x9e37_79b9_7f4a_7c15), c.data.as_bytes()),
+        Payload::Config { membership, .. } => {
+            let mut h = 3;
+            for v in membership.voters.iter() {
+                h = fnv1a(h, &v.to_le_bytes());
+            }
+            h = fnv1a(h, b"|");
+            for l in membership.learners.iter() {
+                h = fnv1a(h, &l.to_le_bytes());
+            }
+            h
+        }
+    }
+}
+
+/// Found by the checker, before the world adds time and event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub invariant: Invariant,
+    pub nodes: Vec<NodeId>,
+    pub index: Option<Index>,
+    pub term: Option<Term>,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Watch {
+    term: Term,
+    commit: Index,
+    applied: Index,
+    role: Option<Role>,
+    /// How far this node's committed entries were checked against the committed prefix.
+    checked_commit: Index,
+    /// The committed prefix this node held when it crashed.
+    held_at_crash: Index,
+}
+
+/// The checker of one Raft group.
+#[derive(Clone, Debug, Default)]
+pub struct GroupChecker {
+    leaders: BTreeMap<Term, NodeId>,
+    /// Log Matching, inductively: each (index, term) ever written names one entry content and
+    /// one previous term. Then equal (index, term) pairs imply equal prefixes.
+    registry: BTreeMap<(Index, Term), (u64, Term)>,
+    /// The longest committed prefix seen on any node: (term, fingerprint), `None` where a
+    /// node learned it through a snapshot and the content is not visible.
+    committed: Vec<Option<(Term, u64)>>,
+    /// What some node applied at each index.
+    applied: Vec<Option<u64>>,
+    watch: BTreeMap<NodeId, Watch>,
+    pub findings: Vec<Finding>,
+}
+
+impl GroupChecker {
+    pub fn new() -> GroupChecker {
+        GroupChecker::default()
+    }
+
+    fn report(&mut self, invariant: Invariant, nodes: Vec<NodeId>, index: Option<Index>, term: Option<Term>, detail: String) {
+        self.findings.push(Finding { invariant, nodes, index, term, detail });
+    }
+
+    fn committed_at(&self, index: Index) -> Option<(Term, u64)> {
+        if index == 0 {
+            return None;
+        }
+        self.committed.get(index as usize - 1).copied().flatten()
+    }
+
+    pub fn committed_len(&self) -> Index {
+        self.committed.len() as Index
+    }
+
+    /// Before `node` writes `entries` at `from` to storage (whose state is `storage`).
+    /// `leader_of_term` is `Some(term)` if the node was leader in `term` before this input
+    /// and still is.
+    pub fn on_persist_entries(&mut self, node: NodeId, leader_of_term: Option<Term>, storage: &DurableState, from: Index, entries: &[Entry]) {
+        let old_last = storage.last_index();
+        if let Some(term) = leader_of_term {
+            if from <= old_last {
+                self.report(
+                    Invariant::LeaderAppendOnly,
+                    vec![node],
+                    Some(from),
+                    Some(term),
+                    format!("leader {node} of term {term} rewrote its log from index {from} (its log ended at {old_last})"),
+                );
+            }
+        }
+        // A committed entry this node holds must survive the write.
+        let committed_len = self.committed_len();
+        let mut i = from;
+        while i <= old_last.min(committed_len) {
+            if let (Some((cterm, _)), Some(held)) = (self.committed_at(i), storage.term_at(i)) {
+                let new_term = entries.get((i - from) as usize).map(|e| e.term);
+                if held == cterm && new_term != Some(cterm) {
+                    self.report(
+                        Invariant::CommittedNeverLost,
+                        vec![node],
+                        Some(i),
+                        Some(cterm),
+                        format!("node {node} discarded committed entry {i} (term {cterm})"),
+                    );
+                    break;
+                }
+            }
+            i += 1;
+        }
+        let mut prev_term = if from == 0 { Some(0) } else { storage.term_at(from - 1) };
+        for e in entries {
+            if let Some(prev) = prev_term {
+                let fp = fingerprint(e);
+                match self.registry.get(&(e.index, e.term)) {
+                    None => {
+                        self.registry.insert((e.index, e.term), (fp, prev));
+                    }
+                    Some(&(seen_fp, seen_prev)) => {
+                        if seen_fp != fp || seen_prev != prev {
+                            let what = if seen_fp != fp { "a different command" } else { "a different history before it" };
+                            self.report(
+                                Invariant::LogMatching,
+                                vec![node],
+                                Some(e.index),
+                                Some(e.term),
+                                format!("node {node} holds entry {} of term {} with {what} than another node", e.index, e.term),
+                            );
+                        }
+                    }
+                }
+            }
+            prev_term = Some(e.term);
+        }
+    }
+
+    /// A node applied these entries to its state machine.
+    pub fn on_apply(&mut self, node: NodeId, entries: &[Entry]) {
+        for e in entries {
+            let k = e.index as usize;
+            if self.applied.len() < k {
+                self.applied.resize(k, None);
+            }
+            let fp = fingerprint(e);
+            match self.applied[k - 1] {
+                None => self.applied[k - 1] = Some(fp),
+                Some(seen) if seen != fp => {
+                    self.report(
+                        Invariant::StateMachineSafety,
+                        vec![node],
+                        Some(e.index),
+                        Some(e.term),
+                        format!("node {node} applied a different command at index {} than another node", e.index),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// After any input to `node`. `all` are the live nodes of the group, for checks that
+    /// look across nodes.
+    pub fn after_input<'a>(&mut self, node: &RaftNode, all: impl Iterator<Item = &'a RaftNode> + Clone) {
+        let id = node.id();
+        let log = node.log();
+        let (term, commit, applied) = (node.term(), log.commit_index(), log.applied_index());
+        let w = self.watch.entry(id).or_default().clone();
+        if term < w.term {
+            self.report(Invariant::TermMonotonic, vec![id], None, Some(term), format!("node {id}'s term went back from {} to {term}", w.term));
+        }
+        if commit < w.commit {
+            self.report(Invariant::CommitMonotonic, vec![id], Some(commit), None, format!("node {id}'s commit index went back from {} to {commit}", w.commit));
+        }
+        if applied < w.applied {
+            self.report(Invariant::AppliedMonotonic, vec![id], Some(applied), None, format!("node {id}'s applied index went back from {} to {applied}", w.applied));
+        }
+        let snap = log.snapshot_index();
+        if !(snap <= applied && applied <= commit && commit <= log.last_index()) {
+            self.report(
+                Invariant::IndexOrder,
+                vec![id],
+                Some(commit),
+                None,
+                format!("node {id}: snapshot {snap}, applied {applied}, commit {commit}, last {} are out of order", log.last_index()),
+            );
+        }
+        let became_leader = node.role() == Role::Leader && (w.role != Some(Role::Leader) || w.term != term);
+        {
+            let w = self.watch.get_mut(&id).expect("inserted above");
+            w.term = term;
+            w.commit = commit;
+            w.applied = applied;
+            w.role = Some(node.role());
+        }
+        if became_leader {
+            match self.leaders.get(&term) {
+                Some(&other) if other != id => self.report(
+                    Invariant::ElectionSafety,
+                    vec![other, id],
+                    None,
+                    Some(term),
+                    format!("nodes {other} and {id} were both elected leader in term {term}"),
+                ),
+                _ => {
+                    self.leaders.insert(term, id);
+                }
+            }
+            for i in 1..=self.committed_len() {
+                if !self.holds_committed(node, i) {
+                    let t = self.committed_at(i).map(|c| c.0);
+                    self.report(
+                        Invariant::LeaderCompleteness,
+                        vec![id],
+                        Some(i),
+                        t,
+                        format!("node {id} became leader of term {term} without committed entry {i}"),
+                    );
+                    break;
+                }
+            }
+        }
+        // The node's committed entries must agree with the committed prefix, which grows
+        // with whatever this node committed first.
+        if commit > w.checked_commit {
+            let old_len = self.committed_len();
+            for i in (w.checked_commit + 1)..=commit {
+                let mine = log.entry(i).map(|e| (e.term, fingerprint(e)));
+                if i <= old_len {
+                    if let (Some(c), Some(m)) = (self.committed_at(i), mine) {
+                        if c != m {
+                            self.report(
+                                Invariant::StateMachineSafety,
+                                vec![id],
+                                Some(i),
+                                Some(m.0),
+                                format!("node {id} committed a different entry at index {i} (term {}) than was committed before (term {})", m.0, c.0),
+                            );
+                            break;
+                        }
+                    } else if self.committed[i as usize - 1].is_none() {
+                        self.committed[i as usize - 1] = mine;
+                    }
+                } else {
+                    self.committed.push(mine);
+                }
+            }
+            self.watch.get_mut(&id).expect("inserted above").checked_commit = commit;
+            // Leader Completeness for what just became known committed: every leader of a
+            // later term must hold it.
+            let new_len = self.committed_len();
+            if new_len > old_len {
+                for leader in all.filter(|n| n.role() == Role::Leader && n.id() != id) {
+                    for i in (old_len + 1)..=new_len {
+                        let Some((t, _)) = self.committed_at(i) else { continue };
+                        if leader.term() > t && !self.holds_committed(leader, i) {
+                            self.report(
+                                Invariant::LeaderCompleteness,
+                                vec![leader.id()],
+                                Some(i),
+                                Some(t),
+                                format!("entry {i} of term {t} was committed but leader {} of term {} lacks it", leader.id(), leader.term()),
+                            );
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn holds_committed(&self, node: &RaftNode, i: Index) -> bool {
+        let log = node.log();
+        if i < log.snapshot_index() {
+            return true;
+        }
+        match self.committed_at(i) {
+            None => true,
+            Some((t, _)) => log.term(i) == Some(t),
+        }
+    }
+
+    /// The committed prefix a node's log holds, from the start.
+    fn held_prefix(&self, node: &RaftNode) -> Index {
+        let mut i = 0;
+        while i < self.committed_len() && self.holds_committed(node, i + 1) {
+            i += 1;
+        }
+        i
+    }
+
+    /// Just before a crash: what the node acted on must be on storage.
+    pub fn on_crash(&mut self, node: &RaftNode, storage: &DurableState) {
+        let id = node.id();
+        let hs = node.hard_state();
+        if hs != storage.hard_state {
+            self.report(
+                Invariant::DurableState,
+                vec![id],
+                None,
+                Some(hs.current_term),
+                format!("node {id} crashed with term {} / vote {:?} but storage held term {} / vote {:?}", hs.current_term, hs.voted_for, storage.hard_state.current_term, storage.hard_state.voted_for),
+            );
+        }
+        let log = node.log();
+        if log.last_index() != storage.last_index() || log.term(log.last_index()) != storage.term_at(storage.last_index()) {
+            self.report(
+                Invariant::DurableState,
+                vec![id],
+                Some(log.last_index()),
+                None,
+                format!("node {id} crashed with a log ending at {} but storage's ends at {}", log.last_index(), storage.last_index()),
+            );
+        }
+        let held = self.held_prefix(node);
+        let w = self.watch.entry(id).or_default();
+        w.held_at_crash = held;
+        w.role = None;
+    }
+
+    /// Just after a restart from storage.
+    pub fn on_restart(&mut self, node: &RaftNode) {
+        let id = node.id();
+        let held = self.held_prefix(node);
+        let w = self.watch.entry(id).or_default();
+        let before = w.held_at_crash;
+        // Volatile state starts over; the term does not.
+        w.commit = node.log().commit_index();
+        w.applied = node.log().applied_index();
+        w.checked_commit = w.commit;
+        w.role = Some(node.role());
+        if held < before {
+            self.report(
+                Invariant::CommittedNeverLost,
+                vec![id],
+                Some(held + 1),
+                None,
+                format!("node {id} held committed entries up to {before} before crashing but only up to {held} after restarting"),
+            );
+        }
+    }
+
+    /// A node that joins later starts with nothing to compare.
+    pub fn forget(&mut self, node: NodeId) {
+        self.watch.remove(&node);
+    }
+}

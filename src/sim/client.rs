@@ -1,0 +1,155 @@
+//! Clients of the replicated key-value store: a workload at a chosen rate, single requests
+//! from scenarios and the page, and the history of every operation for the
+//! linearizability check.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::trace::GroupId;
+use crate::raft::{NodeId, Time};
+
+pub type OpId = u64;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OpKind {
+    Write { key: Arc<str>, value: Arc<str> },
+    Read { key: Arc<str> },
+}
+
+impl OpKind {
+    pub fn key(&self) -> &str {
+        match self {
+            OpKind::Write { key, .. } | OpKind::Read { key } => key,
+        }
+    }
+}
+
+/// How an operation ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Still waiting.
+    Pending,
+    /// A write committed.
+    Written,
+    /// A read returned this value.
+    Read(Option<Arc<str>>),
+    /// Refused everywhere or aborted: it certainly had no effect.
+    Failed,
+    /// The client gave up waiting: a write may or may not have taken effect.
+    Unknown,
+}
+
+/// One client operation as the history records it (invocation and response times).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Op {
+    pub id: OpId,
+    pub group: GroupId,
+    pub kind: OpKind,
+    pub invoked_at: Time,
+    pub completed_at: Option<Time>,
+    pub outcome: Outcome,
+}
+
+/// An operation the client is still working on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingOp {
+    pub op: Op,
+    /// Scenario `via N`: only this node is asked, once.
+    pub pinned: Option<NodeId>,
+    /// The node that accepted it (a write was appended there, or a read is waiting there).
+    pub accepted_by: Option<NodeId>,
+    pub deadline: Time,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientStats {
+    pub invoked: u64,
+    pub written: u64,
+    pub read: u64,
+    pub failed: u64,
+    pub unknown: u64,
+    pub refusals: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Client {
+    /// Requests per virtual second of the automatic workload (0: off).
+    pub rate: u32,
+    pub read_percent: u32,
+    pub tick_gen: u64,
+    next_op: OpId,
+    next_value: u64,
+    /// The node each group's client believes leads.
+    pub leader_guess: BTreeMap<GroupId, NodeId>,
+    pub pending: BTreeMap<OpId, PendingOp>,
+    /// Completed operations, kept when the world records history.
+    pub history: Vec<Op>,
+    pub record_history: bool,
+    pub stats: ClientStats,
+}
+
+pub const KEYS: [&str; 3] = ["x", "y", "z"];
+
+impl Client {
+    pub fn new(rate: u32, read_percent: u32, record_history: bool) -> Client {
+        Client {
+            rate,
+            read_percent,
+            tick_gen: 0,
+            next_op: 1,
+            next_value: 1,
+            leader_guess: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            history: Vec::new(),
+            record_history,
+            stats: ClientStats::default(),
+        }
+    }
+
+    pub fn next_value(&mut self) -> u64 {
+        let v = self.next_value;
+        self.next_value += 1;
+        v
+    }
+
+    /// Starts an operation; returns its id.
+    pub fn invoke(&mut self, group: GroupId, kind: OpKind, now: Time, timeout: Time, pinned: Option<NodeId>) -> OpId {
+        let id = self.next_op;
+        self.next_op += 1;
+        self.stats.invoked += 1;
+        let op = Op { id, group, kind, invoked_at: now, completed_at: None, outcome: Outcome::Pending };
+        self.pending.insert(id, PendingOp { op, pinned, accepted_by: None, deadline: now + timeout });
+        id
+    }
+
+    /// Ends an operation with `outcome`; returns the finished operation if it was pending.
+    pub fn complete(&mut self, id: OpId, outcome: Outcome, now: Time) -> Option<Op> {
+        let mut p = self.pending.remove(&id)?;
+        match &outcome {
+            Outcome::Written => self.stats.written += 1,
+            Outcome::Read(_) => self.stats.read += 1,
+            Outcome::Failed => self.stats.failed += 1,
+            Outcome::Unknown => self.stats.unknown += 1,
+            Outcome::Pending => {}
+        }
+        p.op.completed_at = match outcome {
+            Outcome::Unknown => None,
+            _ => Some(now),
+        };
+        p.op.outcome = outcome;
+        if self.record_history {
+            self.history.push(p.op.clone());
+        }
+        Some(p.op)
+    }
+
+    /// Every operation so far, finished or not, in invocation order.
+    pub fn full_history(&self) -> Vec<Op> {
+        let mut all: Vec<Op> = self.history.clone();
+        all.extend(self.pending.values().map(|p| p.op.clone()));
+        all.sort_by_key(|o| o.id);
+        all
+    }
+}
