@@ -12,7 +12,10 @@ pub enum Effect {
     /// Write `entries` durably starting at index `from`, discarding whatever the store held
     /// at `from` and after (a conflicting suffix, §5.3). Comes before any `Send` that
     /// acknowledges them.
-    PersistEntries { from: Index, entries: Vec<Entry> },
+    PersistEntries {
+        from: Index,
+        entries: Vec<Entry>,
+    },
     /// Write a snapshot durably; log entries it covers may be discarded.
     PersistSnapshot(Snapshot),
     Send(Message),
@@ -24,7 +27,12 @@ pub enum Effect {
     ResetElectionTimer,
     /// The read `id` may be served once the state machine has applied `index`; the node only
     /// emits this when it has applied `index` already (ReadIndex, dissertation §6.4).
-    ReadReady { id: u64, index: Index },
+    ReadReady {
+        id: u64,
+        index: Index,
+    },
     /// The read `id` can no longer be served here (this node stopped leading).
-    ReadAborted { id: u64 },
+    ReadAborted {
+        id: u64,
+    },
 }

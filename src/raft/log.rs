@@ -215,11 +215,7 @@ mod tests {
     use crate::raft::{Membership, Payload};
 
     fn log_with_terms(terms: &[Term]) -> RaftLog {
-        let entries = terms
-            .iter()
-            .enumerate()
-            .map(|(k, &t)| Entry { index: k as u64 + 1, term: t, payload: Payload::Noop })
-            .collect();
+        let entries = terms.iter().enumerate().map(|(k, &t)| Entry { index: k as u64 + 1, term: t, payload: Payload::Noop }).collect();
         RaftLog::restore(Snapshot::bootstrap(Membership::new([1])), entries)
     }
 

@@ -496,11 +496,7 @@ impl RaftNode {
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
         let voters: Vec<NodeId> = self.membership.voters.iter().copied().filter(|&v| v != self.id).collect();
         for to in voters {
-            self.send(
-                to,
-                term,
-                Body::RequestVote { pre_vote, last_log_index, last_log_term, leadership_transfer },
-            );
+            self.send(to, term, Body::RequestVote { pre_vote, last_log_index, last_log_term, leadership_transfer });
         }
         self.tally_votes();
     }
@@ -587,7 +583,8 @@ impl RaftNode {
         // Consistency check (AppendEntries rule 2). Index 0 matches every log.
         if prev_log_index != 0 && !self.log.matches(prev_log_index, prev_log_term) {
             let hint = self.log.conflict_hint(prev_log_index);
-            let body = Body::AppendEntriesResponse { success: false, match_index: 0, rejected_index: prev_log_index, hint: Some(hint), round };
+            let body =
+                Body::AppendEntriesResponse { success: false, match_index: 0, rejected_index: prev_log_index, hint: Some(hint), round };
             self.send(from, self.current_term, body);
             return;
         }
@@ -747,7 +744,8 @@ impl RaftNode {
             return false;
         }
         let sent_last = entries.last().map(|e| e.index);
-        let body = Body::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit: self.log.commit_index(), round: self.round };
+        let body =
+            Body::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit: self.log.commit_index(), round: self.round };
         self.send(peer, self.current_term, body);
         let now = self.now;
         self.progress.get_mut(&peer).expect("checked above").sent(sent_last, now);
@@ -762,7 +760,13 @@ impl RaftNode {
             Some(t) => (pr.match_index, t),
             None => (0, 0),
         };
-        let body = Body::AppendEntries { prev_log_index, prev_log_term, entries: Vec::new(), leader_commit: self.log.commit_index(), round: self.round };
+        let body = Body::AppendEntries {
+            prev_log_index,
+            prev_log_term,
+            entries: Vec::new(),
+            leader_commit: self.log.commit_index(),
+            round: self.round,
+        };
         self.send(peer, self.current_term, body);
     }
 
@@ -864,13 +868,16 @@ impl RaftNode {
     /// The latest round a majority of voters has answered.
     fn acked_round(&self) -> u64 {
         let (id, round) = (self.id, self.round);
-        quorum::committed_index(&self.membership.voters, |v| {
-            if v == id {
-                round
-            } else {
-                self.progress.get(&v).map_or(0, |p| p.acked_round)
-            }
-        })
+        quorum::committed_index(
+            &self.membership.voters,
+            |v| {
+                if v == id {
+                    round
+                } else {
+                    self.progress.get(&v).map_or(0, |p| p.acked_round)
+                }
+            },
+        )
     }
 
     fn check_reads(&mut self) {
@@ -903,10 +910,7 @@ impl RaftNode {
             return false;
         }
         let acked = self.acked_round();
-        self.round_sent
-            .iter()
-            .find(|&&(r, _)| r == acked)
-            .is_some_and(|&(_, sent)| self.now < sent + self.config.election_timeout_min)
+        self.round_sent.iter().find(|&&(r, _)| r == acked).is_some_and(|&(_, sent)| self.now < sent + self.config.election_timeout_min)
     }
 
     fn abort_reads(&mut self) {
@@ -953,11 +957,23 @@ impl RaftNode {
         match &m.body {
             Body::RequestVote { .. } => self.reply_vote(m, false, self.current_term),
             Body::AppendEntries { prev_log_index, round, .. } => {
-                let body = Body::AppendEntriesResponse { success: false, match_index: 0, rejected_index: *prev_log_index, hint: None, round: *round };
+                let body = Body::AppendEntriesResponse {
+                    success: false,
+                    match_index: 0,
+                    rejected_index: *prev_log_index,
+                    hint: None,
+                    round: *round,
+                };
                 self.send(m.from, self.current_term, body);
             }
             Body::InstallSnapshot { snapshot, round } => {
-                let body = Body::AppendEntriesResponse { success: false, match_index: 0, rejected_index: snapshot.index, hint: None, round: *round };
+                let body = Body::AppendEntriesResponse {
+                    success: false,
+                    match_index: 0,
+                    rejected_index: snapshot.index,
+                    hint: None,
+                    round: *round,
+                };
                 self.send(m.from, self.current_term, body);
             }
             _ => {}
@@ -984,8 +1000,7 @@ impl RaftNode {
     }
 
     fn heard_from_leader_recently(&self) -> bool {
-        self.leader_id.is_some()
-            && (self.role == Role::Leader || self.now < self.last_leader_contact + self.config.election_timeout_min)
+        self.leader_id.is_some() && (self.role == Role::Leader || self.now < self.last_leader_contact + self.config.election_timeout_min)
     }
 
     fn in_lease(&self) -> bool {

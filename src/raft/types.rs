@@ -39,7 +39,10 @@ pub enum Payload {
     Command(Command),
     /// A membership change; the whole new membership is carried so that a node's current
     /// configuration is simply the last one in its log (dissertation §4.1).
-    Config { change: ConfChange, membership: Membership },
+    Config {
+        change: ConfChange,
+        membership: Membership,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,11 +90,7 @@ pub struct DurableState {
 
 impl DurableState {
     pub fn new(membership: Membership) -> DurableState {
-        DurableState {
-            hard_state: HardState::default(),
-            snapshot: Snapshot::bootstrap(membership),
-            entries: Vec::new(),
-        }
+        DurableState { hard_state: HardState::default(), snapshot: Snapshot::bootstrap(membership), entries: Vec::new() }
     }
 
     /// Writes entries starting at `from`, discarding whatever the store held at `from` and

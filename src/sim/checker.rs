@@ -185,7 +185,14 @@ impl GroupChecker {
     /// Before `node` writes `entries` at `from` to storage (whose state is `storage`).
     /// `leader_of_term` is `Some(term)` if the node was leader in `term` before this input
     /// and still is.
-    pub fn on_persist_entries(&mut self, node: NodeId, leader_of_term: Option<Term>, storage: &DurableState, from: Index, entries: &[Entry]) {
+    pub fn on_persist_entries(
+        &mut self,
+        node: NodeId,
+        leader_of_term: Option<Term>,
+        storage: &DurableState,
+        from: Index,
+        entries: &[Entry],
+    ) {
         let old_last = storage.last_index();
         if let Some(term) = leader_of_term {
             if from <= old_last {
@@ -275,13 +282,31 @@ impl GroupChecker {
         let (term, commit, applied) = (node.term(), log.commit_index(), log.applied_index());
         let w = self.watch.entry(id).or_default().clone();
         if term < w.term {
-            self.report(Invariant::TermMonotonic, vec![id], None, Some(term), format!("node {id}'s term went back from {} to {term}", w.term));
+            self.report(
+                Invariant::TermMonotonic,
+                vec![id],
+                None,
+                Some(term),
+                format!("node {id}'s term went back from {} to {term}", w.term),
+            );
         }
         if commit < w.commit {
-            self.report(Invariant::CommitMonotonic, vec![id], Some(commit), None, format!("node {id}'s commit index went back from {} to {commit}", w.commit));
+            self.report(
+                Invariant::CommitMonotonic,
+                vec![id],
+                Some(commit),
+                None,
+                format!("node {id}'s commit index went back from {} to {commit}", w.commit),
+            );
         }
         if applied < w.applied {
-            self.report(Invariant::AppliedMonotonic, vec![id], Some(applied), None, format!("node {id}'s applied index went back from {} to {applied}", w.applied));
+            self.report(
+                Invariant::AppliedMonotonic,
+                vec![id],
+                Some(applied),
+                None,
+                format!("node {id}'s applied index went back from {} to {applied}", w.applied),
+            );
         }
         let snap = log.snapshot_index();
         if !(snap <= applied && applied <= commit && commit <= log.last_index()) {
@@ -342,7 +367,10 @@ impl GroupChecker {
                                 vec![id],
                                 Some(i),
                                 Some(m.0),
-                                format!("node {id} committed a different entry at index {i} (term {}) than was committed before (term {})", m.0, c.0),
+                                format!(
+                                    "node {id} committed a different entry at index {i} (term {}) than was committed before (term {})",
+                                    m.0, c.0
+                                ),
                             );
                             break;
                         }
@@ -367,7 +395,11 @@ impl GroupChecker {
                                 vec![leader.id()],
                                 Some(i),
                                 Some(t),
-                                format!("entry {i} of term {t} was committed but leader {} of term {} lacks it", leader.id(), leader.term()),
+                                format!(
+                                    "entry {i} of term {t} was committed but leader {} of term {} lacks it",
+                                    leader.id(),
+                                    leader.term()
+                                ),
                             );
                             break;
                         }
@@ -407,7 +439,10 @@ impl GroupChecker {
                 vec![id],
                 None,
                 Some(hs.current_term),
-                format!("node {id} crashed with term {} / vote {:?} but storage held term {} / vote {:?}", hs.current_term, hs.voted_for, storage.hard_state.current_term, storage.hard_state.voted_for),
+                format!(
+                    "node {id} crashed with term {} / vote {:?} but storage held term {} / vote {:?}",
+                    hs.current_term, hs.voted_for, storage.hard_state.current_term, storage.hard_state.voted_for
+                ),
             );
         }
         let log = node.log();

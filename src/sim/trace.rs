@@ -23,35 +23,123 @@ pub struct TraceEvent {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TraceKind {
-    Sent { id: MessageId, from: NodeId, to: NodeId, kind: MessageKind, deliver_at: Time },
-    Delivered { id: MessageId, from: NodeId, to: NodeId, kind: MessageKind },
-    Dropped { id: MessageId, from: NodeId, to: NodeId, kind: MessageKind, sent_at: Time, deliver_at: Time, reason: DropReason },
+    Sent {
+        id: MessageId,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+        deliver_at: Time,
+    },
+    Delivered {
+        id: MessageId,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+    },
+    Dropped {
+        id: MessageId,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+        sent_at: Time,
+        deliver_at: Time,
+        reason: DropReason,
+    },
     /// A node changed role (a timeout makes a follower a candidate, a won election a leader...).
-    Role { node: NodeId, from: Role, to: Role, term: Term },
+    Role {
+        node: NodeId,
+        from: Role,
+        to: Role,
+        term: Term,
+    },
     /// A node moved to a newer term without changing role.
-    Term { node: NodeId, term: Term },
-    Voted { node: NodeId, candidate: NodeId, term: Term, pre_vote: bool },
+    Term {
+        node: NodeId,
+        term: Term,
+    },
+    Voted {
+        node: NodeId,
+        candidate: NodeId,
+        term: Term,
+        pre_vote: bool,
+    },
     /// A leader committed an entry; `stored_on` are the nodes known to hold it.
-    Committed { node: NodeId, index: Index, term: Term, command: Option<Arc<str>>, stored_on: Vec<NodeId> },
-    Proposed { node: NodeId, index: Index, term: Term, command: Arc<str> },
-    Refused { node: NodeId, command: Arc<str>, leader_hint: Option<NodeId>, reason: String },
-    Crashed { node: NodeId },
-    Restarted { node: NodeId },
-    Partitioned { groups: Vec<Vec<NodeId>> },
+    Committed {
+        node: NodeId,
+        index: Index,
+        term: Term,
+        command: Option<Arc<str>>,
+        stored_on: Vec<NodeId>,
+    },
+    Proposed {
+        node: NodeId,
+        index: Index,
+        term: Term,
+        command: Arc<str>,
+    },
+    Refused {
+        node: NodeId,
+        command: Arc<str>,
+        leader_hint: Option<NodeId>,
+        reason: String,
+    },
+    Crashed {
+        node: NodeId,
+    },
+    Restarted {
+        node: NodeId,
+    },
+    Partitioned {
+        groups: Vec<Vec<NodeId>>,
+    },
     Healed,
-    Cut { from: NodeId, to: NodeId },
-    Uncut { from: NodeId, to: NodeId },
-    Link { link: LinkConfig },
-    TimeoutForced { node: NodeId },
-    Compacted { node: NodeId, index: Index },
-    SnapshotInstalled { node: NodeId, index: Index },
-    Membership { node: NodeId, change: ConfChange, index: Index },
-    NodeAdded { node: NodeId },
-    Transfer { from: NodeId, to: NodeId },
-    ReadServed { node: NodeId, key: Arc<str>, value: Option<Arc<str>> },
-    Violation { invariant: String, detail: String },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+    },
+    Uncut {
+        from: NodeId,
+        to: NodeId,
+    },
+    Link {
+        link: LinkConfig,
+    },
+    TimeoutForced {
+        node: NodeId,
+    },
+    Compacted {
+        node: NodeId,
+        index: Index,
+    },
+    SnapshotInstalled {
+        node: NodeId,
+        index: Index,
+    },
+    Membership {
+        node: NodeId,
+        change: ConfChange,
+        index: Index,
+    },
+    NodeAdded {
+        node: NodeId,
+    },
+    Transfer {
+        from: NodeId,
+        to: NodeId,
+    },
+    ReadServed {
+        node: NodeId,
+        key: Arc<str>,
+        value: Option<Arc<str>>,
+    },
+    Violation {
+        invariant: String,
+        detail: String,
+    },
     /// A note from a scenario or the user ("set prevote=on", "break figure8").
-    Note { text: String },
+    Note {
+        text: String,
+    },
 }
 
 /// How much of the trace a world keeps.

@@ -18,8 +18,8 @@ use super::rng::SimRng;
 use super::settings::{check_node_id, LinkConfig, Settings, SettingsError, MS, SECOND};
 use super::trace::{fnv1a, GroupId, MessageId, TraceEvent, TraceHash, TraceKind, TraceMode};
 use crate::raft::{
-    Body, ChangeError, Command, ConfChange, Config, DurableState, Effect, Entry, Index, Membership, Message, MessageKind, NodeId,
-    Payload, RaftNode, ReadError, Role, Term, Time, TransferError,
+    Body, ChangeError, Command, ConfChange, Config, DurableState, Effect, Entry, Index, Membership, Message, MessageKind, NodeId, Payload,
+    RaftNode, ReadError, Role, Term, Time, TransferError,
 };
 
 /// A message on the wire.
@@ -617,7 +617,8 @@ impl World {
             self.next_message += 1;
             let message = m.clone();
             self.record(group, TraceKind::Sent { id, from: m.from, to: m.to, kind, deliver_at: fate.deliver_at });
-            let f = InFlight { id, group, message, sent_at: now, deliver_at: fate.deliver_at, lost_at: fate.lost_at, lost_reason: fate.reason };
+            let f =
+                InFlight { id, group, message, sent_at: now, deliver_at: fate.deliver_at, lost_at: fate.lost_at, lost_reason: fate.reason };
             match fate.lost_at {
                 Some(at) => self.schedule(at, Event::Lose(id)),
                 None => self.schedule(fate.deliver_at, Event::Deliver(id)),
@@ -818,7 +819,13 @@ impl World {
             }
         }
         // Reads waiting at the crashed node will never be answered there.
-        let waiting: Vec<OpId> = self.client.pending.values().filter(|p| p.accepted_by == Some(id) && matches!(p.op.kind, OpKind::Read { .. })).map(|p| p.op.id).collect();
+        let waiting: Vec<OpId> = self
+            .client
+            .pending
+            .values()
+            .filter(|p| p.accepted_by == Some(id) && matches!(p.op.kind, OpKind::Read { .. }))
+            .map(|p| p.op.id)
+            .collect();
         for op in waiting {
             if let Some(p) = self.client.pending.get_mut(&op) {
                 p.accepted_by = None;
@@ -1230,7 +1237,17 @@ impl World {
 
     /// Records a linearizability violation found outside the world (the history checker).
     pub fn report_violation(&mut self, invariant: Invariant, detail: String) {
-        let v = Violation { invariant, group: 0, nodes: Vec::new(), index: None, term: None, time: self.now, step: self.steps, detail, event: String::new() };
+        let v = Violation {
+            invariant,
+            group: 0,
+            nodes: Vec::new(),
+            index: None,
+            term: None,
+            time: self.now,
+            step: self.steps,
+            detail,
+            event: String::new(),
+        };
         self.violations.push(v);
     }
 }
