@@ -5,10 +5,12 @@
 pub mod checker;
 pub mod client;
 pub mod kv;
+pub mod linearizability;
 pub mod network;
 pub mod rng;
 pub mod settings;
 pub mod trace;
+mod wire;
 pub mod world;
 
 pub use checker::{Invariant, Violation};

@@ -17,6 +17,7 @@ use super::network::{DropReason, Network};
 use super::rng::SimRng;
 use super::settings::{check_node_id, LinkConfig, Settings, SettingsError, MS, SECOND};
 use super::trace::{fnv1a, GroupId, MessageId, TraceEvent, TraceHash, TraceKind, TraceMode};
+use super::wire::Wire;
 use crate::raft::{
     Body, ChangeError, Command, ConfChange, Config, DurableState, Effect, Entry, Index, Membership, Message, MessageKind, NodeId, Payload,
     RaftNode, ReadError, Role, Term, Time, TransferError,
@@ -151,7 +152,7 @@ pub struct World {
     machines: BTreeMap<NodeId, bool>,
     groups: Vec<Group>,
     network: Network,
-    in_flight: BTreeMap<MessageId, InFlight>,
+    in_flight: Wire,
     next_message: MessageId,
     client: Client,
     checking: bool,
@@ -177,7 +178,7 @@ impl World {
             machines: BTreeMap::new(),
             groups: Vec::new(),
             network: Network::new(settings.network.clone()),
-            in_flight: BTreeMap::new(),
+            in_flight: Wire::default(),
             next_message: 1,
             client: Client::new(settings.client_rate, settings.read_percent, false),
             checking: true,
@@ -280,7 +281,7 @@ impl World {
     fn handle(&mut self, event: Event) {
         match event {
             Event::Deliver(id) => {
-                let Some(m) = self.in_flight.remove(&id) else { return };
+                let Some(m) = self.in_flight.remove(id) else { return };
                 let to = m.message.to;
                 if !self.is_up(to) {
                     self.record_drop(&m, DropReason::NodeDown);
@@ -290,7 +291,7 @@ impl World {
                 self.input(m.group, to, Input::Message(m.message));
             }
             Event::Lose(id) => {
-                if let Some(m) = self.in_flight.remove(&id) {
+                if let Some(m) = self.in_flight.remove(id) {
                     let reason = m.lost_reason.unwrap_or(DropReason::Loss);
                     self.record_drop(&m, reason);
                 }
@@ -623,7 +624,7 @@ impl World {
                 Some(at) => self.schedule(at, Event::Lose(id)),
                 None => self.schedule(fate.deliver_at, Event::Deliver(id)),
             }
-            self.in_flight.insert(id, f);
+            self.in_flight.insert(f);
         }
     }
 
@@ -644,12 +645,12 @@ impl World {
     fn drop_blocked(&mut self) {
         let blocked: Vec<MessageId> = self
             .in_flight
-            .values()
+            .iter()
             .filter(|m| m.lost_at.is_none() && !self.network.connected(m.message.from, m.message.to))
             .map(|m| m.id)
             .collect();
         for id in blocked {
-            if let Some(m) = self.in_flight.remove(&id) {
+            if let Some(m) = self.in_flight.remove(id) {
                 self.record_drop(&m, DropReason::Partition);
             }
         }
@@ -935,6 +936,13 @@ impl World {
         self.settings.snapshot_threshold = entries;
     }
 
+    /// How long clients wait for answers, from the next request on.
+    pub fn set_client_timeout(&mut self, timeout: Time) {
+        if timeout > 0 {
+            self.settings.client_timeout = timeout;
+        }
+    }
+
     /// Fires a node's election timer now.
     pub fn force_timeout(&mut self, group: GroupId, id: NodeId) -> Result<(), SimError> {
         self.check_group(group)?;
@@ -988,7 +996,7 @@ impl World {
 
     /// Removes a message from the wire.
     pub fn drop_message(&mut self, id: MessageId) -> Result<(), SimError> {
-        let m = self.in_flight.remove(&id).ok_or(SimError::NoSuchMessage(id))?;
+        let m = self.in_flight.remove(id).ok_or(SimError::NoSuchMessage(id))?;
         self.record_drop(&m, DropReason::User);
         Ok(())
     }
@@ -1164,7 +1172,12 @@ impl World {
     }
 
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.values()
+        self.in_flight.iter()
+    }
+
+    /// A message on the wire, by id.
+    pub fn message(&self, id: MessageId) -> Option<&InFlight> {
+        self.in_flight.get(id)
     }
 
     pub fn in_flight_count(&self) -> usize {

@@ -1,0 +1,274 @@
+//! The command-line tool: `run`, `check`, `bench`.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::script::check::{check_seeds, CheckConfig, Fault, Switch};
+use crate::script::parse::parse_duration;
+use crate::script::run::{format_time, RunOptions};
+use crate::sim::{TraceKind, TraceMode};
+
+#[derive(Parser, Debug)]
+#[command(name = "raft-playground", version, about = "Run Raft scenarios, hunt for safety violations, measure the simulator.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario file (`-` reads standard input) and print its trace summary and outcome.
+    Run {
+        file: String,
+        /// Print every trace event, not only the summary.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Run random seeds with random faults, checking every safety invariant after every event.
+    Check {
+        /// How many seeds to run.
+        #[arg(long, default_value_t = 1000)]
+        seeds: u64,
+        /// The first seed.
+        #[arg(long, default_value_t = 0)]
+        start: u64,
+        /// Nodes per cluster (1..9); by default each seed draws 3 to 7.
+        #[arg(long)]
+        nodes: Option<u32>,
+        /// Faults to inject, comma-separated (default: all): crash, partition, cut, loss, latency,
+        /// duplicate, reorder, timeout, membership, compaction, transfer, reads. `none` for none.
+        #[arg(long, value_delimiter = ',')]
+        faults: Option<Vec<String>>,
+        /// Virtual time per seed, e.g. 10s.
+        #[arg(long, default_value = "10s")]
+        duration: String,
+        #[arg(long, value_enum, default_value_t = SwitchArg::Random)]
+        prevote: SwitchArg,
+        #[arg(long, value_enum, default_value_t = SwitchArg::Random)]
+        checkquorum: SwitchArg,
+        /// Switch on a known bug (figure8, forget-vote, vote-no-log-check, keep-conflicting-suffix,
+        /// membership-no-barrier, lease-no-checkquorum) to see the checker find it.
+        #[arg(long = "break")]
+        breaks: Vec<String>,
+        /// Client requests per virtual second.
+        #[arg(long, default_value_t = 20)]
+        rate: u32,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print at most this many failing scenarios in full.
+        #[arg(long, default_value_t = 3)]
+        show: usize,
+    },
+    /// Print throughput figures of the simulator and the checker.
+    Bench {
+        /// Scale the work down (for a quick look) or up.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SwitchArg {
+    On,
+    Off,
+    Random,
+}
+
+impl From<SwitchArg> for Switch {
+    fn from(s: SwitchArg) -> Switch {
+        match s {
+            SwitchArg::On => Switch::On,
+            SwitchArg::Off => Switch::Off,
+            SwitchArg::Random => Switch::Random,
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run { file, trace } => run_file(&file, trace),
+        Command::Check { seeds, start, nodes, faults, duration, prevote, checkquorum, breaks, rate, threads, show } => {
+            let config = match check_config(nodes, faults, &duration, prevote, checkquorum, breaks, rate) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            check(seeds, start, &config, threads, show)
+        }
+        Command::Bench { scale } => {
+            if !(scale > 0.0 && scale <= 100.0) {
+                eprintln!("error: --scale must be in (0, 100]");
+                return ExitCode::from(2);
+            }
+            crate::bench::print_all(scale);
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn check_config(
+    nodes: Option<u32>,
+    faults: Option<Vec<String>>,
+    duration: &str,
+    prevote: SwitchArg,
+    checkquorum: SwitchArg,
+    breaks: Vec<String>,
+    rate: u32,
+) -> Result<CheckConfig, String> {
+    if let Some(n) = nodes {
+        if n == 0 || n > crate::sim::MAX_NODES {
+            return Err(format!("--nodes must be 1 to {} (got {n})", crate::sim::MAX_NODES));
+        }
+    }
+    let faults = match faults {
+        None => Fault::ALL.to_vec(),
+        Some(list) if list.len() == 1 && list[0] == "none" => Vec::new(),
+        Some(list) => {
+            let mut out = Vec::new();
+            for name in list {
+                let names: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+                out.push(
+                    Fault::from_name(name.trim()).ok_or_else(|| format!("unknown fault `{name}` (known: {}, none)", names.join(", ")))?,
+                );
+            }
+            out
+        }
+    };
+    let duration = parse_duration(duration).ok_or_else(|| format!("--duration: `{duration}` is not a duration such as 10s or 500ms"))?;
+    if duration == 0 {
+        return Err("--duration must be positive".to_string());
+    }
+    for b in &breaks {
+        if crate::raft::Breaks::default().get(b).is_none() {
+            return Err(format!("unknown bug `{b}` (known: {})", crate::raft::Breaks::NAMES.join(", ")));
+        }
+    }
+    if rate > crate::sim::settings::MAX_RATE {
+        return Err(format!("--rate must be at most {}", crate::sim::settings::MAX_RATE));
+    }
+    let lin = faults.contains(&Fault::Reads) || rate > 0;
+    Ok(CheckConfig {
+        nodes,
+        faults,
+        duration,
+        pre_vote: prevote.into(),
+        check_quorum: checkquorum.into(),
+        breaks,
+        rate,
+        linearizability: lin,
+    })
+}
+
+fn run_file(file: &str, print_trace: bool) -> ExitCode {
+    let text = if file == "-" {
+        let mut s = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+            eprintln!("error: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        s
+    } else {
+        match std::fs::read_to_string(file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot read {file}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let scenario = match crate::script::parse(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{file}:{}:{}: expected {}, found {}", e.line, e.column, e.expected, e.found);
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match crate::script::run(&scenario, RunOptions { check: true, trace: TraceMode::Record }) {
+        Ok(o) => o,
+        Err(f) => {
+            eprintln!("{file}: {f}");
+            return ExitCode::from(2);
+        }
+    };
+    let w = &outcome.world;
+    if print_trace {
+        for e in w.trace() {
+            println!("{:>10} {:?}", format_time(e.time), e.kind);
+        }
+    }
+    let expectations = scenario.commands.iter().filter(|c| matches!(c, crate::script::Cmd::Expect(_))).count();
+    println!("scenario {file}: {} commands, {expectations} expectations", scenario.commands.len());
+    let sent: u64 = w.messages_sent().values().sum();
+    let kinds: Vec<String> = w.messages_sent().iter().map(|(k, n)| format!("{} {n}", k.name())).collect();
+    println!("virtual time {}, {} events, {sent} messages ({})", format_time(w.now()), w.steps(), kinds.join(", "));
+    let mut leaders: BTreeMap<u64, u32> = BTreeMap::new();
+    let mut commits = 0;
+    let mut drops = 0;
+    for e in w.trace() {
+        match &e.kind {
+            TraceKind::Role { node, to: crate::raft::Role::Leader, term, .. } => {
+                leaders.insert(*term, *node);
+            }
+            TraceKind::Committed { .. } => commits += 1,
+            TraceKind::Dropped { .. } => drops += 1,
+            _ => {}
+        }
+    }
+    let l: Vec<String> = leaders.iter().map(|(t, n)| format!("term {t}: node {n}")).collect();
+    println!("leaders elected: {}", if l.is_empty() { "none".to_string() } else { l.join(", ") });
+    println!("entries committed by leaders: {commits}; messages dropped: {drops}");
+    let c = w.client_stats();
+    if c.invoked > 0 {
+        println!("client: {} requests, {} written, {} read, {} failed, {} unknown", c.invoked, c.written, c.read, c.failed, c.unknown);
+    }
+    println!("final state: {}", w.summary(0));
+    println!("trace hash: {:016x}", w.trace_hash());
+    match outcome.failure {
+        None => {
+            println!("PASS: {} expectations met, no safety violation", outcome.expectations_met);
+            ExitCode::SUCCESS
+        }
+        Some(f) => {
+            println!("FAIL {file}: {f}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check(seeds: u64, start: u64, config: &CheckConfig, threads: usize, show: usize) -> ExitCode {
+    let t0 = std::time::Instant::now();
+    let results = check_seeds(start, seeds, config, threads);
+    let elapsed = t0.elapsed().as_secs_f64();
+    let failed: Vec<_> = results.iter().filter(|r| r.violation.is_some()).collect();
+    let events: u64 = results.iter().map(|r| r.events).sum();
+    for (k, r) in failed.iter().enumerate() {
+        println!("seed {}: {}", r.seed, r.violation.as_deref().unwrap_or(""));
+        if k < show {
+            println!("  replay it with `raft-playground run FILE` where FILE holds:");
+            for line in r.scenario.lines() {
+                println!("    {line}");
+            }
+        }
+    }
+    println!("{seeds} seeds, {} violations", failed.len());
+    eprintln!(
+        "({} events in {:.1}s on {threads} threads: {:.0} seeds/s, {} of virtual time each)",
+        events,
+        elapsed,
+        seeds as f64 / elapsed.max(1e-9),
+        format_time(config.duration)
+    );
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

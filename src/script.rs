@@ -1,0 +1,13 @@
+//! The scenario language: parse, print, run. One language serves tests, the command-line
+//! tool, permalinks, export and import, and lessons.
+
+pub mod ast;
+pub mod check;
+pub mod parse;
+pub mod print;
+pub mod run;
+
+pub use ast::{Cmd, Expect, Scenario, Setting, Target};
+pub use parse::{parse, ParseError};
+pub use print::print;
+pub use run::{run, RunFailure, RunOptions, RunOutcome, Runner};

@@ -1,0 +1,178 @@
+//! Syntax tree to scenario text. `parse(print(s)) == s` for every scenario.
+
+use std::fmt::Write as _;
+
+use super::ast::*;
+use crate::raft::Time;
+
+/// A duration in the largest unit that states it exactly.
+pub fn duration(t: Time) -> String {
+    if t != 0 && t.is_multiple_of(1_000_000) {
+        format!("{}s", t / 1_000_000)
+    } else if t.is_multiple_of(1_000) {
+        format!("{}ms", t / 1_000)
+    } else {
+        format!("{t}us")
+    }
+}
+
+fn nodes(list: &[u32]) -> String {
+    list.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+fn cmp(c: &Cmp) -> String {
+    format!("{}{}", c.op.symbol(), c.value)
+}
+
+pub fn setting(s: &Setting) -> String {
+    match s {
+        Setting::PreVote(b) => format!("prevote={}", on_off(*b)),
+        Setting::CheckQuorum(b) => format!("checkquorum={}", on_off(*b)),
+        Setting::LeaseRead(b) => format!("lease={}", on_off(*b)),
+        Setting::PriorityElection(b) => format!("priority={}", on_off(*b)),
+        Setting::Election(lo, hi) => format!("election={}..{}", duration(*lo), duration(*hi)),
+        Setting::Heartbeat(t) => format!("heartbeat={}", duration(*t)),
+        Setting::Latency(lo, hi) => format!("latency={}..{}", duration(*lo), duration(*hi)),
+        Setting::Drop(p) => format!("drop={p}"),
+        Setting::Duplicate(p) => format!("duplicate={p}"),
+        Setting::Reorder(p) => format!("reorder={p}"),
+        Setting::Rate(r) => format!("rate={r}"),
+        Setting::Reads(p) => format!("reads={p}%"),
+        Setting::SnapshotThreshold(n) => format!("snapshot={n}"),
+        Setting::MaxInflight(n) => format!("inflight={n}"),
+        Setting::MaxEntries(n) => format!("batch={n}"),
+        Setting::ClientTimeout(t) => format!("timeout={}", duration(*t)),
+    }
+}
+
+fn target(t: &Target) -> String {
+    match t {
+        Target::Node(n) => n.to_string(),
+        Target::Leader => "leader".to_string(),
+    }
+}
+
+pub fn command(c: &Cmd) -> String {
+    match c {
+        Cmd::Cluster(spec) => {
+            let mut s = "cluster".to_string();
+            if let Some(n) = spec.nodes {
+                let _ = write!(s, " nodes={n}");
+            }
+            if let Some(seed) = spec.seed {
+                let _ = write!(s, " seed={seed}");
+            }
+            if let Some(g) = spec.groups {
+                let _ = write!(s, " groups={g}");
+            }
+            for o in &spec.options {
+                let _ = write!(s, " {}", setting(o));
+            }
+            s
+        }
+        Cmd::Run(t) => format!("run {}", duration(*t)),
+        Cmd::Crash(t) => format!("crash {}", target(t)),
+        Cmd::Restart(t) => format!("restart {}", target(t)),
+        Cmd::Isolate(t) => format!("isolate {}", target(t)),
+        Cmd::Partition(groups) => format!("partition {}", groups.iter().map(|g| nodes(g)).collect::<Vec<_>>().join(" | ")),
+        Cmd::Heal => "heal".to_string(),
+        Cmd::Cut(a, b) => format!("cut {a}->{b}"),
+        Cmd::Uncut(a, b) => format!("uncut {a}->{b}"),
+        Cmd::Set(settings) => match settings.as_slice() {
+            [Setting::Drop(p)] => format!("drop {p}"),
+            [Setting::Duplicate(p)] => format!("duplicate {p}"),
+            [Setting::Reorder(p)] => format!("reorder {p}"),
+            [Setting::Latency(lo, hi)] => format!("latency {}..{}", duration(*lo), duration(*hi)),
+            [Setting::Rate(0)] => "workload off".to_string(),
+            [Setting::Rate(r)] => format!("workload {r}/s"),
+            [Setting::Rate(r), Setting::Reads(p)] if *r > 0 => format!("workload {r}/s reads={p}%"),
+            _ => format!("set {}", settings.iter().map(setting).collect::<Vec<_>>().join(" ")),
+        },
+        Cmd::Timeout(n) => format!("timeout {n}"),
+        Cmd::Propose { command, via } => match via {
+            Some(v) => format!("propose {command} via {v}"),
+            None => format!("propose {command}"),
+        },
+        Cmd::Read { key, via } => match via {
+            Some(v) => format!("read {key} via {v}"),
+            None => format!("read {key}"),
+        },
+        Cmd::Log { node, terms } => format!("log {node} terms={}", terms.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(",")),
+        Cmd::Term { node, term } => format!("term {node} {term}"),
+        Cmd::Transfer(n) => format!("transfer {n}"),
+        Cmd::Add(n) => format!("add {n}"),
+        Cmd::AddLearner(n) => format!("add-learner {n}"),
+        Cmd::Promote(n) => format!("promote {n}"),
+        Cmd::Remove(n) => format!("remove {n}"),
+        Cmd::Compact(n) => format!("compact {n}"),
+        Cmd::Priority { node, priority } => format!("priority {node} {priority}"),
+        Cmd::Break { name, on } => {
+            if *on {
+                format!("break {name}")
+            } else {
+                format!("break {name} off")
+            }
+        }
+        Cmd::DropMessage(id) => format!("drop-message {id}"),
+        Cmd::Expect(e) => format!("expect {}", expectation(e)),
+    }
+}
+
+fn expectation(e: &Expect) -> String {
+    match e {
+        Expect::Leader { node, among, term } => {
+            let mut s = "leader".to_string();
+            if let Some(n) = node {
+                let _ = write!(s, " {n}");
+            }
+            if let Some(a) = among {
+                let _ = write!(s, " in {}", nodes(a));
+            }
+            if let Some(t) = term {
+                let _ = write!(s, " term{}", cmp(t));
+            }
+            s
+        }
+        Expect::NoLeader { among } => match among {
+            Some(a) => format!("no-leader in {}", nodes(a)),
+            None => "no-leader".to_string(),
+        },
+        Expect::Role { node, role } => format!("role {node} {}", role.name()),
+        Expect::Term { node, cmp: c } => format!("term {node} {} {}", c.op.symbol(), c.value),
+        Expect::Commit { node, cmp: c } => format!("commit {node} {} {}", c.op.symbol(), c.value),
+        Expect::Snapshot { node, cmp: c } => format!("snapshot {node} {} {}", c.op.symbol(), c.value),
+        Expect::Committed { command, on } => match on {
+            Some(o) => format!("committed {command} on {}", nodes(o)),
+            None => format!("committed {command}"),
+        },
+        Expect::NotCommitted { command, on } => match on {
+            Some(o) => format!("not-committed {command} on {}", nodes(o)),
+            None => format!("not-committed {command}"),
+        },
+        Expect::Converged => "converged".to_string(),
+        Expect::Log { node, terms } => format!("log {node} terms={}", terms.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(",")),
+        Expect::Read { key, value } => format!("read {key}={}", value.as_deref().unwrap_or("none")),
+        Expect::Violation { invariant } => match invariant {
+            Some(i) => format!("violation {i}"),
+            None => "violation".to_string(),
+        },
+    }
+}
+
+/// The whole scenario, one command a line.
+pub fn print(s: &Scenario) -> String {
+    let mut out = String::new();
+    for c in &s.commands {
+        out.push_str(&command(c));
+        out.push('\n');
+    }
+    out
+}

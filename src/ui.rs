@@ -1,0 +1,3 @@
+//! The browser page (Yew). Built only for wasm32.
+
+pub fn start() {}
