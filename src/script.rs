@@ -3,9 +3,11 @@
 
 pub mod ast;
 pub mod check;
+pub mod golden;
 pub mod parse;
 pub mod print;
 pub mod run;
+pub mod session;
 
 pub use ast::{Cmd, Expect, Scenario, Setting, Target};
 pub use parse::{parse, ParseError};

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Section 5 of the Raft paper, one test per claim.
 //!
 //! Paper: Ongaro & Ousterhout, "In Search of an Understandable Consensus Algorithm

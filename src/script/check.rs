@@ -267,33 +267,42 @@ pub fn scenario_for_seed(seed: u64, config: &CheckConfig) -> Scenario {
     Scenario::new(commands)
 }
 
-/// Runs one seed.
-pub fn check_seed(seed: u64, config: &CheckConfig) -> SeedResult {
-    let scenario = scenario_for_seed(seed, config);
-    let options = RunOptions { check: true, trace: TraceMode::Off };
-    let mut runner = match super::run::Runner::new(&scenario, options) {
-        Ok(r) => r,
-        Err(f) => {
-            return SeedResult { seed, violation: Some(f.to_string()), invariant: None, scenario: print::print(&scenario), events: 0 };
-        }
-    };
+/// Runs a random plan: like a scenario, except that a step the cluster refuses (no leader
+/// for a membership change, a change still in progress) is skipped, since the plan was drawn
+/// blindly. Stops at the first violation. Returns the runner and the commands executed.
+pub fn run_plan(scenario: &Scenario, options: RunOptions) -> Result<(super::run::Runner, Vec<Cmd>), String> {
+    let mut runner = super::run::Runner::new(scenario, options).map_err(|f| f.to_string())?;
     let mut executed = vec![scenario.commands[0].clone()];
     for cmd in scenario.commands.iter().skip(1) {
-        executed.push(cmd.clone());
         if let Cmd::Run(d) = cmd {
-            let until = runner.world.now() + d;
-            if runner.world.run_until_violation(until) {
+            let start = runner.world.now();
+            let stopped = runner.world.run_until_violation(start + d);
+            // Up to the violation, so the replay ends where the finding is.
+            let ran = if stopped { runner.world.now() - start } else { *d };
+            executed.push(Cmd::Run(ran));
+            if stopped {
                 break;
             }
             continue;
         }
-        // The plan is random: a cluster may refuse a step (no leader for a membership change,
-        // a change still in progress). A refusal changes nothing and is not a finding.
-        let _ = runner.exec(cmd);
+        // A refusal changes nothing and is not a finding; the replay leaves it out.
+        if runner.exec(cmd).is_ok() {
+            executed.push(cmd.clone());
+        }
         if !runner.world.violations().is_empty() {
             break;
         }
     }
+    Ok((runner, executed))
+}
+
+/// Runs one seed.
+pub fn check_seed(seed: u64, config: &CheckConfig) -> SeedResult {
+    let scenario = scenario_for_seed(seed, config);
+    let (mut runner, executed) = match run_plan(&scenario, RunOptions { check: true, trace: TraceMode::Off }) {
+        Ok(r) => r,
+        Err(e) => return SeedResult { seed, violation: Some(e), invariant: None, scenario: print::print(&scenario), events: 0 },
+    };
     if config.linearizability && runner.world.violations().is_empty() {
         let history = runner.world.history();
         if let Err(e) = linearizability::check(&history) {

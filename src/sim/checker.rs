@@ -134,6 +134,17 @@ pub struct Finding {
     pub detail: String,
 }
 
+/// An entry known to be committed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Committed {
+    /// Its term and fingerprint; `None` where a node learned it through a snapshot and the
+    /// content is not visible.
+    entry: Option<(Term, u64)>,
+    /// The term in which it became committed (the term of the first node seen to commit
+    /// it). Leader Completeness speaks of leaders of later terms than this one.
+    committed_in: Term,
+}
+
 #[derive(Clone, Debug, Default)]
 struct Watch {
     term: Term,
@@ -153,9 +164,8 @@ pub struct GroupChecker {
     /// Log Matching, inductively: each (index, term) ever written names one entry content and
     /// one previous term. Then equal (index, term) pairs imply equal prefixes.
     registry: BTreeMap<(Index, Term), (u64, Term)>,
-    /// The longest committed prefix seen on any node: (term, fingerprint), `None` where a
-    /// node learned it through a snapshot and the content is not visible.
-    committed: Vec<Option<(Term, u64)>>,
+    /// The longest committed prefix seen on any node.
+    committed: Vec<Committed>,
     /// What some node applied at each index.
     applied: Vec<Option<u64>>,
     watch: BTreeMap<NodeId, Watch>,
@@ -175,7 +185,11 @@ impl GroupChecker {
         if index == 0 {
             return None;
         }
-        self.committed.get(index as usize - 1).copied().flatten()
+        self.committed.get(index as usize - 1).and_then(|c| c.entry)
+    }
+
+    fn committed_in(&self, index: Index) -> Term {
+        self.committed.get(index as usize - 1).map_or(0, |c| c.committed_in)
     }
 
     pub fn committed_len(&self) -> Index {
@@ -340,7 +354,7 @@ impl GroupChecker {
                 }
             }
             for i in 1..=self.committed_len() {
-                if !self.holds_committed(node, i) {
+                if self.committed_in(i) < term && !self.holds_committed(node, i) {
                     let t = self.committed_at(i).map(|c| c.0);
                     self.report(
                         Invariant::LeaderCompleteness,
@@ -374,11 +388,11 @@ impl GroupChecker {
                             );
                             break;
                         }
-                    } else if self.committed[i as usize - 1].is_none() {
-                        self.committed[i as usize - 1] = mine;
+                    } else if self.committed[i as usize - 1].entry.is_none() {
+                        self.committed[i as usize - 1].entry = mine;
                     }
                 } else {
-                    self.committed.push(mine);
+                    self.committed.push(Committed { entry: mine, committed_in: term });
                 }
             }
             self.watch.get_mut(&id).expect("inserted above").checked_commit = commit;
@@ -389,7 +403,7 @@ impl GroupChecker {
                 for leader in all.filter(|n| n.role() == Role::Leader && n.id() != id) {
                     for i in (old_len + 1)..=new_len {
                         let Some((t, _)) = self.committed_at(i) else { continue };
-                        if leader.term() > t && !self.holds_committed(leader, i) {
+                        if leader.term() > self.committed_in(i) && !self.holds_committed(leader, i) {
                             self.report(
                                 Invariant::LeaderCompleteness,
                                 vec![leader.id()],

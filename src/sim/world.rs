@@ -1021,14 +1021,18 @@ impl World {
         self.check_group(group)?;
         let target = check_node_id(change.node() as u64)?;
         let leader = self.leader(group).ok_or(SimError::NoLeader)?;
-        if matches!(change, ConfChange::AddVoter(_) | ConfChange::AddLearner(_)) {
-            self.ensure_machine(target);
-        } else {
+        let adding = matches!(change, ConfChange::AddVoter(_) | ConfChange::AddLearner(_));
+        if !adding {
             self.check_node(target)?;
         }
         match self.input(group, leader, Input::Change(change)) {
             InputResult::ChangeRefused(error) => Err(SimError::Change { node: leader, error }),
             InputResult::Accepted(index) => {
+                // A new server gets a machine with an empty log once the leader accepted it;
+                // what the leader already sent it is still on the wire.
+                if adding {
+                    self.ensure_machine(target);
+                }
                 self.record(group, TraceKind::Membership { node: leader, change, index });
                 Ok(index)
             }

@@ -1,0 +1,39 @@
+// Shared helpers for the end-to-end tests.
+const { expect } = require('@playwright/test');
+
+/** Opens the page, failing the test on console errors, page errors or foreign requests. */
+async function openPage(page, query = '') {
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (url.origin !== 'http://127.0.0.1:8081' && url.protocol !== 'data:') problems.push(`foreign request: ${req.url()}`);
+  });
+  await page.goto(`./${query}`);
+  await expect(page.locator('[data-sim-time]').first()).toBeVisible();
+  return problems;
+}
+
+/** The node elements' roles and terms, from the page contract attributes. */
+async function nodes(page) {
+  return page.locator('[data-node-id][data-role]').evaluateAll((els) =>
+    els.map((e) => ({ id: Number(e.dataset.nodeId), role: e.dataset.role, term: Number(e.dataset.term) })));
+}
+
+/** Waits until exactly one node leads and returns it. */
+async function waitForLeader(page, { minTerm = 1, timeout = 30_000 } = {}) {
+  let leader;
+  await expect.poll(async () => {
+    const all = await nodes(page);
+    const leaders = all.filter((n) => n.role === 'leader');
+    const top = Math.max(...all.map((n) => n.term));
+    leader = leaders.length === 1 && leaders[0].term >= minTerm && leaders[0].term === top ? leaders[0] : undefined;
+    return leader !== undefined;
+  }, { timeout }).toBe(true);
+  return leader;
+}
+
+module.exports = { openPage, nodes, waitForLeader };
