@@ -7,6 +7,7 @@
 pub mod raft;
 pub mod script;
 pub mod sim;
+pub mod view;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;

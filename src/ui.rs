@@ -1,43 +1,50 @@
-//! The browser page (Yew). Built only for wasm32.
+//! The browser page, built with Yew function components. Built only for wasm32.
+//!
+//! Components render the page model of [`crate::view`] and send [`Action`]s; they never
+//! reach into a Raft node except through read-only views.
+
+mod app;
+mod charts;
+mod cluster;
+mod controls;
+mod events;
+mod help;
+mod logs;
+mod panels;
+mod platform;
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::{Settings, TraceMode, World};
+pub use crate::view::controller::{Action, Controller};
 
-#[function_component]
-fn App() -> Html {
-    let world = use_mut_ref(|| World::new(Settings::default(), TraceMode::Off).expect("default settings are valid"));
-    let tick = use_state(|| 0u32);
-    {
-        let world = world.clone();
-        let tick = tick.clone();
-        use_effect_with((), move |_| {
-            let interval = gloo::timers::callback::Interval::new(50, move || {
-                let now = world.borrow().now();
-                world.borrow_mut().run_until(now + 2_500);
-                tick.set(*tick + 1);
-            });
-            move || drop(interval)
-        });
-    }
-    let w = world.borrow();
-    html! {
-        <main data-sim-time={(w.now() / 1000).to_string()}>
-            <h1>{"Raft Playground"}</h1>
-            <ul>
-            { for w.machine_ids().into_iter().map(|id| {
-                let n = w.node(0, id);
-                let role = n.map_or("crashed", |n| n.role().name());
-                let term = n.map_or(0, |n| n.term());
-                html!{ <li data-node-id={id.to_string()} data-role={role} data-term={term.to_string()}>{format!("node {id}: {role}, term {term}")}</li> }
-            }) }
-            </ul>
-        </main>
+/// The page's one controller, shared by the components. Equal when it is the same one.
+#[derive(Clone)]
+pub struct Ctl(pub Rc<RefCell<Controller>>);
+
+impl PartialEq for Ctl {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 
+/// What most components take: the controller, a version that changes when what they show
+/// may have changed, and where to send actions.
+#[derive(Properties, PartialEq, Clone)]
+pub struct PanelProps {
+    pub ctl: Ctl,
+    pub version: u64,
+    pub dispatch: Callback<Action>,
+}
+
+/// Mounts the playground into `#app`, if the page has one (pages that only use the
+/// JavaScript API have none).
 pub fn start() {
+    platform::install_panic_overlay();
     if let Some(root) = gloo::utils::document().get_element_by_id("app") {
-        yew::Renderer::<App>::with_root(root).render();
+        root.set_inner_html("");
+        yew::Renderer::<app::App>::with_root(root).render();
     }
 }

@@ -1,0 +1,247 @@
+//! The page: layout, the animation loop, keyboard shortcuts.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::charts::Charts;
+use super::cluster::{ClusterView, Legend};
+use super::controls::{Controls, Header, Timeline};
+use super::events::EventLog;
+use super::help::Help;
+use super::logs::LogsView;
+use super::panels::{Inspector, Invariants, Notices};
+use super::platform;
+use super::{Action, Controller, Ctl};
+use crate::script::ast::Cmd;
+use crate::script::session::Session;
+use crate::view::controller::{Prefs, Selection};
+
+/// The controller the page starts with, from the URL and the saved settings. Every
+/// problem becomes a notice; the page always starts.
+fn build_controller() -> Controller {
+    let (params, mut notices) = platform::page_params();
+    let mut prefs = platform::load_prefs();
+    if let Some(n) = params.nodes {
+        prefs.nodes = n;
+    }
+    let seed = params.seed.unwrap_or_else(platform::fresh_seed);
+    let fallback = |prefs: &Prefs, seed: u64| Session::new(prefs.spec(seed)).or_else(|_| Session::new(Prefs::default().spec(seed)));
+    let session = match &params.scenario {
+        Some(text) => match crate::script::parse(text) {
+            Ok(mut scenario) => {
+                if !matches!(scenario.commands.first(), Some(Cmd::Cluster(_))) {
+                    scenario.commands.insert(0, Cmd::Cluster(prefs.spec(seed)));
+                    scenario.lines.insert(0, 0);
+                }
+                match Session::from_scenario(&scenario) {
+                    Ok(s) => Ok(s),
+                    Err(e) => {
+                        notices.push(format!("scenario: {e}"));
+                        fallback(&prefs, seed)
+                    }
+                }
+            }
+            Err(e) => {
+                notices.push(format!("scenario: {e}"));
+                fallback(&prefs, seed)
+            }
+        },
+        None => fallback(&prefs, seed),
+    };
+    let session = session.unwrap_or_else(|_| Session::new(Default::default()).expect("the default cluster is valid"));
+    let seed = session.spec().seed.unwrap_or(seed);
+    let mut c = Controller::new(session, seed, prefs);
+    if let Some(s) = params.speed {
+        c.speed = s;
+    }
+    if let Some(t) = params.theme {
+        c.prefs.theme = t;
+    }
+    c.embed = params.embed;
+    c.notices = notices;
+    if params.autoplay == Some(false) {
+        c.set_playing(false);
+    }
+    c
+}
+
+fn is_typing(e: &web_sys::KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") || el.has_attribute("contenteditable"))
+        .unwrap_or(false)
+}
+
+fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() || is_typing(e) {
+        return None;
+    }
+    Some(match e.key().as_str() {
+        " " => Action::TogglePlay,
+        "s" | "S" | "ArrowRight" => Action::Step,
+        "r" | "R" => Action::Request,
+        "c" | "C" => Action::ToggleSelectedNode,
+        "l" | "L" => Action::IsolateLeader,
+        "h" | "H" => Action::Heal,
+        "+" | "=" => Action::Faster,
+        "-" | "_" => Action::Slower,
+        "?" => Action::ToggleHelp,
+        "Escape" => Action::CloseOverlays,
+        _ => return None,
+    })
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let ctl = use_mut_ref(build_controller);
+    let update = use_force_update();
+    let frame_count = use_mut_ref(|| 0u64);
+    let slow = use_mut_ref(|| (0u64, 0.0f64));
+
+    let dispatch = {
+        let ctl = ctl.clone();
+        let update = update.clone();
+        use_memo((), move |_| {
+            Callback::from(move |action: Action| {
+                {
+                    let mut c = ctl.borrow_mut();
+                    c.dispatch(action);
+                    platform::save_prefs(&c.prefs);
+                    platform::apply_theme(c.prefs.theme);
+                }
+                update.force_update();
+            })
+        })
+    };
+    let dispatch: Callback<Action> = (*dispatch).clone();
+
+    // The animation loop runs only while playing: a paused page does no work per frame.
+    let playing = ctl.borrow().playing;
+    {
+        let ctl = ctl.clone();
+        let update = update.clone();
+        let frame_count = frame_count.clone();
+        use_effect_with(playing, move |&playing| {
+            let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+            if playing {
+                schedule(handle.clone(), ctl, update, frame_count);
+            }
+            move || {
+                handle.borrow_mut().take();
+            }
+        });
+    }
+
+    // Theme, once at start.
+    {
+        let ctl = ctl.clone();
+        use_effect_with((), move |_| {
+            platform::apply_theme(ctl.borrow().prefs.theme);
+        });
+    }
+
+    // Keyboard shortcuts.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let doc = gloo::utils::document();
+            let listener = EventListener::new_with_options(&doc, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                if let Some(action) = shortcut(e) {
+                    if matches!(action, Action::TogglePlay | Action::Step) {
+                        e.prevent_default();
+                    }
+                    dispatch.emit(action);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let c = ctl.borrow();
+    let frame = *frame_count.borrow();
+    // The slower panels follow at most about seven times a second while playing, at once
+    // after a user action.
+    let slow_version = {
+        let mut s = slow.borrow_mut();
+        let now_ms = js_sys::Date::now();
+        if !c.playing || now_ms - s.1 >= 140.0 {
+            *s = (c.version, now_ms);
+        }
+        s.0
+    };
+    let ctl_prop = Ctl(ctl.clone());
+    let embed = c.embed;
+    let selected = !matches!(c.selected, Selection::None);
+    drop(c);
+
+    if embed {
+        return html! {
+            <div class="app embed">
+                <Header ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} compact=true />
+                <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                <main class="embed-stage">
+                    <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                </main>
+            </div>
+        };
+    }
+
+    html! {
+        <div class="app">
+            <Header ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} compact=false />
+            <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+            <main class="layout">
+                <section class="card stage" aria-label="Cluster">
+                    <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                    <Timeline ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                    <Legend />
+                </section>
+                <aside class="side">
+                    <section class={classes!("card", "inspector", selected.then_some("active"))} aria-label="Inspector">
+                        <Inspector ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                    </section>
+                    <section class="card controls" aria-label="Controls">
+                        <Controls ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                    </section>
+                </aside>
+                <section class="card logs" aria-label="Logs">
+                    <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                </section>
+                <section class="card events" aria-label="Events">
+                    <EventLog ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                </section>
+                <section class="card invariants" aria-label="Invariants">
+                    <Invariants ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                </section>
+                <section class="card charts" aria-label="Charts">
+                    <Charts ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                </section>
+            </main>
+            <Help ctl={ctl_prop} version={slow_version} dispatch={dispatch} />
+        </div>
+    }
+}
+
+fn schedule(
+    handle: Rc<RefCell<Option<AnimationFrame>>>,
+    ctl: Rc<RefCell<Controller>>,
+    update: UseForceUpdateHandle,
+    count: Rc<RefCell<u64>>,
+) {
+    let next = handle.clone();
+    let frame = request_animation_frame(move |timestamp| {
+        ctl.borrow_mut().frame(timestamp);
+        *count.borrow_mut() += 1;
+        update.force_update();
+        if ctl.borrow().playing {
+            schedule(next, ctl, update, count);
+        }
+    });
+    *handle.borrow_mut() = Some(frame);
+}

@@ -1,0 +1,10 @@
+//! The page's model, free of any browser API so it is tested natively: the message catalog,
+//! narration, what a frame shows, geometry and URL parameters. The Yew components in `ui`
+//! render it; the JavaScript API returns it.
+
+pub mod catalog;
+pub mod controller;
+pub mod frame;
+pub mod geometry;
+pub mod narrate;
+pub mod params;

@@ -1,0 +1,495 @@
+//! The page's state and everything the user can do, apart from drawing. One `Controller`
+//! lives for the page; components read it and send it `Action`s.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use crate::raft::{NodeId, Time};
+use crate::script::ast::{ClusterSpec, Cmd, Setting, Target};
+use crate::script::session::Session;
+use crate::sim::{DropReason, TraceKind, MS};
+use crate::view::catalog::EN;
+use crate::view::frame::{self, MessageView};
+use crate::view::narrate::{narrate, Category, Narrated};
+use crate::view::params::Theme;
+
+/// What the inspector shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    None,
+    Node(NodeId),
+    Message(u64),
+}
+
+/// A message that died on the way, drawn for a moment where it died.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Death {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub progress: f64,
+    pub reason: DropReason,
+    /// Virtual time it died, and the real time it was first drawn (ms).
+    pub time: Time,
+    pub shown_at: Option<f64>,
+}
+
+/// One sample of the charts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    pub time: Time,
+    pub terms: Vec<(NodeId, u64)>,
+    pub commits: Vec<(NodeId, u64)>,
+    pub messages_per_second: f64,
+}
+
+/// Settings a user chose, kept in local storage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prefs {
+    pub theme: Theme,
+    pub speed: f64,
+    pub nodes: u32,
+    pub election_min_ms: u64,
+    pub election_max_ms: u64,
+    pub heartbeat_ms: u64,
+    pub pre_vote: bool,
+    pub check_quorum: bool,
+    pub rate: u32,
+    pub hidden_categories: BTreeSet<Category>,
+}
+
+impl Default for Prefs {
+    fn default() -> Prefs {
+        let mut hidden = BTreeSet::new();
+        hidden.insert(Category::Message);
+        Prefs {
+            theme: Theme::Auto,
+            speed: DEFAULT_SPEED,
+            nodes: 5,
+            election_min_ms: 150,
+            election_max_ms: 300,
+            heartbeat_ms: 50,
+            pre_vote: false,
+            check_quorum: false,
+            rate: 5,
+            hidden_categories: hidden,
+        }
+    }
+}
+
+impl Prefs {
+    /// `key=value;...`, the local storage encoding.
+    pub fn encode(&self) -> String {
+        let hidden: Vec<&str> = self.hidden_categories.iter().map(|c| c.name()).collect();
+        format!(
+            "theme={};speed={};nodes={};emin={};emax={};hb={};prevote={};cq={};rate={};hide={}",
+            self.theme.name(),
+            self.speed,
+            self.nodes,
+            self.election_min_ms,
+            self.election_max_ms,
+            self.heartbeat_ms,
+            self.pre_vote as u8,
+            self.check_quorum as u8,
+            self.rate,
+            hidden.join(",")
+        )
+    }
+
+    /// Reads what `encode` wrote; anything unreadable keeps its default.
+    pub fn decode(text: &str) -> Prefs {
+        let mut p = Prefs::default();
+        for part in text.split(';') {
+            let Some((k, v)) = part.split_once('=') else { continue };
+            match k {
+                "theme" => p.theme = Theme::from_name(v).unwrap_or(p.theme),
+                "speed" => p.speed = v.parse().ok().filter(|s: &f64| s.is_finite() && *s > 0.0).unwrap_or(p.speed),
+                "nodes" => p.nodes = v.parse().ok().filter(|n| (1..=crate::sim::MAX_NODES).contains(n)).unwrap_or(p.nodes),
+                "emin" => p.election_min_ms = v.parse().ok().filter(|&n| n > 0).unwrap_or(p.election_min_ms),
+                "emax" => p.election_max_ms = v.parse().ok().filter(|&n| n > 0).unwrap_or(p.election_max_ms),
+                "hb" => p.heartbeat_ms = v.parse().ok().filter(|&n| n > 0).unwrap_or(p.heartbeat_ms),
+                "prevote" => p.pre_vote = v == "1",
+                "cq" => p.check_quorum = v == "1",
+                "rate" => p.rate = v.parse().ok().filter(|&r| r > 0 && r <= 200).unwrap_or(p.rate),
+                "hide" => {
+                    p.hidden_categories = v.split(',').filter_map(|n| Category::ALL.into_iter().find(|c| c.name() == n)).collect();
+                }
+                _ => {}
+            }
+        }
+        if p.election_min_ms > p.election_max_ms || p.heartbeat_ms >= p.election_min_ms {
+            let d = Prefs::default();
+            p.election_min_ms = d.election_min_ms;
+            p.election_max_ms = d.election_max_ms;
+            p.heartbeat_ms = d.heartbeat_ms;
+        }
+        p
+    }
+
+    /// The cluster line these settings describe.
+    pub fn spec(&self, seed: u64) -> ClusterSpec {
+        ClusterSpec {
+            nodes: Some(self.nodes),
+            seed: Some(seed),
+            groups: None,
+            options: vec![
+                Setting::PreVote(self.pre_vote),
+                Setting::CheckQuorum(self.check_quorum),
+                Setting::Election(self.election_min_ms * MS, self.election_max_ms * MS),
+                Setting::Heartbeat(self.heartbeat_ms * MS),
+            ],
+        }
+    }
+}
+
+/// Virtual milliseconds per real millisecond when the page opens: slow enough to follow a
+/// message (about a third of a second per hop), an election within seconds.
+pub const DEFAULT_SPEED: f64 = 0.05;
+const MAX_NARRATION: usize = 2000;
+const MAX_SAMPLES: usize = 300;
+/// How long a dying message stays drawn, in real milliseconds.
+pub const DEATH_MS: f64 = 900.0;
+
+pub enum Action {
+    TogglePlay,
+    Pause,
+    Step,
+    Speed(f64),
+    Faster,
+    Slower,
+    Seek(Time),
+    BackToLatest,
+    Act(Cmd),
+    Request,
+    DropMessage(u64),
+    Select(Selection),
+    /// Crash the selected node, or restart it if it is down.
+    ToggleSelectedNode,
+    IsolateLeader,
+    LeaderInMinority,
+    Heal,
+    NewSession {
+        seed: u64,
+    },
+    SetPrefs(Prefs),
+    ToggleHelp,
+    CloseOverlays,
+    DismissNotices,
+    ToggleCategory(Category),
+    FilterNode(Option<NodeId>),
+}
+
+pub struct Controller {
+    pub session: Session,
+    pub seed: u64,
+    pub playing: bool,
+    pub speed: f64,
+    pub selected: Selection,
+    pub narration: VecDeque<Narrated>,
+    pub samples: VecDeque<Sample>,
+    pub deaths: Vec<Death>,
+    /// Problems with the URL or an imported scenario, shown until dismissed.
+    pub notices: Vec<String>,
+    /// A message for the last action the cluster refused.
+    pub last_error: Option<String>,
+    pub prefs: Prefs,
+    pub help_open: bool,
+    pub embed: bool,
+    pub filter_node: Option<NodeId>,
+    /// Set when the run stopped at a safety violation.
+    pub stopped_at: Option<String>,
+    violations_seen: usize,
+    last_frame: Option<f64>,
+    carry: f64,
+    next_value: u64,
+    last_sample: Option<(Time, u64)>,
+    /// Bumped whenever anything the slower panels show may have changed.
+    pub version: u64,
+}
+
+impl Controller {
+    pub fn new(session: Session, seed: u64, prefs: Prefs) -> Controller {
+        let mut c = Controller {
+            session,
+            seed,
+            playing: true,
+            speed: prefs.speed,
+            selected: Selection::None,
+            narration: VecDeque::new(),
+            samples: VecDeque::new(),
+            deaths: Vec::new(),
+            notices: Vec::new(),
+            last_error: None,
+            prefs,
+            help_open: false,
+            embed: false,
+            filter_node: None,
+            stopped_at: None,
+            violations_seen: 0,
+            last_frame: None,
+            carry: 0.0,
+            next_value: 1,
+            last_sample: None,
+            version: 0,
+        };
+        c.absorb();
+        c
+    }
+
+    pub fn now(&self) -> Time {
+        self.session.now()
+    }
+
+    /// The timestamp of the last animation frame (real ms; 0 before the first).
+    pub fn last_frame_ms(&self) -> f64 {
+        self.last_frame.unwrap_or(0.0)
+    }
+
+    /// Called once per animation frame with the frame's timestamp (real ms). Advances
+    /// virtual time by the real time since the last frame times the speed. A frame late by
+    /// more than 100 ms (a background tab, a slow machine) does not catch up.
+    pub fn frame(&mut self, real_ms: f64) {
+        let dt = match self.last_frame {
+            Some(last) => (real_ms - last).clamp(0.0, 100.0),
+            None => 0.0,
+        };
+        self.last_frame = Some(real_ms);
+        if !self.playing {
+            return;
+        }
+        self.carry += dt * self.speed * 1000.0;
+        let whole = self.carry.floor();
+        if whole >= 1.0 {
+            self.carry -= whole;
+            let target = self.now() + whole as Time;
+            self.session.advance_to(target);
+            self.absorb();
+        }
+        self.deaths.retain(|d| d.shown_at.is_none_or(|s| real_ms - s < DEATH_MS));
+        for d in self.deaths.iter_mut() {
+            if d.shown_at.is_none() {
+                d.shown_at = Some(real_ms);
+            }
+        }
+    }
+
+    /// Stops animating (the next frame starts afresh, without a jump).
+    pub fn set_playing(&mut self, playing: bool) {
+        self.playing = playing;
+        self.last_frame = None;
+    }
+
+    /// Takes the trace of what just happened: narration, deaths, chart samples, and a stop
+    /// at the first violation.
+    fn absorb(&mut self) {
+        let events = self.session.drain_trace();
+        for e in &events {
+            if let TraceKind::Dropped { from, to, sent_at, deliver_at, reason, .. } = &e.kind {
+                if e.group == 0 && *reason != DropReason::NodeDown {
+                    let span = deliver_at.saturating_sub(*sent_at).max(1) as f64;
+                    let progress = (e.time.saturating_sub(*sent_at) as f64 / span).clamp(0.0, 1.0);
+                    self.deaths.push(Death { from: *from, to: *to, progress, reason: *reason, time: e.time, shown_at: None });
+                }
+            }
+            if let Some(n) = narrate(&EN, e) {
+                self.narration.push_back(n);
+            }
+        }
+        while self.narration.len() > MAX_NARRATION {
+            self.narration.pop_front();
+        }
+        if self.deaths.len() > 200 {
+            let excess = self.deaths.len() - 200;
+            self.deaths.drain(..excess);
+        }
+        self.sample();
+        let violations = self.session.world().violations();
+        if violations.len() > self.violations_seen {
+            let v = &violations[self.violations_seen];
+            self.stopped_at = Some(v.to_string());
+            self.violations_seen = violations.len();
+            self.set_playing(false);
+        }
+        self.version += 1;
+    }
+
+    fn sample(&mut self) {
+        let now = self.now();
+        let sent: u64 = self.session.world().messages_sent().values().sum();
+        let interval = ((self.speed * 250.0) as Time * MS).clamp(10 * MS, SECOND_SAMPLE);
+        if let Some((t, _)) = self.last_sample {
+            if now < t + interval {
+                return;
+            }
+        }
+        let rate = match self.last_sample {
+            Some((t, s)) if now > t => (sent.saturating_sub(s)) as f64 / ((now - t) as f64 / 1e6),
+            _ => 0.0,
+        };
+        let nodes = frame::nodes(self.session.world(), 0);
+        self.samples.push_back(Sample {
+            time: now,
+            terms: nodes.iter().map(|n| (n.id, n.term)).collect(),
+            commits: nodes.iter().filter(|n| n.role != "crashed").map(|n| (n.id, n.commit_index)).collect(),
+            messages_per_second: rate,
+        });
+        while self.samples.len() > MAX_SAMPLES {
+            self.samples.pop_front();
+        }
+        self.last_sample = Some((now, sent));
+    }
+
+    /// After travelling back: forget what has not happened yet.
+    fn truncate_after(&mut self, t: Time) {
+        while self.narration.back().is_some_and(|n| n.time > t) {
+            self.narration.pop_back();
+        }
+        while self.samples.back().is_some_and(|s| s.time > t) {
+            self.samples.pop_back();
+        }
+        self.deaths.clear();
+        self.last_sample = self.samples.back().map(|s| (s.time, self.session.world().messages_sent().values().sum()));
+        self.violations_seen = self.session.world().violations().len();
+        if self.violations_seen == 0 {
+            self.stopped_at = None;
+        }
+    }
+
+    pub fn leader(&self) -> Option<NodeId> {
+        self.session.world().leader(0)
+    }
+
+    fn act(&mut self, cmd: Cmd) {
+        self.last_error = self.session.act(cmd).err();
+        self.absorb();
+    }
+
+    pub fn dispatch(&mut self, action: Action) {
+        match action {
+            Action::TogglePlay => {
+                let p = !self.playing;
+                self.set_playing(p);
+            }
+            Action::Pause => self.set_playing(false),
+            Action::Step => {
+                self.set_playing(false);
+                self.session.step();
+                self.absorb();
+            }
+            Action::Speed(s) => {
+                self.speed = s.clamp(crate::view::geometry::SPEED_MIN, crate::view::geometry::SPEED_MAX);
+                self.prefs.speed = self.speed;
+            }
+            Action::Faster => self.dispatch(Action::Speed(self.speed * 2.0)),
+            Action::Slower => self.dispatch(Action::Speed(self.speed / 2.0)),
+            Action::Seek(t) => {
+                let back = t < self.now();
+                self.session.seek(t.min(self.session.horizon().max(t)));
+                if back {
+                    self.truncate_after(t);
+                }
+                self.absorb();
+            }
+            Action::BackToLatest => {
+                let h = self.session.horizon();
+                self.session.seek(h);
+                self.absorb();
+            }
+            Action::Act(cmd) => self.act(cmd),
+            Action::Request => {
+                let keys = crate::sim::client::KEYS;
+                let key = keys[(self.next_value as usize) % keys.len()];
+                let cmd = Cmd::Propose { command: format!("{key}={}", self.next_value), via: None };
+                self.next_value += 1;
+                self.act(cmd);
+            }
+            Action::DropMessage(id) => self.act(Cmd::DropMessage(id)),
+            Action::Select(s) => self.selected = s,
+            Action::ToggleSelectedNode => {
+                if let Selection::Node(id) = self.selected {
+                    let cmd = if self.session.world().is_up(id) { Cmd::Crash(Target::Node(id)) } else { Cmd::Restart(Target::Node(id)) };
+                    self.act(cmd);
+                }
+            }
+            Action::IsolateLeader => match self.leader() {
+                Some(l) => self.act(Cmd::Isolate(Target::Node(l))),
+                None => self.last_error = Some(EN.no_leader.to_string()),
+            },
+            Action::LeaderInMinority => match self.leader() {
+                Some(l) => {
+                    let ids = self.session.world().machine_ids();
+                    let minority_size = (ids.len() - 1) / 2;
+                    let mut minority = vec![l];
+                    minority.extend(ids.iter().copied().filter(|&n| n != l).take(minority_size.saturating_sub(1)));
+                    let majority: Vec<NodeId> = ids.iter().copied().filter(|n| !minority.contains(n)).collect();
+                    minority.sort_unstable();
+                    if majority.is_empty() {
+                        self.act(Cmd::Isolate(Target::Node(l)));
+                    } else {
+                        self.act(Cmd::Partition(vec![minority, majority]));
+                    }
+                }
+                None => self.last_error = Some(EN.no_leader.to_string()),
+            },
+            Action::Heal => self.act(Cmd::Heal),
+            Action::NewSession { seed } => {
+                let spec = self.prefs.spec(seed);
+                match Session::new(spec) {
+                    Ok(session) => {
+                        self.session = session;
+                        self.seed = seed;
+                        self.narration.clear();
+                        self.samples.clear();
+                        self.deaths.clear();
+                        self.selected = Selection::None;
+                        self.stopped_at = None;
+                        self.violations_seen = 0;
+                        self.last_sample = None;
+                        self.last_error = None;
+                        self.absorb();
+                    }
+                    Err(e) => self.last_error = Some(e.to_string()),
+                }
+            }
+            Action::SetPrefs(p) => self.prefs = p,
+            Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::DismissNotices => {
+                self.notices.clear();
+                self.last_error = None;
+                self.stopped_at = None;
+            }
+            Action::CloseOverlays => {
+                self.help_open = false;
+                self.selected = Selection::None;
+            }
+            Action::ToggleCategory(c) => {
+                if !self.prefs.hidden_categories.remove(&c) {
+                    self.prefs.hidden_categories.insert(c);
+                }
+            }
+            Action::FilterNode(n) => self.filter_node = n,
+        }
+        self.version += 1;
+    }
+
+    /// The selected message, if it is still on the wire.
+    pub fn selected_message(&self) -> Option<MessageView> {
+        match self.selected {
+            Selection::Message(id) => self.session.world().message(id).map(frame::message_view),
+            _ => None,
+        }
+    }
+}
+
+const SECOND_SAMPLE: Time = 1_000 * MS;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefs_round_trip_and_survive_garbage() {
+        let mut p = Prefs { nodes: 7, pre_vote: true, speed: 0.25, ..Prefs::default() };
+        p.hidden_categories.insert(Category::Client);
+        assert_eq!(Prefs::decode(&p.encode()), p);
+        assert_eq!(Prefs::decode("nodes=99;speed=-1;emin=400;emax=100;junk"), Prefs::default());
+    }
+}

@@ -1,0 +1,242 @@
+//! Trace events told in plain words, for the page's event log.
+
+use serde::Serialize;
+
+use super::catalog::{fill, Catalog};
+use crate::raft::{ConfChange, MessageKind, NodeId, Role, Time};
+use crate::sim::{DropReason, TraceEvent, TraceKind};
+
+/// Kinds of event the log can be filtered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Category {
+    Election,
+    Replication,
+    Client,
+    Fault,
+    Message,
+    Safety,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] =
+        [Category::Election, Category::Replication, Category::Client, Category::Fault, Category::Message, Category::Safety];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Election => "election",
+            Category::Replication => "replication",
+            Category::Client => "client",
+            Category::Fault => "fault",
+            Category::Message => "message",
+            Category::Safety => "safety",
+        }
+    }
+
+    pub fn label(self, c: &Catalog) -> &'static str {
+        match self {
+            Category::Election => c.cat_election,
+            Category::Replication => c.cat_replication,
+            Category::Client => c.cat_client,
+            Category::Fault => c.cat_fault,
+            Category::Message => c.cat_message,
+            Category::Safety => c.cat_safety,
+        }
+    }
+}
+
+/// One line of the event log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Narrated {
+    pub time: Time,
+    pub category: Category,
+    /// The nodes it is about (for filtering).
+    pub nodes: Vec<NodeId>,
+    pub text: String,
+}
+
+fn role_name(c: &Catalog, r: Role) -> &'static str {
+    match r {
+        Role::Follower => c.role_follower,
+        Role::PreCandidate => c.role_precandidate,
+        Role::Candidate => c.role_candidate,
+        Role::Leader => c.role_leader,
+    }
+}
+
+pub fn kind_name(c: &Catalog, k: MessageKind) -> &'static str {
+    let i = MessageKind::ALL.iter().position(|&x| x == k).unwrap_or(0);
+    c.kinds[i]
+}
+
+fn list(nodes: &[NodeId]) -> String {
+    nodes.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+fn change_text(change: &ConfChange) -> String {
+    match change {
+        ConfChange::AddVoter(n) => format!("add {n}"),
+        ConfChange::AddLearner(n) => format!("add learner {n}"),
+        ConfChange::Promote(n) => format!("promote {n}"),
+        ConfChange::Remove(n) => format!("remove {n}"),
+    }
+}
+
+/// The words for one trace event, if it is worth telling. Only group 0 is told.
+pub fn narrate(c: &Catalog, e: &TraceEvent) -> Option<Narrated> {
+    if e.group != 0 {
+        return None;
+    }
+    let s = |v: u64| v.to_string();
+    let (category, nodes, text) = match &e.kind {
+        TraceKind::Role { node, from, to, term } => {
+            let n = s(*node as u64);
+            let t = s(*term);
+            let text = match (from, to) {
+                (Role::Follower, Role::Candidate) | (Role::Candidate, Role::Candidate) => {
+                    fill(c.n_timeout_candidate, &[("node", &n), ("term", &t)])
+                }
+                (_, Role::PreCandidate) => fill(c.n_timeout_precandidate, &[("node", &n), ("term", &t), ("next", &s(term + 1))]),
+                (Role::PreCandidate, Role::Candidate) => fill(c.n_prevote_won, &[("node", &n), ("term", &t)]),
+                (_, Role::Leader) => fill(c.n_elected, &[("node", &n), ("term", &t)]),
+                (Role::Leader, _) => fill(c.n_stepped_down, &[("node", &n), ("term", &t)]),
+                (Role::Candidate, Role::Follower) => fill(c.n_lost, &[("node", &n), ("term", &t)]),
+                (_, r) => fill(c.n_became, &[("node", &n), ("role", role_name(c, *r)), ("term", &t)]),
+            };
+            (Category::Election, vec![*node], text)
+        }
+        TraceKind::Term { node, term } => {
+            (Category::Election, vec![*node], fill(c.n_term, &[("node", &s(*node as u64)), ("term", &s(*term))]))
+        }
+        TraceKind::Voted { node, candidate, term, pre_vote } => {
+            let t = if *pre_vote { c.n_prevoted } else { c.n_voted };
+            (
+                Category::Election,
+                vec![*node, *candidate],
+                fill(t, &[("node", &s(*node as u64)), ("candidate", &s(*candidate as u64)), ("term", &s(*term))]),
+            )
+        }
+        TraceKind::Committed { node, index, term, command, stored_on } => {
+            let vals: Vec<(&str, String)> = vec![
+                ("index", s(*index)),
+                ("term", s(*term)),
+                ("nodes", list(stored_on)),
+                ("command", command.as_deref().unwrap_or("").to_string()),
+            ];
+            let refs: Vec<(&str, &str)> = vals.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let template = match command {
+                Some(_) => c.n_committed,
+                None => c.n_committed_noop,
+            };
+            (Category::Replication, vec![*node], fill(template, &refs))
+        }
+        TraceKind::Proposed { node, index, term, command } => (
+            Category::Client,
+            vec![*node],
+            fill(c.n_proposed, &[("node", &s(*node as u64)), ("index", &s(*index)), ("term", &s(*term)), ("command", command)]),
+        ),
+        TraceKind::Refused { node, command, reason, .. } => {
+            (Category::Client, vec![*node], fill(c.n_refused, &[("node", &s(*node as u64)), ("command", command), ("reason", reason)]))
+        }
+        TraceKind::Crashed { node } => (Category::Fault, vec![*node], fill(c.n_crashed, &[("node", &s(*node as u64))])),
+        TraceKind::Restarted { node } => (Category::Fault, vec![*node], fill(c.n_restarted, &[("node", &s(*node as u64))])),
+        TraceKind::Partitioned { groups } => {
+            let g: Vec<String> = groups.iter().map(|g| format!("{{{}}}", list(g))).collect();
+            let mut text = g.join(" | ");
+            text.push_str(" | the rest");
+            (Category::Fault, groups.concat(), fill(c.n_partitioned, &[("groups", &text)]))
+        }
+        TraceKind::Healed => (Category::Fault, vec![], c.n_healed.to_string()),
+        TraceKind::Cut { from, to } => {
+            (Category::Fault, vec![*from, *to], fill(c.n_cut, &[("from", &s(*from as u64)), ("to", &s(*to as u64))]))
+        }
+        TraceKind::Uncut { from, to } => {
+            (Category::Fault, vec![*from, *to], fill(c.n_uncut, &[("from", &s(*from as u64)), ("to", &s(*to as u64))]))
+        }
+        TraceKind::Link { link } => {
+            let loss = format!("{:.0}%", link.loss * 100.0);
+            let latency = format!("{}–{} ms", link.latency_min / 1000, link.latency_max / 1000);
+            (Category::Fault, vec![], fill(c.n_link, &[("loss", &loss), ("latency", &latency)]))
+        }
+        TraceKind::TimeoutForced { node } => (Category::Fault, vec![*node], fill(c.n_forced_timeout, &[("node", &s(*node as u64))])),
+        TraceKind::Compacted { node, index } => {
+            (Category::Replication, vec![*node], fill(c.n_compacted, &[("node", &s(*node as u64)), ("index", &s(*index))]))
+        }
+        TraceKind::SnapshotInstalled { node, index } => {
+            (Category::Replication, vec![*node], fill(c.n_snapshot_installed, &[("node", &s(*node as u64)), ("index", &s(*index))]))
+        }
+        TraceKind::Membership { node, change, index } => (
+            Category::Replication,
+            vec![*node, change.node()],
+            fill(c.n_membership, &[("node", &s(*node as u64)), ("change", &change_text(change)), ("index", &s(*index))]),
+        ),
+        TraceKind::NodeAdded { node } => (Category::Fault, vec![*node], fill(c.n_node_added, &[("node", &s(*node as u64))])),
+        TraceKind::Transfer { from, to } => {
+            (Category::Election, vec![*from, *to], fill(c.n_transfer, &[("from", &s(*from as u64)), ("to", &s(*to as u64))]))
+        }
+        TraceKind::ReadServed { node, key, value } => (
+            Category::Client,
+            vec![*node],
+            fill(c.n_read, &[("node", &s(*node as u64)), ("key", key), ("value", value.as_deref().unwrap_or(c.none))]),
+        ),
+        TraceKind::Violation { invariant, detail } => {
+            (Category::Safety, vec![], fill(c.n_violation, &[("invariant", invariant), ("detail", detail)]))
+        }
+        TraceKind::Note { text } => (Category::Fault, vec![], text.clone()),
+        TraceKind::Dropped { from, to, kind, reason, .. } => {
+            let t = match reason {
+                DropReason::User => c.n_dropped_user,
+                DropReason::Partition => c.n_dropped_partition,
+                DropReason::Loss => c.n_dropped_loss,
+                DropReason::NodeDown => c.n_dropped_down,
+            };
+            let cat = if *reason == DropReason::User { Category::Fault } else { Category::Message };
+            (cat, vec![*from, *to], fill(t, &[("kind", kind_name(c, *kind)), ("from", &s(*from as u64)), ("to", &s(*to as u64))]))
+        }
+        TraceKind::Sent { from, to, kind, .. } => (
+            Category::Message,
+            vec![*from, *to],
+            fill(c.n_sent, &[("kind", kind_name(c, *kind)), ("from", &s(*from as u64)), ("to", &s(*to as u64))]),
+        ),
+        TraceKind::Delivered { .. } => return None,
+    };
+    Some(Narrated { time: e.time, category, nodes, text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::catalog::EN;
+
+    fn ev(kind: TraceKind) -> TraceEvent {
+        TraceEvent { step: 1, time: 1_500_000, group: 0, kind }
+    }
+
+    #[test]
+    fn elections_read_like_the_paper() {
+        let n = narrate(&EN, &ev(TraceKind::Role { node: 3, from: Role::Follower, to: Role::Candidate, term: 4 })).unwrap();
+        assert_eq!(n.text, "Node 3 timed out and became a candidate for term 4");
+        assert_eq!(n.category, Category::Election);
+        assert_eq!(n.nodes, vec![3]);
+        let n = narrate(&EN, &ev(TraceKind::Role { node: 3, from: Role::Candidate, to: Role::Leader, term: 4 })).unwrap();
+        assert_eq!(n.text, "Node 3 won the election: leader of term 4");
+        let n = narrate(&EN, &ev(TraceKind::Role { node: 2, from: Role::Follower, to: Role::PreCandidate, term: 4 })).unwrap();
+        assert_eq!(n.text, "Node 2 timed out and asks for pre-votes for term 5 (its term stays 4)");
+    }
+
+    #[test]
+    fn commits_name_the_command_and_the_holders() {
+        let n =
+            narrate(&EN, &ev(TraceKind::Committed { node: 1, index: 7, term: 2, command: Some("x=1".into()), stored_on: vec![1, 2, 4] }))
+                .unwrap();
+        assert_eq!(n.text, "Entry 7 (x=1) committed: stored on nodes 1, 2, 4");
+        assert_eq!(n.category, Category::Replication);
+    }
+
+    #[test]
+    fn deliveries_are_not_told_and_other_groups_are_skipped() {
+        assert!(narrate(&EN, &ev(TraceKind::Delivered { id: 1, from: 1, to: 2, kind: MessageKind::Heartbeat })).is_none());
+        let mut e = ev(TraceKind::Crashed { node: 1 });
+        e.group = 1;
+        assert!(narrate(&EN, &e).is_none());
+    }
+}

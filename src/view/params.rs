@@ -1,0 +1,118 @@
+//! The page's URL parameters: `seed`, `nodes`, `speed` (virtual ms per real ms), `scenario`
+//! (scenario text), `embed=1`, `theme` (auto, light, dark), `autoplay` (1/0). Each bad value
+//! is reported and replaced by its default; nothing stops the page.
+
+use crate::sim::MAX_NODES;
+use crate::view::geometry::{SPEED_MAX, SPEED_MIN};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Theme> {
+        match s {
+            "auto" => Some(Theme::Auto),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageParams {
+    pub seed: Option<u64>,
+    pub nodes: Option<u32>,
+    pub speed: Option<f64>,
+    pub scenario: Option<String>,
+    pub embed: bool,
+    pub theme: Option<Theme>,
+    pub autoplay: Option<bool>,
+    /// An encoded session (permalink).
+    pub session: Option<String>,
+}
+
+fn flag(v: &str) -> Option<bool> {
+    match v {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads decoded `(key, value)` pairs. Returns the parameters and a message for each value
+/// that could not be used.
+pub fn from_pairs(pairs: &[(String, String)]) -> (PageParams, Vec<String>) {
+    let mut p = PageParams::default();
+    let mut errors = Vec::new();
+    for (k, v) in pairs {
+        let v = v.trim();
+        match k.as_str() {
+            "seed" => match v.parse::<u64>() {
+                Ok(s) => p.seed = Some(s),
+                Err(_) => errors.push(format!("seed: `{v}` is not a whole number from 0 to {}", u64::MAX)),
+            },
+            "nodes" => match v.parse::<u32>() {
+                Ok(n) if (1..=MAX_NODES).contains(&n) => p.nodes = Some(n),
+                _ => errors.push(format!("nodes: `{v}` is not a node count from 1 to {MAX_NODES}")),
+            },
+            "speed" => match v.parse::<f64>() {
+                Ok(s) if s.is_finite() && (SPEED_MIN..=SPEED_MAX).contains(&s) => p.speed = Some(s),
+                _ => errors.push(format!("speed: `{v}` is not a speed from {SPEED_MIN} to {SPEED_MAX} (virtual ms per real ms)")),
+            },
+            "scenario" => p.scenario = Some(v.to_string()),
+            "embed" => match flag(v) {
+                Some(b) => p.embed = b,
+                None => errors.push(format!("embed: `{v}` is not 1 or 0")),
+            },
+            "theme" => match Theme::from_name(v) {
+                Some(t) => p.theme = Some(t),
+                None => errors.push(format!("theme: `{v}` is not auto, light or dark")),
+            },
+            "autoplay" => match flag(v) {
+                Some(b) => p.autoplay = Some(b),
+                None => errors.push(format!("autoplay: `{v}` is not 1 or 0")),
+            },
+            "s" | "session" => p.session = Some(v.to_string()),
+            _ => {}
+        }
+    }
+    (p, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn good_values_are_taken() {
+        let (p, e) = from_pairs(&pairs(&[("seed", "42"), ("nodes", "7"), ("speed", "0.01"), ("embed", "1"), ("scenario", "run 1s")]));
+        assert!(e.is_empty());
+        assert_eq!((p.seed, p.nodes, p.speed, p.embed), (Some(42), Some(7), Some(0.01), true));
+        assert_eq!(p.scenario.as_deref(), Some("run 1s"));
+    }
+
+    #[test]
+    fn bad_values_are_reported_and_ignored() {
+        let (p, e) = from_pairs(&pairs(&[("seed", "-1"), ("nodes", "12"), ("speed", "fast"), ("theme", "pink"), ("unknown", "x")]));
+        assert_eq!(p, PageParams::default());
+        assert_eq!(e.len(), 4, "{e:?}");
+        assert!(e[1].contains("1 to 9"));
+    }
+}
