@@ -10,6 +10,7 @@ mod controls;
 mod events;
 mod help;
 mod logs;
+mod markup;
 mod panels;
 mod platform;
 

@@ -164,7 +164,8 @@ pub fn App() -> Html {
     }
 
     let c = ctl.borrow();
-    let frame = *frame_count.borrow();
+    // Changes every animation frame and after every action (frames stop while paused).
+    let frame = *frame_count.borrow() + c.version;
     // The slower panels follow at most about seven times a second while playing, at once
     // after a user action.
     let slow_version = {

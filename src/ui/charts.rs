@@ -1,7 +1,10 @@
 //! Small charts over virtual time: term per node, commit index per node, messages per second.
 
+use std::fmt::Write as _;
+
 use yew::prelude::*;
 
+use super::markup::{esc, num, secs};
 use super::PanelProps;
 use crate::raft::NodeId;
 use crate::view::catalog::EN;
@@ -9,7 +12,7 @@ use crate::view::controller::Sample;
 
 const W: f64 = 320.0;
 const H: f64 = 110.0;
-const PAD: f64 = 22.0;
+const PAD: f64 = 26.0;
 
 fn x_of(t: u64, t0: u64, t1: u64) -> f64 {
     PAD + (W - PAD - 6.0) * (t.saturating_sub(t0)) as f64 / (t1.saturating_sub(t0)).max(1) as f64
@@ -19,53 +22,50 @@ fn y_of(v: f64, max: f64) -> f64 {
     H - 16.0 - (H - 26.0) * (v / max.max(1e-9))
 }
 
-fn frame(title: &str, max: f64, t0: u64, t1: u64, body: Html, legend: Html) -> Html {
-    html! {
-        <figure class="chart">
-            <figcaption>{ title.to_string() }</figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={title.to_string()}>
-                <line class="axis" x1={PAD.to_string()} y1={(H - 16.0).to_string()} x2={(W - 6.0).to_string()} y2={(H - 16.0).to_string()} />
-                <line class="axis" x1={PAD.to_string()} y1="10" x2={PAD.to_string()} y2={(H - 16.0).to_string()} />
-                <text class="tick" x={(PAD - 4.0).to_string()} y="14" text-anchor="end">{ format!("{max:.0}") }</text>
-                <text class="tick" x={(PAD - 4.0).to_string()} y={(H - 16.0).to_string()} text-anchor="end">{ "0" }</text>
-                <text class="tick" x={PAD.to_string()} y={(H - 3.0).to_string()}>{ format!("{:.1}s", t0 as f64 / 1e6) }</text>
-                <text class="tick" x={(W - 6.0).to_string()} y={(H - 3.0).to_string()} text-anchor="end">{ format!("{:.1}s", t1 as f64 / 1e6) }</text>
-                { body }
-            </svg>
-            { legend }
-        </figure>
-    }
+fn chart(out: &mut String, title: &str, max: u64, t0: u64, t1: u64, body: &str, legend: &str) {
+    let _ = write!(
+        out,
+        r#"<figure class="chart"><figcaption>{t}</figcaption><svg viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><line class="axis" x1="{p}" y1="{b}" x2="{r}" y2="{b}"/><line class="axis" x1="{p}" y1="10" x2="{p}" y2="{b}"/><text class="tick" x="{pl}" y="14" text-anchor="end">{max}</text><text class="tick" x="{pl}" y="{b}" text-anchor="end">0</text><text class="tick" x="{p}" y="{bl}">{s0}s</text><text class="tick" x="{r}" y="{bl}" text-anchor="end">{s1}s</text>{body}</svg>{legend}</figure>"#,
+        t = esc(title),
+        w = num(W),
+        h = num(H),
+        p = num(PAD),
+        pl = num(PAD - 4.0),
+        b = num(H - 16.0),
+        bl = num(H - 3.0),
+        r = num(W - 6.0),
+        s0 = secs(t0),
+        s1 = secs(t1),
+    );
 }
 
 /// One step line per node.
-fn per_node(samples: &[&Sample], pick: fn(&Sample) -> &Vec<(NodeId, u64)>, ids: &[NodeId], title: &str) -> Html {
+fn per_node(out: &mut String, samples: &[&Sample], pick: fn(&Sample) -> &Vec<(NodeId, u64)>, ids: &[NodeId], title: &str) {
     let (t0, t1) = (samples.first().map_or(0, |s| s.time), samples.last().map_or(1, |s| s.time));
-    let max = samples.iter().flat_map(|s| pick(s).iter().map(|(_, v)| *v)).max().unwrap_or(1).max(1) as f64;
-    let lines: Html = ids
-        .iter()
-        .map(|&id| {
-            let mut points = String::new();
-            let mut last: Option<f64> = None;
-            for s in samples {
-                if let Some((_, v)) = pick(s).iter().find(|(n, _)| *n == id) {
-                    let x = x_of(s.time, t0, t1);
-                    let y = y_of(*v as f64, max);
-                    if let Some(ly) = last {
-                        points.push_str(&format!("{x:.1},{ly:.1} "));
-                    }
-                    points.push_str(&format!("{x:.1},{y:.1} "));
-                    last = Some(y);
+    let max = samples.iter().flat_map(|s| pick(s).iter().map(|(_, v)| *v)).max().unwrap_or(1).max(1);
+    let mut body = String::new();
+    for &id in ids {
+        let _ = write!(body, r#"<polyline class="series node-{id}" points=""#);
+        let mut last: Option<f64> = None;
+        for s in samples {
+            if let Some((_, v)) = pick(s).iter().find(|(n, _)| *n == id) {
+                let x = num(x_of(s.time, t0, t1));
+                let y = y_of(*v as f64, max as f64);
+                if let Some(ly) = last {
+                    let _ = write!(body, "{x},{} ", num(ly));
                 }
+                let _ = write!(body, "{x},{} ", num(y));
+                last = Some(y);
             }
-            html! { <polyline class={format!("series node-{}", id)} points={points} /> }
-        })
-        .collect();
-    let legend: Html = html! {
-        <div class="chart-legend">
-            { for ids.iter().map(|id| html! { <span class={format!("key node-{id}")}>{ id }</span> }) }
-        </div>
-    };
-    frame(title, max, t0, t1, lines, legend)
+        }
+        body.push_str(r#""/>"#);
+    }
+    let mut legend = String::from(r#"<div class="chart-legend">"#);
+    for id in ids {
+        let _ = write!(legend, r#"<span class="key node-{id}">{id}</span>"#);
+    }
+    legend.push_str("</div>");
+    chart(out, title, max, t0, t1, &body, &legend);
 }
 
 #[function_component]
@@ -77,21 +77,20 @@ pub fn Charts(props: &PanelProps) -> Html {
         return html! { <><h2>{ EN.charts }</h2><p class="hint">{ EN.no_events }</p></> };
     }
     let (t0, t1) = (samples[0].time, samples[samples.len() - 1].time);
-    let max_rate = samples.iter().map(|s| s.messages_per_second).fold(1.0, f64::max);
-    let mut points = format!("{:.1},{:.1} ", x_of(t0, t0, t1), y_of(0.0, max_rate));
+    let max_rate = samples.iter().map(|s| s.messages_per_second).fold(1.0, f64::max).ceil();
+    let mut out = String::new();
+    per_node(&mut out, &samples, |s| &s.terms, &ids, EN.chart_term);
+    per_node(&mut out, &samples, |s| &s.commits, &ids, EN.chart_commit);
+    let mut area = format!(r#"<polygon class="area" points="{},{} "#, num(x_of(t0, t0, t1)), num(y_of(0.0, max_rate)));
     for s in &samples {
-        points.push_str(&format!("{:.1},{:.1} ", x_of(s.time, t0, t1), y_of(s.messages_per_second, max_rate)));
+        let _ = write!(area, "{},{} ", num(x_of(s.time, t0, t1)), num(y_of(s.messages_per_second, max_rate)));
     }
-    points.push_str(&format!("{:.1},{:.1}", x_of(t1, t0, t1), y_of(0.0, max_rate)));
-    let rate = frame(EN.chart_messages, max_rate, t0, t1, html! { <polygon class="area" points={points} /> }, html! {});
+    let _ = write!(area, r#"{},{}"/>"#, num(x_of(t1, t0, t1)), num(y_of(0.0, max_rate)));
+    chart(&mut out, EN.chart_messages, max_rate as u64, t0, t1, &area, "");
     html! {
         <>
             <h2>{ EN.charts }</h2>
-            <div class="chart-row">
-                { per_node(&samples, |s| &s.terms, &ids, EN.chart_term) }
-                { per_node(&samples, |s| &s.commits, &ids, EN.chart_commit) }
-                { rate }
-            </div>
+            <div class="chart-row">{ Html::from_html_unchecked(AttrValue::from(out)) }</div>
         </>
     }
 }

@@ -1,8 +1,12 @@
 //! The top bar (playback, speed, clock), the timeline, and the panel of things to break.
 
+use std::fmt::Write as _;
+
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::markup::{esc, target_attr, Markup};
 use super::{Action, PanelProps};
 use crate::raft::NodeId;
 use crate::script::ast::{Cmd, Setting};
@@ -14,10 +18,6 @@ use crate::view::params::Theme;
 
 fn seconds(t: u64) -> String {
     format!("{}.{:03} s", t / 1_000_000, (t / 1_000) % 1_000)
-}
-
-fn input_value(e: &Event) -> String {
-    e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
 fn select_value(e: &Event) -> String {
@@ -198,296 +198,270 @@ fn groups_of(c: &crate::view::controller::Controller) -> Vec<Vec<NodeId>> {
     bins
 }
 
+/// The partition that results from moving `node` into bin `bin`.
+fn moved(bins: &[Vec<NodeId>], node: NodeId, bin: usize) -> Action {
+    let mut next: Vec<Vec<NodeId>> = bins.iter().map(|b| b.iter().copied().filter(|&n| n != node).collect()).collect();
+    if bin < next.len() {
+        next[bin].push(node);
+    }
+    let groups: Vec<Vec<NodeId>> = next.into_iter().filter(|g| !g.is_empty()).collect();
+    if groups.len() <= 1 {
+        Action::Heal
+    } else {
+        Action::Act(Cmd::Partition(groups))
+    }
+}
+
+/// The value of a changed form control: `checked` for checkboxes, `value` otherwise.
+fn control_value(el: &web_sys::Element) -> String {
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        if i.type_() == "checkbox" {
+            return i.checked().to_string();
+        }
+        return i.value();
+    }
+    el.dyn_ref::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default()
+}
+
 #[function_component]
 pub fn Controls(props: &PanelProps) -> Html {
     let picked = use_state(|| None::<NodeId>);
+    let cut = use_state(|| (1 as NodeId, 2 as NodeId));
+    let seed_input = use_state(|| props.ctl.0.borrow().seed);
     let c = props.ctl.0.borrow();
-    let d = props.dispatch.clone();
     let world = c.session.world();
     let settings = world.settings();
     let ids = world.machine_ids();
     let prefs = c.prefs.clone();
-    let act = |cmd: Cmd| {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::Act(cmd.clone())))
-    };
-    let click = |a: fn() -> Action| {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(a()))
-    };
-
-    // Clients.
-    let workload_on = settings.client_rate > 0;
-    let on_workload = {
-        let d = d.clone();
-        let rate = prefs.rate;
-        Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            d.emit(Action::Act(Cmd::Set(vec![Setting::Rate(if on { rate } else { 0 })])));
-        })
-    };
-    let on_rate = {
-        let d = d.clone();
-        let prefs = prefs.clone();
-        Callback::from(move |e: Event| {
-            let r: u32 = input_value(&e).parse().unwrap_or(5);
-            let mut p = prefs.clone();
-            p.rate = r.clamp(1, 200);
-            d.emit(Action::SetPrefs(p));
-            if workload_on {
-                d.emit(Action::Act(Cmd::Set(vec![Setting::Rate(r.clamp(1, 200))])));
-            }
-        })
-    };
-
-    // Partition editor: drag a chip (or tap it, then tap a group).
-    let bins = groups_of(&c);
-    let move_to = {
-        let d = d.clone();
-        let bins = bins.clone();
-        let picked = picked.clone();
-        move |node: NodeId, bin: usize| {
-            let mut next: Vec<Vec<NodeId>> = bins.iter().map(|b| b.iter().copied().filter(|&n| n != node).collect()).collect();
-            if bin < next.len() {
-                next[bin].push(node);
-            }
-            let groups: Vec<Vec<NodeId>> = next.into_iter().filter(|g| !g.is_empty()).collect();
-            picked.set(None);
-            if groups.len() <= 1 {
-                d.emit(Action::Heal);
-            } else {
-                d.emit(Action::Act(Cmd::Partition(groups)));
-            }
-        }
-    };
-    let bins_html: Html = bins
-        .iter()
-        .enumerate()
-        .map(|(k, bin)| {
-            let on_drop = {
-                let move_to = move_to.clone();
-                Callback::from(move |e: DragEvent| {
-                    e.prevent_default();
-                    let id = e.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).and_then(|s| s.parse::<NodeId>().ok());
-                    if let Some(id) = id {
-                        move_to(id, k);
-                    }
-                })
-            };
-            let on_click_bin = {
-                let move_to = move_to.clone();
-                let picked = picked.clone();
-                Callback::from(move |_: MouseEvent| {
-                    if let Some(id) = *picked {
-                        move_to(id, k);
-                    }
-                })
-            };
-            let name = fill(EN.group_name, &[("n", &(k + 1).to_string())]);
-            html! {
-                <div class={classes!("bin", format!("group-{}", k.min(3)), picked.is_some().then_some("armed"))}
-                    ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop} onclick={on_click_bin}
-                    role="group" aria-label={name.clone()}>
-                    <span class="bin-name">{ name }</span>
-                    { for bin.iter().map(|&id| {
-                        let on_drag_start = Callback::from(move |e: DragEvent| {
-                            if let Some(dt) = e.data_transfer() {
-                                let _ = dt.set_data("text/plain", &id.to_string());
-                            }
-                        });
-                        let on_pick = {
-                            let picked = picked.clone();
-                            Callback::from(move |e: MouseEvent| {
-                                e.stop_propagation();
-                                picked.set(if *picked == Some(id) { None } else { Some(id) });
-                            })
-                        };
-                        html! {
-                            <button type="button" class={classes!("chip", (*picked == Some(id)).then_some("picked"))} draggable="true"
-                                ondragstart={on_drag_start} onclick={on_pick} aria-label={format!("Move node {id}")}>{ id }</button>
-                        }
-                    }) }
-                </div>
-            }
-        })
-        .collect();
-
-    // One-way cut.
-    let cut_from = use_state(|| 1 as NodeId);
-    let cut_to = use_state(|| 2 as NodeId);
-    let node_select = |state: UseStateHandle<NodeId>, label: &'static str| {
-        let onchange = {
-            let state = state.clone();
-            Callback::from(move |e: Event| state.set(select_value(&e).parse().unwrap_or(1)))
-        };
-        html! {
-            <select aria-label={label} {onchange}>
-                { for ids.iter().map(|&id| html! { <option value={id.to_string()} selected={*state == id}>{ id }</option> }) }
-            </select>
-        }
-    };
-
-    // Loss and latency.
     let link = settings.network.clone();
-    let on_loss = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            let pct: f64 = input_value(&e).parse().unwrap_or(0.0);
-            d.emit(Action::Act(Cmd::Set(vec![Setting::Drop((pct / 100.0).clamp(0.0, 1.0))])));
+    let raft = settings.raft.clone();
+    let workload_on = settings.client_rate > 0;
+    let bins = groups_of(&c);
+
+    // Every button of the panel, by its data-act.
+    let onclick = {
+        let d = props.dispatch.clone();
+        let picked = picked.clone();
+        let cut = cut.clone();
+        let seed_input = seed_input.clone();
+        let bins = bins.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some((_, chip)) = target_attr(&e, "data-chip") {
+                let id: NodeId = chip.parse().unwrap_or(0);
+                picked.set(if *picked == Some(id) { None } else { Some(id) });
+                return;
+            }
+            if let Some((_, bin)) = target_attr(&e, "data-bin") {
+                if let (Some(id), Ok(bin)) = (*picked, bin.parse::<usize>()) {
+                    picked.set(None);
+                    d.emit(moved(&bins, id, bin));
+                }
+                return;
+            }
+            let Some((_, act)) = target_attr(&e, "data-act") else { return };
+            let (from, to) = *cut;
+            d.emit(match act.as_str() {
+                "request" => Action::Request,
+                "isolate-leader" => Action::IsolateLeader,
+                "minority" => Action::LeaderInMinority,
+                "heal" => Action::Heal,
+                "cut" => Action::Act(Cmd::Cut(from, to)),
+                "uncut" => Action::Act(Cmd::Uncut(from, to)),
+                "restart" => Action::NewSession { seed: *seed_input },
+                "new-seed" => {
+                    let s = super::platform::fresh_seed();
+                    seed_input.set(s);
+                    Action::NewSession { seed: s }
+                }
+                _ => return,
+            });
         })
     };
-    let on_latency = |is_max: bool| {
-        let d = d.clone();
+    // Every form control of the panel, by its data-set.
+    let onchange = {
+        let d = props.dispatch.clone();
+        let cut = cut.clone();
+        let seed_input = seed_input.clone();
+        let prefs = prefs.clone();
         let link = link.clone();
         Callback::from(move |e: Event| {
-            let ms: u64 = input_value(&e).parse().unwrap_or(10);
-            let (mut lo, mut hi) = (link.latency_min, link.latency_max);
-            if is_max {
-                hi = ms * MS;
-                lo = lo.min(hi);
-            } else {
-                lo = ms * MS;
-                hi = hi.max(lo);
-            }
-            d.emit(Action::Act(Cmd::Set(vec![Setting::Latency(lo, hi)])));
-        })
-    };
-
-    // Settings.
-    let raft = settings.raft.clone();
-    let toggle = |setting: fn(bool) -> Setting| {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            d.emit(Action::Act(Cmd::Set(vec![setting(on)])));
-        })
-    };
-    let pref_number = |apply: fn(&mut crate::view::controller::Prefs, u64)| {
-        let d = d.clone();
-        let prefs = prefs.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(v) = input_value(&e).parse::<u64>() {
-                let mut p = prefs.clone();
-                apply(&mut p, v);
-                d.emit(Action::SetPrefs(p));
-            }
-        })
-    };
-    let on_nodes = {
-        let d = d.clone();
-        let prefs = prefs.clone();
-        Callback::from(move |e: Event| {
+            let Some((el, what)) = target_attr(&e, "data-set") else { return };
+            let v = control_value(&el);
+            let n: u64 = v.parse().unwrap_or(0);
+            let on = v == "true";
             let mut p = prefs.clone();
-            p.nodes = select_value(&e).parse().unwrap_or(5);
-            d.emit(Action::SetPrefs(p));
+            let set = |s: Setting| Action::Act(Cmd::Set(vec![s]));
+            let action = match what.as_str() {
+                "workload" => set(Setting::Rate(if on { prefs.rate } else { 0 })),
+                "rate" => {
+                    p.rate = (n as u32).clamp(1, 200);
+                    if workload_on {
+                        d.emit(Action::SetPrefs(p.clone()));
+                        set(Setting::Rate(p.rate))
+                    } else {
+                        Action::SetPrefs(p)
+                    }
+                }
+                "loss" => set(Setting::Drop((n as f64 / 100.0).clamp(0.0, 1.0))),
+                "latency-min" => set(Setting::Latency(n * MS, link.latency_max.max(n * MS))),
+                "latency-max" => set(Setting::Latency(link.latency_min.min(n * MS), n * MS)),
+                "prevote" => set(Setting::PreVote(on)),
+                "checkquorum" => set(Setting::CheckQuorum(on)),
+                "nodes" => {
+                    p.nodes = (n as u32).clamp(1, MAX_NODES);
+                    Action::SetPrefs(p)
+                }
+                "emin" | "emax" | "hb" if n > 0 => {
+                    match what.as_str() {
+                        "emin" => p.election_min_ms = n,
+                        "emax" => p.election_max_ms = n,
+                        _ => p.heartbeat_ms = n,
+                    }
+                    Action::SetPrefs(p)
+                }
+                "seed" => {
+                    seed_input.set(n);
+                    return;
+                }
+                "cut-from" => {
+                    cut.set((n as NodeId, cut.1));
+                    return;
+                }
+                "cut-to" => {
+                    cut.set((cut.0, n as NodeId));
+                    return;
+                }
+                _ => return,
+            };
+            d.emit(action);
         })
     };
-    let seed_input = use_state(|| c.seed);
-    let on_seed = {
-        let seed_input = seed_input.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(s) = input_value(&e).parse::<u64>() {
-                seed_input.set(s);
+    let ondragstart = Callback::from(|e: DragEvent| {
+        if let (Some((_, chip)), Some(dt)) = (target_attr(&e, "data-chip"), e.data_transfer()) {
+            let _ = dt.set_data("text/plain", &chip);
+        }
+    });
+    let ondrop = {
+        let d = props.dispatch.clone();
+        let bins = bins.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let id = e.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).and_then(|s| s.parse::<NodeId>().ok());
+            let bin = target_attr(&e, "data-bin").and_then(|(_, b)| b.parse::<usize>().ok());
+            if let (Some(id), Some(bin)) = (id, bin) {
+                d.emit(moved(&bins, id, bin));
             }
         })
     };
-    let restart = {
-        let d = d.clone();
-        let seed = *seed_input;
-        Callback::from(move |_: MouseEvent| d.emit(Action::NewSession { seed }))
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+
+    let mut m = Markup::new();
+    let button = |m: &mut Markup, act: &str, class: &str, title: &str, label: &str| {
+        let _ = write!(m.0, r#"<button type="button" class="{class}" data-act="{act}" title="{}">{}</button>"#, esc(title), esc(label));
     };
-    let new_seed = {
-        let d = d.clone();
-        let seed_input = seed_input.clone();
-        Callback::from(move |_: MouseEvent| {
-            let s = super::platform::fresh_seed();
-            seed_input.set(s);
-            d.emit(Action::NewSession { seed: s });
-        })
+    let check = |m: &mut Markup, set: &str, on: bool, label: &str| {
+        let _ = write!(
+            m.0,
+            r#"<label class="check"><input type="checkbox" data-set="{set}"{}>{}</label>"#,
+            if on { " checked" } else { "" },
+            esc(label)
+        );
     };
-    let settings_differ = prefs.nodes as usize != ids.len()
+    let _ = write!(m.0, r#"<h2>{}</h2><fieldset class="group"><legend>{}</legend><div class="row">"#, esc(EN.controls), esc(EN.clients));
+    button(&mut m, "request", "primary", "R", EN.request);
+    m.raw(r#"</div><div class="row">"#);
+    check(&mut m, "workload", workload_on, EN.workload);
+    let _ = write!(
+        m.0,
+        r#"<label class="inline"><input type="range" min="1" max="50" step="1" value="{}" aria-label="{}" data-set="rate"><span class="value">{}/s</span></label></div></fieldset>"#,
+        prefs.rate.min(50),
+        esc(EN.rate),
+        prefs.rate
+    );
+    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(EN.network));
+    button(&mut m, "isolate-leader", "", "L", EN.preset_isolate_leader);
+    button(&mut m, "minority", "", "", EN.preset_minority);
+    button(&mut m, "heal", "", "H", EN.preset_heal);
+    let _ = write!(m.0, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(EN.partition_hint));
+    for (k, bin) in bins.iter().enumerate() {
+        let name = fill(EN.group_name, &[("n", &(k + 1).to_string())]);
+        let _ = write!(
+            m.0,
+            r#"<div class="bin group-{}{}" data-bin="{k}" role="group" aria-label="{n}"><span class="bin-name">{n}</span>"#,
+            k.min(3),
+            if picked.is_some() { " armed" } else { "" },
+            n = esc(&name)
+        );
+        for id in bin {
+            let _ = write!(
+                m.0,
+                r#"<button type="button" class="chip{}" draggable="true" data-chip="{id}" aria-label="{}">{id}</button>"#,
+                if *picked == Some(*id) { " picked" } else { "" },
+                esc(&fill(EN.move_node, &[("node", &id.to_string())]))
+            );
+        }
+        m.raw("</div>");
+    }
+    m.raw(r#"</div></div><div class="row wrap cutrow">"#);
+    for (set, current, label) in [("cut-from", cut.0, EN.cut_from), ("cut-to", cut.1, EN.cut_to)] {
+        let _ = write!(m.0, r#"<select data-set="{set}" aria-label="{}">"#, esc(label));
+        for id in &ids {
+            let _ = write!(m.0, r#"<option value="{id}"{}>{id}</option>"#, if *id == current { " selected" } else { "" });
+        }
+        m.raw("</select>");
+        if set == "cut-from" {
+            m.raw(r#"<span aria-hidden="true">→</span>"#);
+        }
+    }
+    button(&mut m, "cut", "", "", EN.cut_link);
+    button(&mut m, "uncut", "", "", EN.uncut_link);
+    let loss = (link.loss * 100.0).round() as u32;
+    let _ = write!(
+        m.0,
+        r#"</div><label class="slider"><span>{l}</span><input type="range" min="0" max="100" step="1" value="{loss}" aria-label="{l}" data-set="loss"><span class="value">{loss}%</span></label>"#,
+        l = esc(EN.loss)
+    );
+    let _ = write!(
+        m.0,
+        r#"<div class="slider"><span>{l}</span><input type="range" min="1" max="300" step="1" value="{lo}" aria-label="{lmin}" data-set="latency-min"><input type="range" min="1" max="300" step="1" value="{hi}" aria-label="{lmax}" data-set="latency-max"><span class="value">{lo}–{hi} ms</span></div></fieldset>"#,
+        l = esc(EN.latency),
+        lo = link.latency_min / MS,
+        hi = link.latency_max / MS,
+        lmin = esc(EN.latency_min),
+        lmax = esc(EN.latency_max),
+    );
+    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(EN.settings));
+    check(&mut m, "prevote", raft.pre_vote, EN.prevote);
+    check(&mut m, "checkquorum", raft.check_quorum, EN.checkquorum);
+    let _ = write!(
+        m.0,
+        r#"</div><div class="form-grid"><label for="set-nodes">{}</label><select id="set-nodes" data-set="nodes">"#,
+        esc(EN.nodes)
+    );
+    for n in 1..=MAX_NODES {
+        let _ = write!(m.0, r#"<option value="{n}"{}>{n}</option>"#, if prefs.nodes == n { " selected" } else { "" });
+    }
+    let _ = write!(
+        m.0,
+        r#"</select><span>{et}</span><span class="pair"><input type="number" min="10" max="5000" value="{emin}" aria-label="{etmin}" data-set="emin">–<input type="number" min="10" max="5000" value="{emax}" aria-label="{etmax}" data-set="emax">ms</span><label for="set-hb">{hb}</label><span class="pair"><input id="set-hb" type="number" min="1" max="2000" value="{hbv}" data-set="hb">ms</span><label for="set-seed">{seed}</label><span class="pair"><input id="set-seed" type="number" min="0" value="{sv}" data-set="seed">"#,
+        et = esc(EN.election_timeout),
+        etmin = esc(EN.election_min),
+        etmax = esc(EN.election_max),
+        emin = prefs.election_min_ms,
+        emax = prefs.election_max_ms,
+        hb = esc(EN.heartbeat),
+        hbv = prefs.heartbeat_ms,
+        seed = esc(EN.seed),
+        sv = *seed_input,
+    );
+    button(&mut m, "new-seed", "", "", EN.new_seed);
+    m.raw(r#"</span></div><div class="row">"#);
+    let differ = prefs.nodes as usize != ids.len()
         || prefs.election_min_ms * MS != raft.election_timeout_min
         || prefs.election_max_ms * MS != raft.election_timeout_max
         || prefs.heartbeat_ms * MS != raft.heartbeat_interval
         || *seed_input != c.seed;
-
-    html! {
-        <>
-            <h2>{ EN.controls }</h2>
-            <fieldset class="group">
-                <legend>{ EN.clients }</legend>
-                <div class="row">
-                    <button type="button" class="primary" onclick={click(|| Action::Request)} title="R">{ EN.request }</button>
-                </div>
-                <div class="row">
-                    <label class="check"><input type="checkbox" checked={workload_on} onchange={on_workload} />{ EN.workload }</label>
-                    <label class="inline">
-                        <span class="visually-hidden">{ EN.rate }</span>
-                        <input type="range" min="1" max="50" step="1" value={prefs.rate.min(50).to_string()} aria-label={EN.rate} onchange={on_rate} />
-                        <span class="value">{ format!("{}/s", prefs.rate) }</span>
-                    </label>
-                </div>
-            </fieldset>
-            <fieldset class="group">
-                <legend>{ EN.network }</legend>
-                <div class="row wrap">
-                    <button type="button" onclick={click(|| Action::IsolateLeader)} title="L">{ EN.preset_isolate_leader }</button>
-                    <button type="button" onclick={click(|| Action::LeaderInMinority)}>{ EN.preset_minority }</button>
-                    <button type="button" onclick={click(|| Action::Heal)} title="H">{ EN.preset_heal }</button>
-                </div>
-                <div class="partition-editor">
-                    <p class="hint">{ EN.partition_hint }</p>
-                    <div class="bins">{ bins_html }</div>
-                </div>
-                <div class="row wrap cutrow">
-                    { node_select(cut_from.clone(), "Cut link from node") }
-                    <span aria-hidden="true">{ "→" }</span>
-                    { node_select(cut_to.clone(), "Cut link to node") }
-                    <button type="button" onclick={act(Cmd::Cut(*cut_from, *cut_to))}>{ EN.cut_link }</button>
-                    <button type="button" onclick={act(Cmd::Uncut(*cut_from, *cut_to))}>{ EN.uncut_link }</button>
-                </div>
-                <label class="slider">
-                    <span>{ EN.loss }</span>
-                    <input type="range" min="0" max="100" step="1" value={format!("{:.0}", link.loss * 100.0)} aria-label={EN.loss} onchange={on_loss} />
-                    <span class="value">{ format!("{:.0}%", link.loss * 100.0) }</span>
-                </label>
-                <div class="slider">
-                    <span>{ EN.latency }</span>
-                    <input type="range" min="1" max="300" step="1" value={(link.latency_min / MS).to_string()} aria-label="Latency minimum" onchange={on_latency(false)} />
-                    <input type="range" min="1" max="300" step="1" value={(link.latency_max / MS).to_string()} aria-label="Latency maximum" onchange={on_latency(true)} />
-                    <span class="value">{ format!("{}–{} ms", link.latency_min / MS, link.latency_max / MS) }</span>
-                </div>
-            </fieldset>
-            <fieldset class="group">
-                <legend>{ EN.settings }</legend>
-                <div class="row wrap">
-                    <label class="check"><input type="checkbox" checked={raft.pre_vote} onchange={toggle(Setting::PreVote)} />{ EN.prevote }</label>
-                    <label class="check"><input type="checkbox" checked={raft.check_quorum} onchange={toggle(Setting::CheckQuorum)} />{ EN.checkquorum }</label>
-                </div>
-                <div class="form-grid">
-                    <label for="set-nodes">{ EN.nodes }</label>
-                    <select id="set-nodes" onchange={on_nodes}>
-                        { for (1..=MAX_NODES).map(|n| html! { <option value={n.to_string()} selected={prefs.nodes == n}>{ n }</option> }) }
-                    </select>
-                    <span>{ EN.election_timeout }</span>
-                    <span class="pair">
-                        <input type="number" min="10" max="5000" value={prefs.election_min_ms.to_string()} aria-label="Election timeout minimum (ms)" onchange={pref_number(|p, v| p.election_min_ms = v)} />
-                        { "–" }
-                        <input type="number" min="10" max="5000" value={prefs.election_max_ms.to_string()} aria-label="Election timeout maximum (ms)" onchange={pref_number(|p, v| p.election_max_ms = v)} />
-                        { "ms" }
-                    </span>
-                    <label for="set-hb">{ EN.heartbeat }</label>
-                    <span class="pair"><input id="set-hb" type="number" min="1" max="2000" value={prefs.heartbeat_ms.to_string()} onchange={pref_number(|p, v| p.heartbeat_ms = v)} />{ "ms" }</span>
-                    <label for="set-seed">{ EN.seed }</label>
-                    <span class="pair">
-                        <input id="set-seed" type="number" min="0" value={seed_input.to_string()} onchange={on_seed} />
-                        <button type="button" onclick={new_seed}>{ EN.new_seed }</button>
-                    </span>
-                </div>
-                <div class="row">
-                    <button type="button" class={classes!(settings_differ.then_some("primary"))} onclick={restart}>{ EN.apply_restart }</button>
-                </div>
-            </fieldset>
-        </>
-    }
+    button(&mut m, "restart", if differ { "primary" } else { "" }, "", EN.apply_restart);
+    m.raw("</div></fieldset>");
+    html! { <div class="controls-body" {onclick} {onchange} {ondragstart} {ondrop} {ondragover}>{ m.html() }</div> }
 }

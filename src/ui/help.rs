@@ -1,7 +1,10 @@
 //! The help overlay: what this is, and the keyboard shortcuts.
 
+use std::fmt::Write as _;
+
 use yew::prelude::*;
 
+use super::markup::{esc, Markup};
 use super::{Action, PanelProps};
 use crate::view::catalog::EN;
 
@@ -14,6 +17,12 @@ pub fn Help(props: &PanelProps) -> Html {
     let d = props.dispatch.clone();
     let close = Callback::from(move |_: MouseEvent| d.emit(Action::ToggleHelp));
     let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    let mut m = Markup::new();
+    let _ = write!(m.0, r#"<p>{}</p><table class="shortcuts"><tbody>"#, esc(EN.help_intro));
+    for (k, v) in EN.shortcuts {
+        let _ = write!(m.0, "<tr><th><kbd>{}</kbd></th><td>{}</td></tr>", esc(k), esc(v));
+    }
+    m.raw("</tbody></table>");
     html! {
         <div class="overlay" onclick={close.clone()}>
             <div class="dialog" role="dialog" aria-modal="true" aria-label={EN.help_title} onclick={stop}>
@@ -21,12 +30,7 @@ pub fn Help(props: &PanelProps) -> Html {
                     <h2>{ EN.help_title }</h2>
                     <button type="button" class="icon small" aria-label={EN.close} onclick={close.clone()}>{ "×" }</button>
                 </div>
-                <p>{ EN.help_intro }</p>
-                <table class="shortcuts">
-                    <tbody>
-                        { for EN.shortcuts.iter().map(|(k, v)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *v }</td></tr> }) }
-                    </tbody>
-                </table>
+                { m.html() }
                 <div class="row"><button type="button" class="primary" onclick={close}>{ EN.close }</button></div>
             </div>
         </div>

@@ -1,22 +1,88 @@
 //! Every node's log, aligned by index: entries coloured by term, committed ones solid,
 //! the commit index marked, and the leader's next and match index for each follower.
 
+use std::fmt::Write as _;
+
 use yew::prelude::*;
 
+use super::markup::{esc, Markup};
 use super::PanelProps;
-use crate::raft::{Entry, Index, NodeId};
+use crate::raft::{Entry, Index};
 use crate::view::catalog::EN;
-use crate::view::frame::{self, entry_label};
+use crate::view::frame::{self, entry_label, PeerView};
 
 /// How many of the latest indexes are drawn.
 const WINDOW: u64 = 48;
 
-struct Row {
-    id: NodeId,
-    role: &'static str,
-    entries: Vec<Entry>,
-    snapshot: Index,
-    commit: Option<Index>,
+fn grid(props: &PanelProps) -> String {
+    let c = props.ctl.0.borrow();
+    let world = c.session.world();
+    let nodes = frame::nodes(world, 0);
+    let rows: Vec<(u32, &'static str, Vec<Entry>, Index, Option<Index>)> = nodes
+        .iter()
+        .map(|v| match world.node(0, v.id) {
+            Some(n) => (v.id, v.role, n.log().entries().to_vec(), n.log().snapshot_index(), Some(n.log().commit_index())),
+            None => match world.storage(0, v.id) {
+                Some(s) => (v.id, v.role, s.entries.clone(), s.snapshot.index, None),
+                None => (v.id, v.role, Vec::new(), 0, None),
+            },
+        })
+        .collect();
+    let end = rows.iter().map(|r| r.3 + r.2.len() as u64).max().unwrap_or(0).max(1);
+    let start = end.saturating_sub(WINDOW - 1).max(1);
+    let peers: Vec<PeerView> = world.leader(0).map(|l| frame::peers(world, 0, l)).unwrap_or_default();
+
+    let mut s = String::with_capacity(8192);
+    let _ = write!(s, r#"<div class="log-grid" role="table" aria-label="{}" style="--cols:{}">"#, esc(EN.logs), end - start + 1);
+    s.push_str(r#"<div class="log-row head" role="row"><span class="who"></span>"#);
+    for i in start..=end {
+        let _ = write!(s, r#"<span class="idx">{i}</span>"#);
+    }
+    s.push_str("</div>");
+    for (id, role, entries, snapshot, commit) in &rows {
+        let peer = peers.iter().find(|p| p.id == *id);
+        let _ = write!(
+            s,
+            r#"<div class="log-row role-{role}" role="row"><span class="who" role="rowheader"><span class="dot"></span>{id}</span>"#
+        );
+        for i in start..=end {
+            let edge = if *commit == Some(i) { " commit-edge" } else { "" };
+            let mut marks = String::new();
+            if let Some(p) = peer {
+                if p.match_index == i {
+                    let _ = write!(marks, r#"<span class="pm match" title="{} {i}">▴</span>"#, EN.f_match);
+                }
+                if p.next_index == i {
+                    let _ = write!(marks, r#"<span class="pm next" title="{} {i}">▸</span>"#, EN.f_next);
+                }
+            }
+            if i <= *snapshot {
+                let label = if i == *snapshot { "snap" } else { "" };
+                let _ =
+                    write!(s, r#"<span class="cell compacted{edge}" title="{} ≤ {snapshot}">{label}{marks}</span>"#, esc(EN.logs_snapshot));
+                continue;
+            }
+            match entries.get((i - snapshot - 1) as usize) {
+                Some(e) => {
+                    let committed = commit.is_some_and(|c| i <= c);
+                    let label = esc(&entry_label(e));
+                    let _ = write!(
+                        s,
+                        r#"<span class="cell entry term-{tc}{ok}{edge}" data-log-entry="" data-node-id="{id}" data-index="{i}" data-term="{t}" data-committed="{committed}" title="index {i}, term {t}: {label}"><span class="t">{t}</span><span class="cmd">{label}</span>{marks}</span>"#,
+                        tc = e.term % 8,
+                        ok = if committed { " committed" } else { "" },
+                        t = e.term,
+                    );
+                }
+                None => {
+                    let _ = write!(s, r#"<span class="cell empty{edge}">{marks}</span>"#);
+                }
+            }
+        }
+        s.push_str("</div>");
+    }
+    s.push_str("</div>");
+    s
 }
 
 #[function_component]
@@ -34,95 +100,27 @@ pub fn LogsView(props: &PanelProps) -> Html {
             }
         });
     }
-    let c = props.ctl.0.borrow();
-    let world = c.session.world();
-    let nodes = frame::nodes(world, 0);
-    let mut rows = Vec::new();
-    for v in &nodes {
-        let (entries, snapshot, commit) = match world.node(0, v.id) {
-            Some(n) => (n.log().entries().to_vec(), n.log().snapshot_index(), Some(n.log().commit_index())),
-            None => match world.storage(0, v.id) {
-                Some(s) => (s.entries.clone(), s.snapshot.index, None),
-                None => (Vec::new(), 0, None),
-            },
-        };
-        rows.push(Row { id: v.id, role: v.role, entries, snapshot, commit });
-    }
-    let end = rows.iter().map(|r| r.snapshot + r.entries.len() as u64).max().unwrap_or(0).max(1);
-    let start = end.saturating_sub(WINDOW - 1).max(1);
-    let leader = world.leader(0);
-    let peers = leader.map(|l| frame::peers(world, 0, l)).unwrap_or_default();
-
-    let header: Html = (start..=end).map(|i| html! { <span class="idx">{ i }</span> }).collect();
-    let body: Html = rows
-        .iter()
-        .map(|row| {
-            let peer = peers.iter().find(|p| p.id == row.id);
-            let cells: Html = (start..=end)
-                .map(|i| {
-                    let is_commit = row.commit == Some(i);
-                    let mark_match = peer.is_some_and(|p| p.match_index == i);
-                    let mark_next = peer.is_some_and(|p| p.next_index == i);
-                    let marks = html! {
-                        <>
-                            if mark_match { <span class="pm match" title={format!("{} {i}", EN.f_match)}>{ "▴" }</span> }
-                            if mark_next { <span class="pm next" title={format!("{} {i}", EN.f_next)}>{ "▸" }</span> }
-                        </>
-                    };
-                    if i <= row.snapshot {
-                        let label = if i == row.snapshot { "snap" } else { "" };
-                        return html! { <span class="cell compacted" title={format!("{} {}", EN.f_snapshot, row.snapshot)}>{ label }{ marks }</span> };
-                    }
-                    match row.entries.get((i - row.snapshot - 1) as usize) {
-                        Some(e) => {
-                            let committed = row.commit.is_some_and(|c| i <= c);
-                            let label = entry_label(e);
-                            html! {
-                                <span class={classes!("cell", "entry", format!("term-{}", e.term % 8), committed.then_some("committed"), is_commit.then_some("commit-edge"))}
-                                    data-log-entry="" data-node-id={row.id.to_string()} data-index={i.to_string()}
-                                    data-term={e.term.to_string()} data-committed={committed.to_string()}
-                                    title={format!("index {i}, term {}: {label}{}", e.term, if committed { " (committed)" } else { "" })}>
-                                    <span class="t">{ e.term }</span>
-                                    <span class="cmd">{ label }</span>
-                                    { marks }
-                                </span>
-                            }
-                        }
-                        None => html! { <span class={classes!("cell", "empty", is_commit.then_some("commit-edge"))}>{ marks }</span> },
-                    }
-                })
-                .collect();
-            html! {
-                <div class={classes!("log-row", format!("role-{}", row.role))} role="row">
-                    <span class="who" role="rowheader"><span class="dot"></span>{ row.id }</span>
-                    { cells }
-                </div>
-            }
-        })
-        .collect();
     let toggle_follow = {
         let follow = follow.clone();
         Callback::from(move |_: Event| follow.set(!*follow))
     };
-    let columns = end - start + 1;
+    let mut legend = Markup::new();
+    let _ = write!(
+        legend.0,
+        r#"<span class="cell entry committed term-1 sample"></span> {} <span class="cell entry term-1 sample"></span> {} <span class="cell empty commit-edge sample"></span> {} · {}"#,
+        esc(EN.logs_committed),
+        esc(EN.logs_uncommitted),
+        esc(EN.logs_commit_index),
+        esc(EN.logs_markers)
+    );
     html! {
         <>
             <div class="panel-head">
                 <h2>{ EN.logs }</h2>
-                <label class="check small"><input type="checkbox" checked={*follow} onchange={toggle_follow} />{ "Follow the tail" }</label>
+                <label class="check small"><input type="checkbox" checked={*follow} onchange={toggle_follow} />{ EN.follow_tail }</label>
             </div>
-            <div class="log-scroll" ref={scroller}>
-                <div class="log-grid" role="table" aria-label={EN.logs} style={format!("--cols:{columns}")}>
-                    <div class="log-row head" role="row"><span class="who"></span>{ header }</div>
-                    { body }
-                </div>
-            </div>
-            <p class="small legend-line">
-                <span class="cell entry committed term-1 sample"></span>{ " committed " }
-                <span class="cell entry term-1 sample"></span>{ " not yet committed " }
-                <span class="cell empty commit-edge sample"></span>{ " commit index " }
-                { "▴ match ▸ next (leader's view)" }
-            </p>
+            <div class="log-scroll" ref={scroller}>{ Html::from_html_unchecked(AttrValue::from(grid(props))) }</div>
+            <p class="small legend-line">{ legend.html() }</p>
         </>
     }
 }

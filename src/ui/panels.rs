@@ -1,7 +1,10 @@
 //! The inspector, the invariants panel and the notices bar.
 
+use std::fmt::Write as _;
+
 use yew::prelude::*;
 
+use super::markup::{esc, secs, target_attr, Markup};
 use super::{Action, PanelProps};
 use crate::raft::NodeId;
 use crate::script::ast::{Cmd, Target};
@@ -11,193 +14,206 @@ use crate::view::controller::Selection;
 use crate::view::frame;
 
 fn ms(t: u64) -> String {
-    format!("{:.1} ms", t as f64 / 1000.0)
-}
-
-fn seconds(t: u64) -> String {
-    format!("{}.{:03} s", t / 1_000_000, (t / 1_000) % 1_000)
+    format!("{}.{} ms", t / 1000, (t % 1000) / 100)
 }
 
 fn opt(n: Option<NodeId>) -> String {
     n.map_or(EN.none.to_string(), |n| n.to_string())
 }
 
-#[function_component]
-pub fn Inspector(props: &PanelProps) -> Html {
+fn facts(m: &mut Markup, rows: &[(&str, String)]) {
+    m.raw(r#"<dl class="facts">"#);
+    for (k, v) in rows {
+        let _ = write!(m.0, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+    }
+    m.raw("</dl>");
+}
+
+/// An action button the panel's one click listener understands.
+fn act_button(m: &mut Markup, act: &str, node: u64, class: &str, label: &str) {
+    let _ = write!(m.0, r#"<button type="button" class="{class}" data-act="{act}" data-node="{node}">{}</button>"#, esc(label));
+}
+
+/// What a `data-act` button of the inspector does.
+fn action_for(act: &str, arg: u64) -> Option<Action> {
+    let node = arg as NodeId;
+    Some(match act {
+        "crash" => Action::Act(Cmd::Crash(Target::Node(node))),
+        "restart" => Action::Act(Cmd::Restart(Target::Node(node))),
+        "timeout" => Action::Act(Cmd::Timeout(node)),
+        "transfer" => Action::Act(Cmd::Transfer(node)),
+        "isolate" => Action::Act(Cmd::Isolate(Target::Node(node))),
+        "drop" => Action::DropMessage(arg),
+        "close" => Action::Select(Selection::None),
+        _ => return None,
+    })
+}
+
+fn inspector_markup(props: &PanelProps) -> String {
     let c = props.ctl.0.borrow();
-    let d = props.dispatch.clone();
     let world = c.session.world();
-    let act = |cmd: Cmd| {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::Act(cmd.clone())))
+    let mut m = Markup::new();
+    let close = |m: &mut Markup, title: &str, badge: &str| {
+        let _ = write!(
+            m.0,
+            r#"<div class="panel-head"><h2>{}{badge}</h2><button type="button" class="icon small" data-act="close" data-node="0" aria-label="{}">×</button></div>"#,
+            esc(title),
+            esc(EN.close)
+        );
     };
-    let close = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::Select(Selection::None)))
-    };
-    match c.selected.clone() {
-        Selection::None => html! {
-            <>
-                <h2>{ EN.inspector }</h2>
-                <p class="hint">{ EN.inspector_empty }</p>
-            </>
-        },
+    match c.selected {
+        Selection::None => {
+            let _ = write!(m.0, r#"<h2>{}</h2><p class="hint">{}</p>"#, esc(EN.inspector), esc(EN.inspector_empty));
+        }
         Selection::Node(id) => {
             let Some(v) = frame::nodes(world, 0).into_iter().find(|n| n.id == id) else {
-                return html! { <p class="hint">{ EN.inspector_empty }</p> };
+                return format!(r#"<p class="hint">{}</p>"#, esc(EN.inspector_empty));
             };
-            let up = world.is_up(id);
-            let leader = world.leader(0);
             let n = id.to_string();
-            let members = world.node(0, id).map(|node| {
-                let m = node.membership();
-                let mut s = m.voters.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
-                if !m.learners.is_empty() {
-                    s.push_str(&format!(" + learners {}", m.learners.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")));
-                }
-                s
-            });
-            let peers = if v.role == "leader" { frame::peers(world, 0, id) } else { Vec::new() };
+            close(&mut m, &fill(EN.node_title, &[("node", &n)]), &format!(r#" <span class="badge role-{0}">{0}</span>"#, v.role));
+            let up = world.is_up(id);
             let timer = if up && v.role != "leader" {
-                html! {
-                    <span class="timer-readout">
-                        <meter min="0" max="1" value={format!("{:.3}", v.timer_fraction())} aria-label={EN.f_timer}></meter>
-                        { format!("{} / {}", ms(v.timer_elapsed), ms(v.timer_timeout)) }
-                    </span>
-                }
+                format!("{} / {} ({}%)", ms(v.timer_elapsed), ms(v.timer_timeout), (v.timer_fraction() * 100.0) as u32)
             } else {
-                html! { { "—" } }
+                "—".to_string()
             };
-            html! {
-                <>
-                    <div class="panel-head">
-                        <h2>{ fill(EN.node_title, &[("node", &n)]) } <span class={classes!("badge", format!("role-{}", v.role))}>{ v.role }</span></h2>
-                        <button type="button" class="icon small" aria-label={EN.close} onclick={close}>{ "×" }</button>
-                    </div>
-                    <dl class="facts">
-                        <dt>{ EN.f_term }</dt><dd>{ v.term }</dd>
-                        <dt>{ EN.f_voted_for }</dt><dd>{ opt(v.voted_for) }</dd>
-                        <dt>{ EN.f_leader }</dt><dd>{ opt(v.leader) }</dd>
-                        <dt>{ EN.f_commit }</dt><dd>{ v.commit_index }</dd>
-                        <dt>{ EN.f_applied }</dt><dd>{ v.applied_index }</dd>
-                        <dt>{ EN.f_log_length }</dt><dd>{ v.last_index }</dd>
-                        <dt>{ EN.f_snapshot }</dt><dd>{ v.snapshot_index }</dd>
-                        <dt>{ EN.f_timer }</dt><dd>{ timer }</dd>
-                        if let Some(m) = members {
-                            <dt>{ EN.f_members }</dt><dd>{ m }</dd>
-                        }
-                    </dl>
-                    if !peers.is_empty() {
-                        <table class="peers">
-                            <caption>{ EN.f_peers }</caption>
-                            <thead><tr><th>{ "#" }</th><th>{ EN.f_next }</th><th>{ EN.f_match }</th><th>{ EN.f_state }</th></tr></thead>
-                            <tbody>
-                                { for peers.iter().map(|p| html! {
-                                    <tr><td>{ p.id }</td><td>{ p.next_index }</td><td>{ p.match_index }</td><td>{ p.state }</td></tr>
-                                }) }
-                            </tbody>
-                        </table>
-                    }
-                    <div class="row wrap actions">
-                        if up {
-                            <button type="button" class="danger" onclick={act(Cmd::Crash(Target::Node(id)))}>{ fill(EN.crash_node, &[("node", &n)]) }</button>
-                            <button type="button" onclick={act(Cmd::Timeout(id))}>{ fill(EN.timeout_node, &[("node", &n)]) }</button>
-                            if leader.is_some_and(|l| l != id) {
-                                <button type="button" onclick={act(Cmd::Transfer(id))}>{ fill(EN.transfer_here, &[("node", &n)]) }</button>
-                            }
-                            <button type="button" onclick={act(Cmd::Isolate(Target::Node(id)))}>{ fill(EN.isolate_node, &[("node", &n)]) }</button>
-                        } else {
-                            <button type="button" class="primary" onclick={act(Cmd::Restart(Target::Node(id)))}>{ fill(EN.restart_node, &[("node", &n)]) }</button>
-                        }
-                    </div>
-                </>
+            let mut rows = vec![
+                (EN.f_term, v.term.to_string()),
+                (EN.f_voted_for, opt(v.voted_for)),
+                (EN.f_leader, opt(v.leader)),
+                (EN.f_commit, v.commit_index.to_string()),
+                (EN.f_applied, v.applied_index.to_string()),
+                (EN.f_log_length, v.last_index.to_string()),
+                (EN.f_snapshot, v.snapshot_index.to_string()),
+                (EN.f_timer, timer),
+            ];
+            if let Some(node) = world.node(0, id) {
+                let ms = node.membership();
+                let mut s = ms.voters.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+                if !ms.learners.is_empty() {
+                    let _ = write!(s, " + learners {}", ms.learners.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "));
+                }
+                rows.push((EN.f_members, s));
             }
+            facts(&mut m, &rows);
+            if up && v.role != "leader" && v.timer_timeout > 0 {
+                let _ = write!(
+                    m.0,
+                    r#"<div class="timer-bar" aria-hidden="true"><span style="width:{}%"></span></div>"#,
+                    (v.timer_fraction() * 100.0) as u32
+                );
+            }
+            if v.role == "leader" {
+                let _ = write!(
+                    m.0,
+                    r#"<table class="peers"><caption>{}</caption><thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+                    esc(EN.f_peers),
+                    esc(EN.f_next),
+                    esc(EN.f_match),
+                    esc(EN.f_state)
+                );
+                for p in frame::peers(world, 0, id) {
+                    let _ =
+                        write!(m.0, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", p.id, p.next_index, p.match_index, p.state);
+                }
+                m.raw("</tbody></table>");
+            }
+            m.raw(r#"<div class="row wrap actions">"#);
+            if up {
+                act_button(&mut m, "crash", id as u64, "danger", &fill(EN.crash_node, &[("node", &n)]));
+                act_button(&mut m, "timeout", id as u64, "", &fill(EN.timeout_node, &[("node", &n)]));
+                if world.leader(0).is_some_and(|l| l != id) {
+                    act_button(&mut m, "transfer", id as u64, "", &fill(EN.transfer_here, &[("node", &n)]));
+                }
+                act_button(&mut m, "isolate", id as u64, "", &fill(EN.isolate_node, &[("node", &n)]));
+            } else {
+                act_button(&mut m, "restart", id as u64, "primary", &fill(EN.restart_node, &[("node", &n)]));
+            }
+            m.raw("</div>");
         }
         Selection::Message(id) => {
-            let title = fill(EN.message_title, &[("id", &id.to_string())]);
-            let head = html! {
-                <div class="panel-head">
-                    <h2>{ title }</h2>
-                    <button type="button" class="icon small" aria-label={EN.close} onclick={close}>{ "×" }</button>
-                </div>
-            };
+            close(&mut m, &fill(EN.message_title, &[("id", &id.to_string())]), "");
             match world.message(id) {
-                None => html! {
-                    <>
-                        { head }
-                        <p class="hint">{ "This message has arrived or was dropped." }</p>
-                    </>
-                },
-                Some(m) => {
-                    let v = frame::message_view(m);
-                    let fields = frame::message_fields(&m.message);
-                    let drop = {
-                        let d = d.clone();
-                        Callback::from(move |_: MouseEvent| d.emit(Action::DropMessage(id)))
-                    };
-                    html! {
-                        <>
-                            { head }
-                            <dl class="facts">
-                                <dt>{ EN.f_kind }</dt><dd><span class={classes!("badge", format!("kind-{}", v.kind))}>{ v.kind }</span></dd>
-                                <dt>{ EN.f_from }</dt><dd>{ v.from }</dd>
-                                <dt>{ EN.f_to }</dt><dd>{ v.to }</dd>
-                                <dt>{ EN.f_sent }</dt><dd>{ seconds(v.sent_at) }</dd>
-                                <dt>{ EN.f_arrives }</dt><dd>{ seconds(v.deliver_at) }</dd>
-                                { for fields.iter().map(|(k, val)| html! { <><dt class="mono">{ *k }</dt><dd class="mono">{ val.clone() }</dd></> }) }
-                            </dl>
-                            <div class="row">
-                                <button type="button" class="danger" onclick={drop}>{ EN.drop_message }</button>
-                            </div>
-                        </>
+                None => {
+                    let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(EN.message_gone));
+                }
+                Some(msg) => {
+                    let v = frame::message_view(msg);
+                    let mut rows = vec![
+                        (EN.f_kind, v.kind.to_string()),
+                        (EN.f_from, v.from.to_string()),
+                        (EN.f_to, v.to.to_string()),
+                        (EN.f_sent, format!("{} s", secs(v.sent_at))),
+                        (EN.f_arrives, format!("{} s", secs(v.deliver_at))),
+                    ];
+                    for (k, val) in frame::message_fields(&msg.message) {
+                        rows.push((k, val));
                     }
+                    facts(&mut m, &rows);
+                    m.raw(r#"<div class="row">"#);
+                    act_button(&mut m, "drop", id, "danger", EN.drop_message);
+                    m.raw("</div>");
                 }
             }
         }
     }
+    m.0
+}
+
+#[function_component]
+pub fn Inspector(props: &PanelProps) -> Html {
+    let d = props.dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        let Some((el, act)) = target_attr(&e, "data-act") else { return };
+        let node = el.get_attribute("data-node").and_then(|n| n.parse().ok()).unwrap_or(0);
+        if let Some(a) = action_for(&act, node) {
+            d.emit(a);
+        }
+    });
+    html! { <div class="inspector-body" {onclick}>{ Html::from_html_unchecked(AttrValue::from(inspector_markup(props))) }</div> }
 }
 
 #[function_component]
 pub fn Invariants(props: &PanelProps) -> Html {
     let c = props.ctl.0.borrow();
     let violations = c.session.world().violations();
-    let items: Html = Invariant::ALL
-        .iter()
-        .enumerate()
-        .map(|(k, inv)| {
-            let first = violations.iter().find(|v| v.invariant == *inv);
-            let ok = first.is_none();
-            let detail = first.map(|v| {
-                let d = props.dispatch.clone();
-                let t = v.time;
-                let jump = Callback::from(move |_: MouseEvent| d.emit(Action::Seek(t)));
-                html! {
-                    <div class="violation">
-                        <p>{ v.detail.clone() }</p>
-                        <p class="small">{ format!("{} · {}", seconds(v.time), v.event) }</p>
-                        <button type="button" class="link" onclick={jump}>{ "Go to that moment" }</button>
-                    </div>
-                }
-            });
-            html! {
-                <li class={classes!("invariant", (!ok).then_some("bad"))} data-invariant={inv.name()} data-ok={ok.to_string()}>
-                    <span class="mark" aria-hidden="true">{ if ok { "✓" } else { "✗" } }</span>
-                    <div>
-                        <span class="name">{ EN.invariant_names[k] }</span>
-                        <span class="visually-hidden">{ if ok { EN.holds } else { EN.violated } }</span>
-                        <span class="help">{ EN.invariant_help[k] }</span>
-                        { detail.unwrap_or_default() }
-                    </div>
-                </li>
-            }
-        })
-        .collect();
-    html! {
-        <>
-            <h2>{ EN.invariants }</h2>
-            <ul class="invariant-list">{ items }</ul>
-        </>
+    let mut m = Markup::new();
+    let _ = write!(m.0, r#"<h2>{}</h2><ul class="invariant-list">"#, esc(EN.invariants));
+    for (k, inv) in Invariant::ALL.iter().enumerate() {
+        let first = violations.iter().find(|v| v.invariant == *inv);
+        let ok = first.is_none();
+        let _ = write!(
+            m.0,
+            r#"<li class="invariant{}" data-invariant="{}" data-ok="{ok}"><span class="mark" aria-hidden="true">{}</span><div><span class="name">{}</span><span class="visually-hidden">{}</span><span class="help">{}</span>"#,
+            if ok { "" } else { " bad" },
+            inv.name(),
+            if ok { "✓" } else { "✗" },
+            esc(EN.invariant_names[k]),
+            esc(if ok { EN.holds } else { EN.violated }),
+            esc(EN.invariant_help[k]),
+        );
+        if let Some(v) = first {
+            let _ = write!(
+                m.0,
+                r#"<div class="violation"><p>{}</p><p class="small">{} s · {}</p><button type="button" class="link" data-time="{}">{}</button></div>"#,
+                esc(&v.detail),
+                secs(v.time),
+                esc(&v.event),
+                v.time,
+                esc(EN.go_to_moment)
+            );
+        }
+        m.raw("</div></li>");
     }
+    m.raw("</ul>");
+    let d = props.dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        if let Some(t) = target_attr(&e, "data-time").and_then(|(_, t)| t.parse().ok()) {
+            d.emit(Action::Pause);
+            d.emit(Action::Seek(t));
+        }
+    });
+    html! { <div {onclick}>{ m.html() }</div> }
 }
 
 #[function_component]
@@ -207,16 +223,20 @@ pub fn Notices(props: &PanelProps) -> Html {
     if c.notices.is_empty() && c.last_error.is_none() && c.stopped_at.is_none() {
         return html! {};
     }
+    let mut m = Markup::new();
+    if let Some(s) = &c.stopped_at {
+        let _ = write!(m.0, r#"<p class="notice bad">{}</p>"#, esc(&fill(EN.violation_stop, &[("detail", s)])));
+    }
+    for n in &c.notices {
+        let _ = write!(m.0, r#"<p class="notice warn"><strong>{}: </strong>{}</p>"#, esc(EN.url_problem), esc(n));
+    }
+    if let Some(e) = &c.last_error {
+        let _ = write!(m.0, r#"<p class="notice warn">{}</p>"#, esc(e));
+    }
     let dismiss = Callback::from(move |_: MouseEvent| d.emit(Action::DismissNotices));
     html! {
         <div class="notices" role="status">
-            if let Some(s) = &c.stopped_at {
-                <p class="notice bad">{ fill(EN.violation_stop, &[("detail", s)]) }</p>
-            }
-            { for c.notices.iter().map(|n| html! { <p class="notice warn"><strong>{ EN.url_problem }{ ": " }</strong>{ n.clone() }</p> }) }
-            if let Some(e) = &c.last_error {
-                <p class="notice warn">{ e.clone() }</p>
-            }
+            { m.html() }
             <button type="button" class="icon small" aria-label={EN.close} onclick={dismiss}>{ "×" }</button>
         </div>
     }

@@ -396,7 +396,7 @@ impl Controller {
             Action::Act(cmd) => self.act(cmd),
             Action::Request => {
                 let keys = crate::sim::client::KEYS;
-                let key = keys[(self.next_value as usize) % keys.len()];
+                let key = keys[((self.next_value - 1) as usize) % keys.len()];
                 let cmd = Cmd::Propose { command: format!("{key}={}", self.next_value), via: None };
                 self.next_value += 1;
                 self.act(cmd);
