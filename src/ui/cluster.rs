@@ -250,7 +250,7 @@ fn render_node(v: &NodeView, p: Point, r: f64, group: Option<usize>, selected: b
         let k = others.len().max(1) as f64;
         for (i, o) in others.iter().enumerate() {
             let angle = std::f64::consts::PI * (0.2 + 0.6 * (i as f64 + 0.5) / k);
-            let (x, y) = ((r + 15.0) * angle.cos(), (r + 15.0) * angle.sin() * -1.0);
+            let (x, y) = ((r + 15.0) * angle.cos(), -((r + 15.0) * angle.sin()));
             let class = match v.votes.iter().find(|(n, _)| n == o) {
                 Some((_, true)) => "vote granted",
                 Some((_, false)) => "vote refused",

@@ -14,11 +14,15 @@ use crate::view::frame::{self, entry_label, PeerView};
 /// How many of the latest indexes are drawn.
 const WINDOW: u64 = 48;
 
+/// One node's log as drawn: id, role, entries after the snapshot, snapshot index, commit
+/// index (unknown for a crashed node).
+type Row = (u32, &'static str, Vec<Entry>, Index, Option<Index>);
+
 fn grid(props: &PanelProps) -> String {
     let c = props.ctl.0.borrow();
     let world = c.session.world();
     let nodes = frame::nodes(world, 0);
-    let rows: Vec<(u32, &'static str, Vec<Entry>, Index, Option<Index>)> = nodes
+    let rows: Vec<Row> = nodes
         .iter()
         .map(|v| match world.node(0, v.id) {
             Some(n) => (v.id, v.role, n.log().entries().to_vec(), n.log().snapshot_index(), Some(n.log().commit_index())),

@@ -27,7 +27,7 @@ pub fn num(x: f64) -> String {
     let v = (x * 10.0).round() as i64;
     let sign = if v < 0 { "-" } else { "" };
     let a = v.unsigned_abs();
-    if a % 10 == 0 {
+    if a.is_multiple_of(10) {
         format!("{sign}{}", a / 10)
     } else {
         format!("{sign}{}.{}", a / 10, a % 10)
