@@ -200,7 +200,7 @@ pub fn App() -> Html {
             <main class="layout">
                 <section class="card stage" aria-label="Cluster">
                     <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
-                    <Timeline ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                    <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
                     <Legend />
                 </section>
                 <aside class="side">

@@ -100,32 +100,82 @@ fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, net: 
     lines
 }
 
-fn messages_markup(messages: &[MessageView], pos: &BTreeMap<NodeId, Point>, r: f64, now: u64, selected: &Selection) -> String {
+/// The markup of one message in flight (without its position).
+fn message_markup(m: &MessageView) -> String {
     let mut out = String::new();
-    for m in messages {
-        let (Some(&a), Some(&b)) = (pos.get(&m.from), pos.get(&m.to)) else { continue };
-        let p = along(a, b, r, m.progress(now), lane_for(m.from, m.to));
-        let sel = if *selected == Selection::Message(m.id) { " selected" } else { "" };
-        let kind = MessageKind::from_name(m.kind).unwrap_or(MessageKind::Heartbeat);
-        let _ = write!(
-            out,
-            r#"<g class="msg kind-{k}{sel}" transform="translate({x},{y})" data-message="{id}" data-kind="{k}" data-from="{f}" data-to="{t}"><title>{title} {f}→{t}</title><circle class="hit" r="13"/>"#,
-            k = m.kind,
-            x = num(p.x),
-            y = num(p.y),
-            id = m.id,
-            f = m.from,
-            t = m.to,
-            title = kind_name(&EN, kind),
-        );
-        message_shape(&mut out, m.kind, m.entries, m.success.unwrap_or(true));
-        out.push_str("</g>");
-    }
+    let kind = MessageKind::from_name(m.kind).unwrap_or(MessageKind::Heartbeat);
+    let _ = write!(
+        out,
+        r#"<g class="msg kind-{k}" data-message="{id}" data-kind="{k}" data-from="{f}" data-to="{t}"><title>{title} {f}→{t}</title><circle class="hit" r="13"/>"#,
+        k = m.kind,
+        id = m.id,
+        f = m.from,
+        t = m.to,
+        title = kind_name(&EN, kind),
+    );
+    message_shape(&mut out, m.kind, m.entries, m.success.unwrap_or(true));
+    out.push_str("</g>");
     out
+}
+
+/// The messages layer, kept by hand: an element is created when its message is sent, moved
+/// every frame, and removed when the message arrives or dies. Under heavy traffic this
+/// touches far less of the page than rebuilding the layer.
+#[derive(Default)]
+struct MessageLayer {
+    drawn: BTreeMap<u64, web_sys::Element>,
+    selected: Option<u64>,
+}
+
+impl MessageLayer {
+    fn sync(&mut self, layer: &web_sys::Element, now: &[(MessageView, Point)], selected: Option<u64>) {
+        let live: std::collections::BTreeSet<u64> = now.iter().map(|(m, _)| m.id).collect();
+        self.drawn.retain(|id, el| {
+            let keep = live.contains(id);
+            if !keep {
+                el.remove();
+            }
+            keep
+        });
+        for (m, p) in now {
+            let el = match self.drawn.get(&m.id) {
+                Some(el) => el.clone(),
+                None => {
+                    let _ = layer.insert_adjacent_html("beforeend", &message_markup(m));
+                    let Some(el) = layer.last_element_child() else { continue };
+                    self.drawn.insert(m.id, el.clone());
+                    el
+                }
+            };
+            let _ = el.set_attribute("transform", &format!("translate({},{})", num(p.x), num(p.y)));
+        }
+        if self.selected != selected {
+            for id in [self.selected, selected].into_iter().flatten() {
+                if let Some(el) = self.drawn.get(&id) {
+                    let _ = el.class_list().toggle_with_force("selected", Some(id) == selected);
+                }
+            }
+            self.selected = selected;
+        }
+    }
 }
 
 #[function_component]
 pub fn ClusterView(props: &PanelProps) -> Html {
+    let layer = use_node_ref();
+    let drawn = use_mut_ref(MessageLayer::default);
+    let positions = use_mut_ref(Vec::<(MessageView, Point)>::new);
+    let selected_message = use_mut_ref(|| None::<u64>);
+    {
+        let layer = layer.clone();
+        let positions = positions.clone();
+        let selected_message = selected_message.clone();
+        use_effect(move || {
+            if let Some(el) = layer.cast::<web_sys::Element>() {
+                drawn.borrow_mut().sync(&el, &positions.borrow(), *selected_message.borrow());
+            }
+        });
+    }
     let c = props.ctl.0.borrow();
     let world = c.session.world();
     let now = world.now();
@@ -143,7 +193,19 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     };
 
     let links = links_markup(&nodes, &pos, r, net);
-    let messages = messages_markup(&frame::messages(world, 0), &pos, r, now, &c.selected);
+    let in_flight: Vec<MessageView> =
+        frame::messages(world, 0).into_iter().filter(|m| pos.contains_key(&m.from) && pos.contains_key(&m.to)).collect();
+    *positions.borrow_mut() = in_flight
+        .into_iter()
+        .map(|m| {
+            let p = along(pos[&m.from], pos[&m.to], r, m.progress(now), lane_for(m.from, m.to));
+            (m, p)
+        })
+        .collect();
+    *selected_message.borrow_mut() = match c.selected {
+        Selection::Message(id) => Some(id),
+        _ => None,
+    };
     let real_now = c.last_frame_ms();
     let mut deaths = String::new();
     for d in &c.deaths {
@@ -187,7 +249,7 @@ pub fn ClusterView(props: &PanelProps) -> Html {
         <div class="cluster-wrap">
             <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={EN.cluster} {onclick}>
                 <g class="links">{ Html::from_html_unchecked(AttrValue::from(links)) }</g>
-                <g class="messages">{ Html::from_html_unchecked(AttrValue::from(messages)) }</g>
+                <g class="messages" ref={layer}></g>
                 <g class="deaths">{ Html::from_html_unchecked(AttrValue::from(deaths)) }</g>
                 <g class="nodes">{ node_items }</g>
             </svg>
@@ -227,13 +289,9 @@ fn render_node(v: &NodeView, p: Point, r: f64, group: Option<usize>, selected: b
         let _ = write!(m.0, r#"<circle class="halo group-{}" r="{}"/>"#, g.min(3), num(r + 12.0));
     }
     let _ = write!(m.0, r#"<circle class="select-ring" r="{}"/>"#, num(r + 9.0));
-    if !crashed && v.role != "leader" && v.timer_timeout > 0 {
-        let _ = write!(
-            m.0,
-            r#"<circle class="timer-track" r="{}"/><path class="timer" d="{}"/>"#,
-            num(r + 5.0),
-            arc_path(Point { x: 0.0, y: 0.0 }, r + 5.0, v.timer_fraction())
-        );
+    let timing = !crashed && v.role != "leader" && v.timer_timeout > 0;
+    if timing {
+        let _ = write!(m.0, r#"<circle class="timer-track" r="{}"/>"#, num(r + 5.0));
     }
     let _ = write!(m.0, r#"<circle class="body" r="{}"/>"#, num(r));
     if v.role == "leader" {
@@ -271,6 +329,10 @@ fn render_node(v: &NodeView, p: Point, r: f64, group: Option<usize>, selected: b
             data-node-id={id.to_string()} data-role={v.role} data-term={v.term.to_string()}
             role="button" tabindex="0" aria-label={aria} onclick={select.reform(|e: MouseEvent| e.into())} onkeydown={select.reform(|e: KeyboardEvent| e.into())}>
             { m.html() }
+            if timing {
+                // The one part of a node that changes every frame: an attribute, not markup.
+                <path class="timer" d={arc_path(Point { x: 0.0, y: 0.0 }, r + 5.0, v.timer_fraction())} />
+            }
         </g>
     }
 }

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::markup::{esc, target_attr, Markup};
+use super::markup::{esc, secs, target_attr, Markup};
 use super::{Action, PanelProps};
 use crate::raft::NodeId;
 use crate::script::ast::{Cmd, Setting};
@@ -15,10 +15,6 @@ use crate::sim::{MAX_NODES, MS};
 use crate::view::catalog::{fill, EN};
 use crate::view::geometry::{slider_from_speed, speed_from_slider, speed_label};
 use crate::view::params::Theme;
-
-fn seconds(t: u64) -> String {
-    format!("{}.{:03} s", t / 1_000_000, (t / 1_000) % 1_000)
-}
 
 fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
@@ -92,7 +88,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                         value={slider_from_speed(c.speed).to_string()} oninput={on_speed} />
                     <span class="speed-value">{ format!("{}×", speed_label(c.speed)) }</span>
                 </label>
-                <output class="clock" data-sim-time={(now / 1000).to_string()} aria-label={EN.clock} title={EN.clock}>{ seconds(now) }</output>
+                <output class="clock" data-sim-time={(now / 1000).to_string()} aria-label={EN.clock} title={EN.clock}>{ format!("{} s", secs(now)) }</output>
             </div>
             if !props.compact {
                 <div class="top-actions">
@@ -112,13 +108,50 @@ pub fn Header(props: &HeaderProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq, Clone)]
+pub struct TimelineProps {
+    pub ctl: super::Ctl,
+    /// Changes every frame (the slider's position).
+    pub version: u64,
+    /// Changes a few times a second (the marks).
+    pub slow: u64,
+    pub dispatch: Callback<Action>,
+}
+
+/// The marks above the timeline: elections, crashes, network changes, violations, actions.
 #[function_component]
-pub fn Timeline(props: &PanelProps) -> Html {
+fn TimelineMarks(props: &PanelProps) -> Html {
+    let c = props.ctl.0.borrow();
+    let horizon = c.session.horizon().max(c.now()).max(1);
+    let mut m = Markup::new();
+    for mark in c.session.marks() {
+        if matches!(mark.kind, MarkKind::Commit { .. }) && horizon > 120_000 * MS {
+            continue;
+        }
+        let left = mark.time as f64 / horizon as f64 * 1000.0;
+        let left = format!("{}.{}", left as u64 / 10, left as u64 % 10);
+        let (class, title) = match &mark.kind {
+            MarkKind::Election { node, term } => {
+                ("election", fill(EN.n_elected, &[("node", &node.to_string()), ("term", &term.to_string())]))
+            }
+            MarkKind::Crash { node } => ("crash", fill(EN.n_crashed, &[("node", &node.to_string())])),
+            MarkKind::Restart { node } => ("restart", fill(EN.n_restarted, &[("node", &node.to_string())])),
+            MarkKind::Commit { index } => ("commit", format!("commit {index}")),
+            MarkKind::Network => ("network", EN.network.to_string()),
+            MarkKind::Violation => ("violation", EN.violated.to_string()),
+            MarkKind::Action => ("action", String::new()),
+        };
+        let _ = write!(m.0, r#"<span class="mark {class}" style="left:{left}%" title="{} ({} s)"></span>"#, esc(&title), secs(mark.time));
+    }
+    html! { <div class="marks" aria-hidden="true">{ m.html() }</div> }
+}
+
+#[function_component]
+pub fn Timeline(props: &TimelineProps) -> Html {
     let c = props.ctl.0.borrow();
     let d = props.dispatch.clone();
     let now = c.now();
     let horizon = c.session.horizon().max(now).max(1);
-    let to_ms = |t: u64| t / 1000;
     let on_input = {
         let d = d.clone();
         Callback::from(move |e: InputEvent| {
@@ -127,39 +160,14 @@ pub fn Timeline(props: &PanelProps) -> Html {
             d.emit(Action::Seek(ms * MS));
         })
     };
-    let marks: Html = c
-        .session
-        .marks()
-        .iter()
-        .filter(|m| !matches!(m.kind, MarkKind::Commit { .. }) || horizon < 120_000 * MS)
-        .map(|m| {
-            let left = 100.0 * m.time as f64 / horizon as f64;
-            let (class, title) = match &m.kind {
-                MarkKind::Election { node, term } => (
-                    "mark election",
-                    format!("{} {}", fill(EN.n_elected, &[("node", &node.to_string()), ("term", &term.to_string())]), seconds(m.time)),
-                ),
-                MarkKind::Crash { node } => ("mark crash", fill(EN.n_crashed, &[("node", &node.to_string())])),
-                MarkKind::Restart { node } => ("mark restart", fill(EN.n_restarted, &[("node", &node.to_string())])),
-                MarkKind::Commit { index } => ("mark commit", format!("commit {index}")),
-                MarkKind::Network => ("mark network", EN.network.to_string()),
-                MarkKind::Violation => ("mark violation", EN.violated.to_string()),
-                MarkKind::Action => ("mark action", seconds(m.time)),
-            };
-            html! { <span class={class} style={format!("left:{left:.2}%")} title={title}></span> }
-        })
-        .collect();
     let in_past = c.session.in_past();
     let forked = c.session.forked_at();
-    let back = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::BackToLatest))
-    };
+    let back = Callback::from(move |_: MouseEvent| d.emit(Action::BackToLatest));
     html! {
         <div class="timeline">
             <div class="timeline-track">
-                <div class="marks" aria-hidden="true">{ marks }</div>
-                <input type="range" min="0" max={to_ms(horizon).to_string()} step="1" value={to_ms(now).to_string()}
+                <TimelineMarks ctl={props.ctl.clone()} version={props.slow} dispatch={props.dispatch.clone()} />
+                <input type="range" min="0" max={(horizon / MS).to_string()} step="1" value={(now / MS).to_string()}
                     aria-label={EN.timeline} oninput={on_input} />
             </div>
             <div class="timeline-info">
@@ -169,9 +177,9 @@ pub fn Timeline(props: &PanelProps) -> Html {
                         <button type="button" class="link" onclick={back}>{ EN.back_to_now }</button>
                     </span>
                 } else if let Some(f) = forked {
-                    <span class="forked" role="status">{ fill(EN.forked, &[("time", &seconds(f))]) }</span>
+                    <span class="forked" role="status">{ fill(EN.forked, &[("time", &format!("{} s", secs(f)))]) }</span>
                 }
-                <span>{ seconds(horizon) }</span>
+                <span>{ format!("{} s", secs(horizon)) }</span>
             </div>
         </div>
     }

@@ -1,42 +1,90 @@
 //! The event log: what happened, in plain words; filterable; a click travels there.
+//! New lines are added to the top of the list as they come, instead of redrawing it.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use yew::prelude::*;
 
 use super::markup::{esc, secs, target_attr};
 use super::{Action, PanelProps};
+use crate::raft::NodeId;
 use crate::view::catalog::EN;
-use crate::view::narrate::Category;
+use crate::view::controller::Controller;
+use crate::view::narrate::{Category, Narrated};
 
-const SHOWN: usize = 250;
+const SHOWN: u32 = 200;
+
+fn line(out: &mut String, n: &Narrated) {
+    let _ = write!(
+        out,
+        r#"<li class="cat-{}"><button type="button" class="event" data-time="{}" title="{}"><time>{}</time><span>{}</span></button></li>"#,
+        n.category.name(),
+        n.time,
+        esc(EN.go_to_moment),
+        secs(n.time),
+        esc(&n.text)
+    );
+}
+
+/// What the drawn list shows; when it changes the list is drawn anew.
+#[derive(Clone, Default, PartialEq)]
+struct Drawn {
+    epoch: u64,
+    total: u64,
+    hidden: BTreeSet<Category>,
+    node: Option<NodeId>,
+}
+
+fn sync(list: &web_sys::Element, c: &Controller, drawn: &mut Drawn) {
+    let hidden = &c.prefs.hidden_categories;
+    let wanted = |n: &&Narrated| !hidden.contains(&n.category) && c.filter_node.is_none_or(|id| n.nodes.contains(&id));
+    let same_view = drawn.epoch == c.narration_epoch && drawn.hidden == *hidden && drawn.node == c.filter_node;
+    let new = c.narrated_total.saturating_sub(drawn.total);
+    if same_view && new == 0 {
+        return;
+    }
+    let mut out = String::new();
+    if same_view && new < c.narration.len() as u64 {
+        // Only the new lines, newest first, on top.
+        for n in c.narration.iter().rev().take(new as usize).filter(wanted) {
+            line(&mut out, n);
+        }
+        if !out.is_empty() {
+            let _ = list.insert_adjacent_html("afterbegin", &out);
+        }
+        while list.child_element_count() > SHOWN {
+            match list.last_element_child() {
+                Some(el) => el.remove(),
+                None => break,
+            }
+        }
+    } else {
+        for n in c.narration.iter().rev().filter(wanted).take(SHOWN as usize) {
+            line(&mut out, n);
+        }
+        list.set_inner_html(&out);
+    }
+    *drawn = Drawn { epoch: c.narration_epoch, total: c.narrated_total, hidden: hidden.clone(), node: c.filter_node };
+}
 
 #[function_component]
 pub fn EventLog(props: &PanelProps) -> Html {
+    let list = use_node_ref();
+    let drawn = use_mut_ref(Drawn::default);
+    {
+        let list = list.clone();
+        let ctl = props.ctl.clone();
+        use_effect(move || {
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                sync(&el, &ctl.0.borrow(), &mut drawn.borrow_mut());
+            }
+        });
+    }
     let c = props.ctl.0.borrow();
     let d = props.dispatch.clone();
     let hidden = &c.prefs.hidden_categories;
     let node = c.filter_node;
-    let mut list = String::new();
-    let mut shown = 0;
-    for n in c.narration.iter().rev() {
-        if hidden.contains(&n.category) || node.is_some_and(|id| !n.nodes.contains(&id)) {
-            continue;
-        }
-        let _ = write!(
-            list,
-            r#"<li class="cat-{}"><button type="button" class="event" data-time="{}" title="{}"><time>{}</time><span>{}</span></button></li>"#,
-            n.category.name(),
-            n.time,
-            esc(EN.go_to_moment),
-            secs(n.time),
-            esc(&n.text)
-        );
-        shown += 1;
-        if shown == SHOWN {
-            break;
-        }
-    }
     let toggles: Html = Category::ALL
         .iter()
         .map(|&cat| {
@@ -76,11 +124,7 @@ pub fn EventLog(props: &PanelProps) -> Html {
                 </label>
             </div>
             <div class="filters">{ toggles }</div>
-            if shown == 0 {
-                <p class="hint">{ EN.no_events }</p>
-            } else {
-                <ol class="event-list" onclick={on_click}>{ Html::from_html_unchecked(AttrValue::from(list)) }</ol>
-            }
+            <ol class="event-list" ref={list} onclick={on_click} data-empty={EN.no_events}></ol>
         </>
     }
 }

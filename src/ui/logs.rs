@@ -11,29 +11,50 @@ use crate::raft::{Entry, Index};
 use crate::view::catalog::EN;
 use crate::view::frame::{self, entry_label, PeerView};
 
-/// How many of the latest indexes are drawn.
-const WINDOW: u64 = 48;
+/// The width of one index column, in CSS pixels, used to fit the window to the card.
+const COLUMN_PX: i32 = 40;
 
-/// One node's log as drawn: id, role, entries after the snapshot, snapshot index, commit
-/// index (unknown for a crashed node).
-type Row = (u32, &'static str, Vec<Entry>, Index, Option<Index>);
+/// One node's log as drawn: id, role, the entries shown and the index before the first of
+/// them, the snapshot index, and the commit index (unknown for a crashed node).
+type Row = (u32, &'static str, Vec<Entry>, Index, Index, Option<Index>);
 
-fn grid(props: &PanelProps) -> String {
+/// The grid's markup and the last index it shows.
+/// `back`: how many indexes before the newest the window ends (0 follows the tail).
+fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
     let c = props.ctl.0.borrow();
     let world = c.session.world();
     let nodes = frame::nodes(world, 0);
+    // Only the window of the latest indexes is copied out of each log.
+    let end = nodes
+        .iter()
+        .map(|v| match world.node(0, v.id) {
+            Some(n) => n.log().last_index(),
+            None => world.storage(0, v.id).map_or(0, |s| s.last_index()),
+        })
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let end = end.saturating_sub(back).max(window.min(end));
+    let start = end.saturating_sub(window - 1).max(1);
     let rows: Vec<Row> = nodes
         .iter()
         .map(|v| match world.node(0, v.id) {
-            Some(n) => (v.id, v.role, n.log().entries().to_vec(), n.log().snapshot_index(), Some(n.log().commit_index())),
+            Some(n) => {
+                let log = n.log();
+                let first = start.max(log.snapshot_index() + 1);
+                (v.id, v.role, log.slice(first, end).to_vec(), first - 1, log.snapshot_index(), Some(log.commit_index()))
+            }
             None => match world.storage(0, v.id) {
-                Some(s) => (v.id, v.role, s.entries.clone(), s.snapshot.index, None),
-                None => (v.id, v.role, Vec::new(), 0, None),
+                Some(s) => {
+                    let first = start.max(s.snapshot.index + 1);
+                    let skip = (first - s.snapshot.index - 1) as usize;
+                    let entries = s.entries.iter().skip(skip).take(window as usize).cloned().collect();
+                    (v.id, v.role, entries, first - 1, s.snapshot.index, None)
+                }
+                None => (v.id, v.role, Vec::new(), 0, 0, None),
             },
         })
         .collect();
-    let end = rows.iter().map(|r| r.3 + r.2.len() as u64).max().unwrap_or(0).max(1);
-    let start = end.saturating_sub(WINDOW - 1).max(1);
     let peers: Vec<PeerView> = world.leader(0).map(|l| frame::peers(world, 0, l)).unwrap_or_default();
 
     let mut s = String::with_capacity(8192);
@@ -43,70 +64,84 @@ fn grid(props: &PanelProps) -> String {
         let _ = write!(s, r#"<span class="idx">{i}</span>"#);
     }
     s.push_str("</div>");
-    for (id, role, entries, snapshot, commit) in &rows {
+    for (id, role, entries, before, snapshot, commit) in &rows {
         let peer = peers.iter().find(|p| p.id == *id);
         let _ = write!(
             s,
             r#"<div class="log-row role-{role}" role="row"><span class="who" role="rowheader"><span class="dot"></span>{id}</span>"#
         );
         for i in start..=end {
-            let edge = if *commit == Some(i) { " commit-edge" } else { "" };
-            let mut marks = String::new();
+            let mut class = String::new();
+            if *commit == Some(i) {
+                class.push_str(" commit-edge");
+            }
             if let Some(p) = peer {
                 if p.match_index == i {
-                    let _ = write!(marks, r#"<span class="pm match" title="{} {i}">▴</span>"#, EN.f_match);
+                    class.push_str(" match");
                 }
                 if p.next_index == i {
-                    let _ = write!(marks, r#"<span class="pm next" title="{} {i}">▸</span>"#, EN.f_next);
+                    class.push_str(" next");
                 }
             }
             if i <= *snapshot {
                 let label = if i == *snapshot { "snap" } else { "" };
-                let _ =
-                    write!(s, r#"<span class="cell compacted{edge}" title="{} ≤ {snapshot}">{label}{marks}</span>"#, esc(EN.logs_snapshot));
+                let _ = write!(s, r#"<span class="cell compacted{class}" title="{} ≤ {snapshot}">{label}</span>"#, esc(EN.logs_snapshot));
                 continue;
             }
-            match entries.get((i - snapshot - 1) as usize) {
+            match entries.get((i - before - 1) as usize) {
                 Some(e) => {
                     let committed = commit.is_some_and(|c| i <= c);
                     let label = esc(&entry_label(e));
                     let _ = write!(
                         s,
-                        r#"<span class="cell entry term-{tc}{ok}{edge}" data-log-entry="" data-node-id="{id}" data-index="{i}" data-term="{t}" data-committed="{committed}" title="index {i}, term {t}: {label}"><span class="t">{t}</span><span class="cmd">{label}</span>{marks}</span>"#,
+                        r#"<span class="cell entry term-{tc}{ok}{class}" data-log-entry="" data-node-id="{id}" data-index="{i}" data-term="{t}" data-committed="{committed}" title="index {i}, term {t}: {label}">{label}</span>"#,
                         tc = e.term % 8,
                         ok = if committed { " committed" } else { "" },
                         t = e.term,
                     );
                 }
                 None => {
-                    let _ = write!(s, r#"<span class="cell empty{edge}">{marks}</span>"#);
+                    let _ = write!(s, r#"<span class="cell empty{class}"></span>"#);
                 }
             }
         }
         s.push_str("</div>");
     }
     s.push_str("</div>");
-    s
+    (s, end)
 }
 
 #[function_component]
 pub fn LogsView(props: &PanelProps) -> Html {
     let scroller = use_node_ref();
-    let follow = use_state(|| true);
+    let back = use_state(|| 0u64);
+    // As many columns as fit the card, measured when it appears and when the window resizes
+    // (never per update: reading a width forces a layout).
+    let window = use_state(|| 24u64);
     {
         let scroller = scroller.clone();
-        let follow = *follow;
-        use_effect_with(props.version, move |_| {
-            if follow {
+        let window = window.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
                 if let Some(el) = scroller.cast::<web_sys::Element>() {
-                    el.set_scroll_left(el.scroll_width());
+                    let fit = ((el.client_width() - 48) / COLUMN_PX).clamp(6, 80);
+                    window.set(fit as u64);
                 }
-            }
+            };
+            measure();
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
+            move || drop(listener)
         });
     }
-    let toggle_follow = {
-        let follow = follow.clone();
-        Callback::from(move |_: Event| follow.set(!*follow))
+    let (markup, end) = grid(props, *window, *back);
+    let step = (*window / 2).max(1);
+    let page = |delta: i64| {
+        let back = back.clone();
+        Callback::from(move |_: MouseEvent| back.set((*back as i64 + delta).max(0) as u64))
+    };
+    let newest = {
+        let back = back.clone();
+        Callback::from(move |_: MouseEvent| back.set(0))
     };
     let mut legend = Markup::new();
     let _ = write!(
@@ -121,9 +156,13 @@ pub fn LogsView(props: &PanelProps) -> Html {
         <>
             <div class="panel-head">
                 <h2>{ EN.logs }</h2>
-                <label class="check small"><input type="checkbox" checked={*follow} onchange={toggle_follow} />{ EN.follow_tail }</label>
+                <div class="pager">
+                    <button type="button" class="small" aria-label={EN.older_entries} disabled={end <= *window} onclick={page(step as i64)}>{ "◀" }</button>
+                    <button type="button" class="small" aria-label={EN.newer_entries} disabled={*back == 0} onclick={page(-(step as i64))}>{ "▶" }</button>
+                    <button type="button" class="small" disabled={*back == 0} onclick={newest}>{ EN.follow_tail }</button>
+                </div>
             </div>
-            <div class="log-scroll" ref={scroller}>{ Html::from_html_unchecked(AttrValue::from(grid(props))) }</div>
+            <div class="log-scroll" ref={scroller}>{ Html::from_html_unchecked(AttrValue::from(markup)) }</div>
             <p class="small legend-line">{ legend.html() }</p>
         </>
     }

@@ -22,17 +22,7 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A number with one decimal, without float formatting code (coordinates).
-pub fn num(x: f64) -> String {
-    let v = (x * 10.0).round() as i64;
-    let sign = if v < 0 { "-" } else { "" };
-    let a = v.unsigned_abs();
-    if a.is_multiple_of(10) {
-        format!("{sign}{}", a / 10)
-    } else {
-        format!("{sign}{}.{}", a / 10, a % 10)
-    }
-}
+pub use crate::view::geometry::num;
 
 /// Virtual microseconds as seconds with milliseconds: `12.345`.
 pub fn secs(t: u64) -> String {

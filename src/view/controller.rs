@@ -184,6 +184,10 @@ pub struct Controller {
     pub speed: f64,
     pub selected: Selection,
     pub narration: VecDeque<Narrated>,
+    /// How many lines were ever told, and a number that changes whenever told lines are
+    /// taken back (time travel, a new run): the event list appends while both allow it.
+    pub narrated_total: u64,
+    pub narration_epoch: u64,
     pub samples: VecDeque<Sample>,
     pub deaths: Vec<Death>,
     /// Problems with the URL or an imported scenario, shown until dismissed.
@@ -214,6 +218,8 @@ impl Controller {
             speed: prefs.speed,
             selected: Selection::None,
             narration: VecDeque::new(),
+            narrated_total: 0,
+            narration_epoch: 0,
             samples: VecDeque::new(),
             deaths: Vec::new(),
             notices: Vec::new(),
@@ -291,6 +297,7 @@ impl Controller {
             }
             if let Some(n) = narrate(&EN, e) {
                 self.narration.push_back(n);
+                self.narrated_total += 1;
             }
         }
         while self.narration.len() > MAX_NARRATION {
@@ -341,7 +348,9 @@ impl Controller {
     fn truncate_after(&mut self, t: Time) {
         while self.narration.back().is_some_and(|n| n.time > t) {
             self.narration.pop_back();
+            self.narrated_total -= 1;
         }
+        self.narration_epoch += 1;
         while self.samples.back().is_some_and(|s| s.time > t) {
             self.samples.pop_back();
         }
@@ -437,6 +446,7 @@ impl Controller {
                         self.session = session;
                         self.seed = seed;
                         self.narration.clear();
+                        self.narration_epoch += 1;
                         self.samples.clear();
                         self.deaths.clear();
                         self.selected = Selection::None;

@@ -66,7 +66,20 @@ pub fn arc_path(c: Point, r: f64, fraction: f64) -> String {
     let (sx, sy) = (c.x, c.y - r);
     let (ex, ey) = (c.x + r * angle.cos(), c.y + r * angle.sin());
     let large = if f > 0.5 { 1 } else { 0 };
-    format!("M{sx:.1} {sy:.1}A{r:.1} {r:.1} 0 {large} 1 {ex:.1} {ey:.1}")
+    format!("M{} {}A{} {} 0 {large} 1 {} {}", num(sx), num(sy), num(r), num(r), num(ex), num(ey))
+}
+
+/// A number with one decimal, written with integer formatting only (smaller code in the
+/// browser build than float formatting).
+pub fn num(x: f64) -> String {
+    let v = (x * 10.0).round() as i64;
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.unsigned_abs();
+    if a.is_multiple_of(10) {
+        format!("{sign}{}", a / 10)
+    } else {
+        format!("{sign}{}.{}", a / 10, a % 10)
+    }
 }
 
 /// The speed slider: positions 0..=1000 map onto speeds on a log scale.
