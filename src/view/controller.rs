@@ -494,6 +494,114 @@ const SECOND_SAMPLE: Time = 1_000 * MS;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::SECOND;
+
+    fn controller(seed: u64) -> Controller {
+        let prefs = Prefs::default();
+        Controller::new(Session::new(prefs.spec(seed)).unwrap(), seed, prefs)
+    }
+
+    /// Plays `ms` of real time at the controller's speed, in 16 ms frames.
+    fn play(c: &mut Controller, ms: u32) {
+        let start = c.last_frame_ms();
+        for k in 0..=(ms / 16) {
+            c.frame(start + 1.0 + 16.0 * k as f64);
+        }
+    }
+
+    #[test]
+    fn frames_advance_virtual_time_at_the_chosen_speed_and_pause_stops_it() {
+        let mut c = controller(3);
+        c.dispatch(Action::Speed(1.0));
+        play(&mut c, 1000);
+        let t = c.now();
+        assert!((900_000..=1_100_000).contains(&t), "1 s of real time at speed 1: {t}");
+        c.dispatch(Action::TogglePlay);
+        assert!(!c.playing);
+        play(&mut c, 500);
+        assert_eq!(c.now(), t, "paused");
+    }
+
+    #[test]
+    fn a_late_frame_does_not_catch_up() {
+        let mut c = controller(3);
+        c.dispatch(Action::Speed(1.0));
+        c.frame(0.0);
+        c.frame(10_000.0);
+        assert!(c.now() <= 100_000, "at most 100 ms per frame: {}", c.now());
+    }
+
+    #[test]
+    fn step_processes_one_event_and_pauses() {
+        let mut c = controller(3);
+        let steps = c.session.world().steps();
+        c.dispatch(Action::Step);
+        assert!(!c.playing);
+        assert_eq!(c.session.world().steps(), steps + 1);
+    }
+
+    #[test]
+    fn actions_reach_the_world_and_the_narration() {
+        let mut c = controller(5);
+        c.session.advance_to(2 * SECOND);
+        let leader = c.leader().expect("a leader after 2 s");
+        c.dispatch(Action::Request);
+        c.dispatch(Action::Request);
+        c.session.advance_to(3 * SECOND);
+        c.dispatch(Action::Pause);
+        let log = c.session.world().node(0, leader).unwrap().log().entries().iter().map(frame::entry_label).collect::<Vec<_>>();
+        assert!(log.contains(&"x=1".to_string()) && log.contains(&"y=2".to_string()), "{log:?}");
+        c.dispatch(Action::Act(Cmd::Crash(Target::Node(leader))));
+        assert!(!c.session.world().is_up(leader));
+        assert!(c.narration.iter().any(|n| n.text == format!("Node {leader} crashed")));
+        c.dispatch(Action::Act(Cmd::Crash(Target::Node(leader))));
+        assert!(c.last_error.as_deref().unwrap_or("").contains("down"), "crashing a crashed node is refused: {:?}", c.last_error);
+    }
+
+    #[test]
+    fn network_presets_put_the_leader_where_they_say() {
+        let mut c = controller(5);
+        c.session.advance_to(2 * SECOND);
+        let leader = c.leader().unwrap();
+        c.dispatch(Action::LeaderInMinority);
+        let groups = c.session.world().network().partition().to_vec();
+        let mine = groups.iter().find(|g| g.contains(&leader)).expect("the leader is in a named group");
+        assert_eq!(mine.len(), 2, "5 nodes: the leader and one more in the minority ({groups:?})");
+        c.dispatch(Action::Heal);
+        assert!(!c.session.world().network().is_partitioned());
+        c.dispatch(Action::IsolateLeader);
+        assert_eq!(c.session.world().network().partition(), &[vec![leader]]);
+    }
+
+    #[test]
+    fn travelling_back_forgets_what_has_not_happened_yet() {
+        let mut c = controller(7);
+        c.dispatch(Action::Pause);
+        c.dispatch(Action::Seek(3 * SECOND));
+        assert!(c.narration.iter().any(|n| n.time > SECOND));
+        let epoch = c.narration_epoch;
+        c.dispatch(Action::Seek(SECOND / 10));
+        assert_eq!(c.now(), SECOND / 10);
+        assert!(c.narration.iter().all(|n| n.time <= SECOND / 10));
+        assert!(c.samples.iter().all(|s| s.time <= SECOND / 10));
+        assert!(c.narration_epoch > epoch);
+        c.dispatch(Action::BackToLatest);
+        assert_eq!(c.now(), 3 * SECOND);
+    }
+
+    #[test]
+    fn a_safety_violation_stops_the_run_and_says_why() {
+        let text = include_str!("../../tests/scenarios/figure8_broken.txt");
+        let scenario = crate::script::parse(text).unwrap();
+        let prefs = Prefs::default();
+        let mut c = Controller::new(Session::from_scenario(&scenario).unwrap(), 8, prefs);
+        c.dispatch(Action::Speed(1.0));
+        for k in 0..200 {
+            c.frame(16.0 * k as f64);
+        }
+        assert!(!c.playing, "stopped at the violation");
+        assert!(c.stopped_at.as_deref().unwrap_or("").contains("violated"), "{:?}", c.stopped_at);
+    }
 
     #[test]
     fn prefs_round_trip_and_survive_garbage() {
