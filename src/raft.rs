@@ -34,6 +34,7 @@ mod types;
 
 pub use config::{Breaks, Config, ConfigError};
 pub use effect::Effect;
+pub(crate) use error::OptId;
 pub use error::{ChangeError, ProposeError, ReadError, TransferError};
 pub use log::RaftLog;
 pub use membership::{ConfChange, Membership};

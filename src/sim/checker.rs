@@ -2,12 +2,13 @@
 //! after every event. Checks are incremental — each event costs the checker only what the
 //! event changed — so `check` can afford them on every event of every seed.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::trace::{fnv1a, GroupId};
-use crate::raft::{DurableState, Entry, Index, NodeId, Payload, RaftNode, Role, Term, Time};
+use crate::raft::{DurableState, Entry, Index, NodeId, OptId, Payload, RaftNode, Role, Term, Time};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Invariant {
@@ -97,12 +98,43 @@ pub struct Violation {
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} violated at {:.3}s (event {}): {}", self.invariant.name(), self.time as f64 / 1e6, self.step, self.detail)?;
+        write!(f, "{} violated at {} (event {}): {}", self.invariant.name(), seconds_3(self.time), self.step, self.detail)?;
         if !self.event.is_empty() {
             write!(f, " [during: {}]", self.event)?;
         }
         Ok(())
     }
+}
+
+/// A virtual time in seconds with three decimals, exactly as `format!("{:.3}s", t as f64 / 1e6)`
+/// prints it (for any `t` below 2^52), without pulling float formatting into the build.
+pub fn seconds_3(t: Time) -> String {
+    let (mut ms, rest) = (t / 1_000, t % 1_000);
+    let up = match rest.cmp(&500) {
+        Ordering::Less => false,
+        Ordering::Greater => true,
+        // A tie in decimal: `{:.3}` rounds the f64 nearest to t / 1e6, which may lie above
+        // or below it; an exact tie goes to even.
+        Ordering::Equal => match f64_vs_exact(t) {
+            Ordering::Greater => true,
+            Ordering::Less => false,
+            Ordering::Equal => ms % 2 == 1,
+        },
+    };
+    if up {
+        ms += 1;
+    }
+    format!("{}.{:03}s", ms / 1_000, ms % 1_000)
+}
+
+/// How `t as f64 / 1e6` compares with the exact quotient, for `t` of at least 1.
+fn f64_vs_exact(t: u64) -> Ordering {
+    let bits = (t as f64 / 1e6).to_bits();
+    let mantissa = ((bits & ((1 << 52) - 1)) | (1 << 52)) as u128;
+    // The value is mantissa * 2^-shift; it lies in 2^-20..2^45, so 72 >= shift > 7 and
+    // both products below fit in 128 bits.
+    let shift = 1075 - ((bits >> 52) & 0x7ff) as u32;
+    (mantissa * 1_000_000).cmp(&((t as u128) << shift))
 }
 
 /// A short fingerprint of an entry's content, to compare entries across nodes cheaply.
@@ -454,8 +486,11 @@ impl GroupChecker {
                 None,
                 Some(hs.current_term),
                 format!(
-                    "node {id} crashed with term {} / vote {:?} but storage held term {} / vote {:?}",
-                    hs.current_term, hs.voted_for, storage.hard_state.current_term, storage.hard_state.voted_for
+                    "node {id} crashed with term {} / vote {} but storage held term {} / vote {}",
+                    hs.current_term,
+                    OptId(hs.voted_for),
+                    storage.hard_state.current_term,
+                    OptId(storage.hard_state.voted_for)
                 ),
             );
         }
@@ -500,5 +535,28 @@ impl GroupChecker {
     /// A node that joins later starts with nothing to compare.
     pub fn forget(&mut self, node: NodeId) {
         self.watch.remove(&node);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_print_as_float_formatting_did() {
+        let float = |t: Time| format!("{:.3}s", t as f64 / 1e6);
+        let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut samples: Vec<Time> = (0..3_000).chain((0..200_000).map(|k| k * 1_000 + 500)).collect();
+        for _ in 0..200_000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            samples.push(rng >> (12 + rng % 40));
+            samples.push((rng >> 24) / 1_000 * 1_000 + 500);
+        }
+        samples.extend([62_500, 187_500, 999_999, 999_500, 1_000_000, (1 << 52) - 1]);
+        for t in samples {
+            assert_eq!(seconds_3(t), float(t), "{t}");
+        }
     }
 }

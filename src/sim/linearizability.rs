@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
+use super::checker::seconds_3;
 use super::client::{Op, OpKind, Outcome};
 use crate::raft::Time;
 
@@ -59,7 +60,7 @@ pub fn check(history: &[Op]) -> Result<(), String> {
 }
 
 fn describe(r: &Rec) -> String {
-    let when = |t: Time| if t == Time::MAX { "never".to_string() } else { format!("{:.3}s", t as f64 / 1e6) };
+    let when = |t: Time| if t == Time::MAX { "never".to_string() } else { seconds_3(t) };
     match &r.write {
         Some(v) => format!("write {v} (op {}, invoked {}, returned {})", r.id, when(r.call), when(r.ret)),
         None => {

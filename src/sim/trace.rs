@@ -1,6 +1,5 @@
 //! A record of everything that happens in a world, for narration, tests and replay checks.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -153,29 +152,229 @@ pub enum TraceMode {
     Record,
 }
 
-/// FNV-1a over the text of each event: stable across platforms and releases of Rust's
-/// hashers, and cheap enough for tests.
+/// FNV-1a over the fields of each event, fed in a fixed order: integers as little-endian
+/// bytes, strings as their length and bytes, floats as their bits and enums as stable tags.
+/// Stable across platforms (native and WebAssembly) and releases of Rust's hashers, and
+/// cheap enough for tests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceHash {
     state: u64,
-    buf: String,
 }
 
 impl Default for TraceHash {
     fn default() -> TraceHash {
-        TraceHash { state: 0xcbf2_9ce4_8422_2325, buf: String::new() }
+        TraceHash { state: 0xcbf2_9ce4_8422_2325 }
     }
 }
 
 impl TraceHash {
     pub fn add(&mut self, event: &TraceEvent) {
-        self.buf.clear();
-        let _ = write!(self.buf, "{event:?}");
-        self.state = fnv1a(self.state, self.buf.as_bytes());
+        self.u64(event.step);
+        self.u64(event.time);
+        self.u64(event.group as u64);
+        self.kind(&event.kind);
     }
 
     pub fn value(&self) -> u64 {
         self.state
+    }
+
+    fn u64(&mut self, v: u64) {
+        self.state = fnv1a(self.state, &v.to_le_bytes());
+    }
+
+    fn tag(&mut self, tag: u8) {
+        self.state = fnv1a(self.state, &[tag]);
+    }
+
+    fn flag(&mut self, b: bool) {
+        self.tag(b as u8);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.state = fnv1a(self.state, s.as_bytes());
+    }
+
+    fn opt_u64(&mut self, v: Option<u64>) {
+        match v {
+            None => self.tag(0),
+            Some(v) => {
+                self.tag(1);
+                self.u64(v);
+            }
+        }
+    }
+
+    fn opt_str(&mut self, v: Option<&str>) {
+        match v {
+            None => self.tag(0),
+            Some(v) => {
+                self.tag(1);
+                self.str(v);
+            }
+        }
+    }
+
+    fn ids(&mut self, ids: &[NodeId]) {
+        self.u64(ids.len() as u64);
+        for &id in ids {
+            self.u64(id as u64);
+        }
+    }
+
+    fn message(&mut self, id: MessageId, from: NodeId, to: NodeId, kind: MessageKind) {
+        self.u64(id);
+        self.u64(from as u64);
+        self.u64(to as u64);
+        self.tag(kind as u8);
+    }
+
+    fn kind(&mut self, kind: &TraceKind) {
+        match kind {
+            TraceKind::Sent { id, from, to, kind, deliver_at } => {
+                self.tag(0);
+                self.message(*id, *from, *to, *kind);
+                self.u64(*deliver_at);
+            }
+            TraceKind::Delivered { id, from, to, kind } => {
+                self.tag(1);
+                self.message(*id, *from, *to, *kind);
+            }
+            TraceKind::Dropped { id, from, to, kind, sent_at, deliver_at, reason } => {
+                self.tag(2);
+                self.message(*id, *from, *to, *kind);
+                self.u64(*sent_at);
+                self.u64(*deliver_at);
+                self.tag(*reason as u8);
+            }
+            TraceKind::Role { node, from, to, term } => {
+                self.tag(3);
+                self.u64(*node as u64);
+                self.tag(*from as u8);
+                self.tag(*to as u8);
+                self.u64(*term);
+            }
+            TraceKind::Term { node, term } => {
+                self.tag(4);
+                self.u64(*node as u64);
+                self.u64(*term);
+            }
+            TraceKind::Voted { node, candidate, term, pre_vote } => {
+                self.tag(5);
+                self.u64(*node as u64);
+                self.u64(*candidate as u64);
+                self.u64(*term);
+                self.flag(*pre_vote);
+            }
+            TraceKind::Committed { node, index, term, command, stored_on } => {
+                self.tag(6);
+                self.u64(*node as u64);
+                self.u64(*index);
+                self.u64(*term);
+                self.opt_str(command.as_deref());
+                self.ids(stored_on);
+            }
+            TraceKind::Proposed { node, index, term, command } => {
+                self.tag(7);
+                self.u64(*node as u64);
+                self.u64(*index);
+                self.u64(*term);
+                self.str(command);
+            }
+            TraceKind::Refused { node, command, leader_hint, reason } => {
+                self.tag(8);
+                self.u64(*node as u64);
+                self.str(command);
+                self.opt_u64(leader_hint.map(u64::from));
+                self.str(reason);
+            }
+            TraceKind::Crashed { node } => {
+                self.tag(9);
+                self.u64(*node as u64);
+            }
+            TraceKind::Restarted { node } => {
+                self.tag(10);
+                self.u64(*node as u64);
+            }
+            TraceKind::Partitioned { groups } => {
+                self.tag(11);
+                self.u64(groups.len() as u64);
+                for g in groups {
+                    self.ids(g);
+                }
+            }
+            TraceKind::Healed => self.tag(12),
+            TraceKind::Cut { from, to } => {
+                self.tag(13);
+                self.u64(*from as u64);
+                self.u64(*to as u64);
+            }
+            TraceKind::Uncut { from, to } => {
+                self.tag(14);
+                self.u64(*from as u64);
+                self.u64(*to as u64);
+            }
+            TraceKind::Link { link } => {
+                self.tag(15);
+                self.u64(link.latency_min);
+                self.u64(link.latency_max);
+                self.u64(link.loss.to_bits());
+                self.u64(link.duplicate.to_bits());
+                self.u64(link.reorder.to_bits());
+            }
+            TraceKind::TimeoutForced { node } => {
+                self.tag(16);
+                self.u64(*node as u64);
+            }
+            TraceKind::Compacted { node, index } => {
+                self.tag(17);
+                self.u64(*node as u64);
+                self.u64(*index);
+            }
+            TraceKind::SnapshotInstalled { node, index } => {
+                self.tag(18);
+                self.u64(*node as u64);
+                self.u64(*index);
+            }
+            TraceKind::Membership { node, change, index } => {
+                self.tag(19);
+                self.u64(*node as u64);
+                let (tag, target) = match *change {
+                    ConfChange::AddVoter(n) => (0, n),
+                    ConfChange::AddLearner(n) => (1, n),
+                    ConfChange::Promote(n) => (2, n),
+                    ConfChange::Remove(n) => (3, n),
+                };
+                self.tag(tag);
+                self.u64(target as u64);
+                self.u64(*index);
+            }
+            TraceKind::NodeAdded { node } => {
+                self.tag(20);
+                self.u64(*node as u64);
+            }
+            TraceKind::Transfer { from, to } => {
+                self.tag(21);
+                self.u64(*from as u64);
+                self.u64(*to as u64);
+            }
+            TraceKind::ReadServed { node, key, value } => {
+                self.tag(22);
+                self.u64(*node as u64);
+                self.str(key);
+                self.opt_str(value.as_deref());
+            }
+            TraceKind::Violation { invariant, detail } => {
+                self.tag(23);
+                self.str(invariant);
+                self.str(detail);
+            }
+            TraceKind::Note { text } => {
+                self.tag(24);
+                self.str(text);
+            }
+        }
     }
 }
 

@@ -596,7 +596,9 @@ impl World {
             Some(Event::Deliver(id)) => format!("delivery of message {id}"),
             Some(Event::Timer { node, .. }) => format!("a timer of node {node}"),
             Some(Event::ClientTick { .. }) | Some(Event::ClientRetry(_)) => "a client request".to_string(),
-            Some(e) => format!("{e:?}"),
+            // As `{:?}` printed these.
+            Some(Event::Lose(id)) => format!("Lose({id})"),
+            Some(Event::ClientTimeout(op)) => format!("ClientTimeout({op})"),
             None => "an intervention".to_string(),
         }
     }
