@@ -207,7 +207,7 @@ impl Session {
         while self.applied < self.actions.len() && self.actions[self.applied].0 <= t {
             let cmd = self.actions[self.applied].1.clone();
             // A replayed action that fails fails the same way it did the first time.
-            let _ = self.runner.exec(&cmd);
+            let _ = self.runner.intervene(&cmd);
             self.applied += 1;
         }
     }
@@ -249,7 +249,7 @@ impl Session {
     }
 
     /// Does something to the world now. If later actions were recorded (we travelled back),
-    /// they are dropped: acting in the past forks a new future.
+    /// they are dropped: acting in the past forks a new future. Expectations are refused.
     pub fn act(&mut self, cmd: Cmd) -> Result<(), String> {
         // Finish everything due at this instant, so a replay applies the action at the
         // same point between events.
@@ -264,7 +264,7 @@ impl Session {
             self.checkpoints.retain(|c| c.time <= now);
             self.marks.retain(|m| m.time <= now);
         }
-        let result = self.runner.exec(&cmd);
+        let result = self.runner.intervene(&cmd);
         if result.is_ok() || matches!(cmd, Cmd::Set(_) | Cmd::Break { .. }) {
             self.actions.push((now, cmd));
             self.applied = self.actions.len();
@@ -360,6 +360,14 @@ mod tests {
         assert_eq!(s.actions().len(), 1, "the crash at 3s belonged to the old future");
         s.advance_to(4 * SECOND);
         assert!(s.world().node(0, 1).is_some());
+    }
+
+    #[test]
+    fn expectations_are_not_interventions() {
+        let mut s = Session::new(spec(6)).unwrap();
+        s.advance_to(SECOND);
+        assert!(s.act(Cmd::Expect(Expect::Converged)).is_err());
+        assert!(s.actions().is_empty());
     }
 
     #[test]
