@@ -9,6 +9,8 @@ pub mod script;
 pub mod sim;
 pub mod view;
 
+#[cfg(target_arch = "wasm32")]
+pub mod api;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
 #[cfg(not(target_arch = "wasm32"))]

@@ -166,12 +166,12 @@ pub fn App() -> Html {
     let c = ctl.borrow();
     // Changes every animation frame and after every action (frames stop while paused).
     let frame = *frame_count.borrow() + c.version;
-    // The slower panels follow at most about seven times a second while playing, at once
+    // The slower panels follow at most four times a second while playing, at once
     // after a user action.
     let slow_version = {
         let mut s = slow.borrow_mut();
         let now_ms = js_sys::Date::now();
-        if !c.playing || now_ms - s.1 >= 140.0 {
+        if !c.playing || now_ms - s.1 >= 250.0 {
             *s = (c.version, now_ms);
         }
         s.0

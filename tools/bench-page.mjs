@@ -1,0 +1,76 @@
+// The browser benchmark: page weight, frame times and main-thread load of the built site
+// (dist/), and the simulator's speed in the browser. Prints figures; asserts nothing.
+//   node tools/bench-page.mjs [--seconds 10]
+// Budgets (DESIGN.md): whole page <= 150 KB gzip; 9 nodes under heavy traffic: 60 fps, no
+// frame over 20 ms, main thread <= 50 % busy; 5 nodes at the default speed <= 15 %; paused
+// <= 1 %; the browser simulator at least half as fast as the native one.
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+
+const args = process.argv.slice(2);
+const opt = (name, d) => { const i = args.indexOf('--' + name); return i >= 0 ? Number(args[i + 1]) : d; };
+const seconds = opt('seconds', 10);
+const port = opt('port', 8095);
+const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', 'dist'], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 800));
+const base = `http://127.0.0.1:${port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+
+async function measure(query, { pause = false } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const files = [];
+  page.on('response', async (r) => { try { const b = await r.body(); files.push({ path: new URL(r.url()).pathname, raw: b.length, gzip: gzipSync(b, { level: 9 }).length }); } catch {} });
+  await page.goto(base + query, { waitUntil: 'load' });
+  await page.waitForTimeout(2000);
+  if (pause) { await page.getByRole('button', { name: 'Pause' }).click(); await page.waitForTimeout(500); }
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const a = await metric();
+  await page.waitForTimeout(seconds * 1000);
+  const b = await metric();
+  const intervals = await page.evaluate((s) => new Promise((res) => {
+    const iv = []; let last = performance.now(); const end = last + s * 1000;
+    const f = (t) => { iv.push(t - last); last = t; if (t < end) requestAnimationFrame(f); else res(iv); };
+    requestAnimationFrame(f);
+  }), seconds);
+  intervals.sort((x, y) => x - y);
+  const q = (p) => intervals[Math.min(intervals.length - 1, Math.floor(p * intervals.length))].toFixed(1);
+  await page.close();
+  return {
+    files,
+    busy: (100 * (b.TaskDuration - a.TaskDuration) / seconds).toFixed(1),
+    fps: (intervals.length / seconds).toFixed(1),
+    p50: q(0.5), p95: q(0.95), max: intervals[intervals.length - 1].toFixed(1),
+    over20: intervals.filter((x) => x > 20).length,
+  };
+}
+
+const heavy = '?speed=0.2&scenario=' + encodeURIComponent('cluster nodes=9 seed=1 rate=100');
+const normal = await measure('?seed=3');
+const paused = await measure('?seed=3', { pause: true });
+const busy9 = await measure(heavy);
+
+const gz = normal.files.reduce((s, f) => s + f.gzip, 0);
+const raw = normal.files.reduce((s, f) => s + f.raw, 0);
+console.log('page weight (all requests, gzip -9):');
+for (const f of normal.files) console.log(`  ${f.path.padEnd(28)} ${String(f.raw).padStart(8)} B  ${String(f.gzip).padStart(7)} B gzip`);
+console.log(`  total                        ${String(raw).padStart(8)} B  ${String(gz).padStart(7)} B gzip  (budget: 150 KB)`);
+console.log(`5 nodes, default speed, running: main thread ${normal.busy}% busy (budget 15%), ${normal.fps} fps, frame p50 ${normal.p50} ms, p95 ${normal.p95} ms`);
+console.log(`5 nodes, paused:                 main thread ${paused.busy}% busy (budget 1%)`);
+console.log(`9 nodes, heavy traffic (100 requests/s at speed 0.2): ${busy9.fps} fps, frame p50 ${busy9.p50} ms, p95 ${busy9.p95} ms, max ${busy9.max} ms, ${busy9.over20} frames over 20 ms, main thread ${busy9.busy}% busy (budget 50%)`);
+
+const page = await browser.newPage();
+await page.goto(base + '?autoplay=0');
+const [events, wall] = await page.evaluate(async () => {
+  const m = await import('./raft-playground.js');
+  return m.benchmarkSimulator(5, 100, 120000);
+});
+console.log(`browser simulator, 5 nodes, 100 requests/s, checker off: ${Math.round(events / (wall / 1000))} events/s, ${Math.round(120000 / wall)}x faster than real time (native: see \`raft-playground bench\`; budget: at least half of native)`);
+await browser.close();
+server.kill();
