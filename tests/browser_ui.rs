@@ -37,13 +37,20 @@ async fn sleep(ms: u64) {
 }
 
 fn button(name: &str) -> Option<Element> {
-    all("button").into_iter().find(|b| b.text_content().unwrap_or_default().trim() == name || b.get_attribute("aria-label").as_deref() == Some(name))
+    all("button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap_or_default().trim() == name || b.get_attribute("aria-label").as_deref() == Some(name))
 }
 
 #[wasm_bindgen_test]
 async fn the_page_runs_the_engine_and_reacts_to_the_user() {
     // Seed 3, real-time speed, via the URL as a visitor would.
-    web_sys::window().unwrap().history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?seed=3&speed=1")).unwrap();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?seed=3&speed=1"))
+        .unwrap();
     let app = doc().create_element("div").unwrap();
     app.set_id("app");
     doc().body().unwrap().append_child(&app).unwrap();
