@@ -31,6 +31,7 @@ mod progress;
 pub mod quorum;
 mod status;
 mod types;
+mod vecmap;
 
 pub use config::{Breaks, Config, ConfigError};
 pub use effect::Effect;
@@ -43,3 +44,4 @@ pub use node::RaftNode;
 pub use progress::{Progress, ProgressState};
 pub use status::{PeerStatus, Role, Status};
 pub use types::{Command, DurableState, Entry, HardState, Index, NodeId, Payload, Snapshot, Term, Time};
+pub use vecmap::VecMap;

@@ -1,11 +1,10 @@
 //! Timing, feature switches and "break it" switches of a node.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::types::{NodeId, Time};
+use super::vecmap::VecMap;
 
 /// Everything that shapes a node's behaviour. Times are in microseconds of the caller's
 /// clock. Defaults follow the Raft paper: election timeout 150–300 ms, heartbeat 50 ms,
@@ -38,7 +37,7 @@ pub struct Config {
     /// waits out extra election timeouts before standing, so the preferred node usually leads.
     pub priority_election: bool,
     /// Node priorities for priority election; nodes not listed have priority 1.
-    pub priorities: BTreeMap<NodeId, u32>,
+    pub priorities: VecMap<NodeId, u32>,
     /// Switches that re-create known Raft bugs. All off by default.
     pub breaks: Breaks,
 }
@@ -133,7 +132,7 @@ impl Default for Config {
             max_inflight: 4,
             max_entries_per_append: 64,
             priority_election: false,
-            priorities: BTreeMap::new(),
+            priorities: VecMap::new(),
             breaks: Breaks::default(),
         }
     }

@@ -4,7 +4,7 @@
 //! goes to the handler of the current role. Role changes happen only in `become_*`
 //! functions. Outputs are queued as [`Effect`]s, drained with [`RaftNode::take_effects`].
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::config::Config;
 use super::effect::Effect;
@@ -16,6 +16,7 @@ use super::progress::{Progress, ProgressState};
 use super::quorum::{self, VoteResult};
 use super::status::{PeerStatus, Role, Status};
 use super::types::{Command, DurableState, Entry, HardState, Index, NodeId, Payload, Snapshot, Term, Time};
+use super::vecmap::VecMap;
 
 /// A read waiting for the leader to confirm it still leads (dissertation §6.4).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,11 +51,11 @@ pub struct RaftNode {
     election_timeout: Time,
     /// When this node last heard from the leader of its term.
     last_leader_contact: Time,
-    votes: BTreeMap<NodeId, bool>,
+    votes: VecMap<NodeId, bool>,
     target_priority: u32,
 
     // Volatile state on leaders.
-    progress: BTreeMap<NodeId, Progress>,
+    progress: VecMap<NodeId, Progress>,
     heartbeat_due: Time,
     check_quorum_due: Time,
     /// Heartbeat rounds and when each was sent; the oldest kept is the one a majority has
@@ -92,9 +93,9 @@ impl RaftNode {
             election_started: now,
             election_timeout,
             last_leader_contact: 0,
-            votes: BTreeMap::new(),
+            votes: VecMap::new(),
             target_priority,
-            progress: BTreeMap::new(),
+            progress: VecMap::new(),
             heartbeat_due: now,
             check_quorum_due: now,
             round: 0,
@@ -931,7 +932,7 @@ impl RaftNode {
         let next = self.log.last_index() + 1;
         for id in members {
             if id != self.id {
-                self.progress.entry(id).or_insert_with(|| Progress::new(next));
+                self.progress.get_or_insert_with(id, || Progress::new(next));
             }
         }
     }

@@ -3,12 +3,11 @@
 //! event changed — so `check` can afford them on every event of every seed.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::trace::{fnv1a, GroupId};
-use crate::raft::{DurableState, Entry, Index, NodeId, OptId, Payload, RaftNode, Role, Term, Time};
+use crate::raft::{DurableState, Entry, Index, NodeId, OptId, Payload, RaftNode, Role, Term, Time, VecMap};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Invariant {
@@ -192,15 +191,15 @@ struct Watch {
 /// The checker of one Raft group.
 #[derive(Clone, Debug, Default)]
 pub struct GroupChecker {
-    leaders: BTreeMap<Term, NodeId>,
+    leaders: VecMap<Term, NodeId>,
     /// Log Matching, inductively: each (index, term) ever written names one entry content and
     /// one previous term. Then equal (index, term) pairs imply equal prefixes.
-    registry: BTreeMap<(Index, Term), (u64, Term)>,
+    registry: VecMap<(Index, Term), (u64, Term)>,
     /// The longest committed prefix seen on any node.
     committed: Vec<Committed>,
     /// What some node applied at each index.
     applied: Vec<Option<u64>>,
-    watch: BTreeMap<NodeId, Watch>,
+    watch: VecMap<NodeId, Watch>,
     pub findings: Vec<Finding>,
 }
 
@@ -326,7 +325,7 @@ impl GroupChecker {
         let id = node.id();
         let log = node.log();
         let (term, commit, applied) = (node.term(), log.commit_index(), log.applied_index());
-        let w = self.watch.entry(id).or_default().clone();
+        let w = self.watch.get_or_insert_with(id, Watch::default).clone();
         if term < w.term {
             self.report(
                 Invariant::TermMonotonic,
@@ -505,7 +504,7 @@ impl GroupChecker {
             );
         }
         let held = self.held_prefix(node);
-        let w = self.watch.entry(id).or_default();
+        let w = self.watch.get_or_insert_with(id, Watch::default);
         w.held_at_crash = held;
         w.role = None;
     }
@@ -514,7 +513,7 @@ impl GroupChecker {
     pub fn on_restart(&mut self, node: &RaftNode) {
         let id = node.id();
         let held = self.held_prefix(node);
-        let w = self.watch.entry(id).or_default();
+        let w = self.watch.get_or_insert_with(id, Watch::default);
         let before = w.held_at_crash;
         // Volatile state starts over; the term does not.
         w.commit = node.log().commit_index();

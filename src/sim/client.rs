@@ -2,13 +2,13 @@
 //! from scenarios and the page, and the history of every operation for the
 //! linearizability check.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::trace::GroupId;
-use crate::raft::{NodeId, Time};
+use crate::raft::{NodeId, Time, VecMap};
 
 pub type OpId = u64;
 
@@ -63,6 +63,73 @@ pub struct PendingOp {
     pub deadline: Time,
 }
 
+/// The operations a client is working on, by id. Ids are handed out in increasing order
+/// and operations mostly end in about that order, so they are kept in a queue sorted by id
+/// where an ended operation leaves a gap; gaps are dropped from the front at once and
+/// swept out elsewhere once they are as many as the operations left.
+#[derive(Clone, Debug, Default)]
+pub struct PendingOps {
+    slots: VecDeque<(OpId, Option<PendingOp>)>,
+    live: usize,
+}
+
+impl PendingOps {
+    fn slot(&self, id: OpId) -> Option<usize> {
+        self.slots.binary_search_by_key(&id, |s| s.0).ok()
+    }
+
+    pub fn get(&self, id: &OpId) -> Option<&PendingOp> {
+        self.slot(*id).and_then(|i| self.slots[i].1.as_ref())
+    }
+
+    pub fn get_mut(&mut self, id: &OpId) -> Option<&mut PendingOp> {
+        self.slot(*id).and_then(|i| self.slots[i].1.as_mut())
+    }
+
+    pub fn contains_key(&self, id: &OpId) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Adds an operation whose id is higher than any before.
+    fn push(&mut self, op: PendingOp) {
+        debug_assert!(self.slots.back().is_none_or(|s| s.0 < op.op.id));
+        self.slots.push_back((op.op.id, Some(op)));
+        self.live += 1;
+    }
+
+    pub fn remove(&mut self, id: &OpId) -> Option<PendingOp> {
+        let i = self.slot(*id)?;
+        let op = self.slots[i].1.take()?;
+        self.live -= 1;
+        while self.slots.front().is_some_and(|s| s.1.is_none()) {
+            self.slots.pop_front();
+        }
+        if self.slots.len() > 2 * self.live + 16 {
+            self.slots.retain(|s| s.1.is_some());
+        }
+        Some(op)
+    }
+
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// In id order.
+    pub fn values(&self) -> impl Iterator<Item = &PendingOp> {
+        self.slots.iter().filter_map(|s| s.1.as_ref())
+    }
+}
+
+impl PartialEq for PendingOps {
+    fn eq(&self, other: &PendingOps) -> bool {
+        self.live == other.live && self.values().eq(other.values())
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientStats {
     pub invoked: u64,
@@ -82,8 +149,8 @@ pub struct Client {
     next_op: OpId,
     next_value: u64,
     /// The node each group's client believes leads.
-    pub leader_guess: BTreeMap<GroupId, NodeId>,
-    pub pending: BTreeMap<OpId, PendingOp>,
+    pub leader_guess: VecMap<GroupId, NodeId>,
+    pub pending: PendingOps,
     /// Completed operations, kept when the world records history.
     pub history: Vec<Op>,
     pub record_history: bool,
@@ -100,8 +167,8 @@ impl Client {
             tick_gen: 0,
             next_op: 1,
             next_value: 1,
-            leader_guess: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            leader_guess: VecMap::new(),
+            pending: PendingOps::default(),
             history: Vec::new(),
             record_history,
             stats: ClientStats::default(),
@@ -120,7 +187,7 @@ impl Client {
         self.next_op += 1;
         self.stats.invoked += 1;
         let op = Op { id, group, kind, invoked_at: now, completed_at: None, outcome: Outcome::Pending };
-        self.pending.insert(id, PendingOp { op, pinned, accepted_by: None, deadline: now + timeout });
+        self.pending.push(PendingOp { op, pinned, accepted_by: None, deadline: now + timeout });
         id
     }
 
@@ -151,5 +218,35 @@ impl Client {
         all.extend(self.pending.values().map(|p| p.op.clone()));
         all.sort_by_key(|o| o.id);
         all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_operations_end_in_any_order() {
+        let mut c = Client::new(0, 0, false);
+        let mut open: Vec<OpId> = Vec::new();
+        let mut x = 5u64;
+        for step in 0..3_000u64 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            if x >> 62 != 0 || open.is_empty() {
+                let kind = OpKind::Read { key: Arc::from("x") };
+                open.push(c.invoke(0, kind, step, 10, None));
+            } else {
+                // Mostly the oldest, sometimes any.
+                let k = if x & 1 == 0 { 0 } else { (x >> 8) as usize % open.len() };
+                let id = open.remove(k);
+                assert_eq!(c.complete(id, Outcome::Failed, step).map(|o| o.id), Some(id));
+                assert!(c.complete(id, Outcome::Failed, step).is_none());
+            }
+            assert_eq!(c.pending.len(), open.len());
+            assert!(c.pending.values().map(|p| p.op.id).eq(open.iter().copied()));
+            for &id in &open {
+                assert!(c.pending.contains_key(&id));
+            }
+        }
     }
 }

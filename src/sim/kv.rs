@@ -1,14 +1,13 @@
 //! The replicated state machine: a key-value map fed with `key=value` commands.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::raft::{Entry, Index, Payload};
+use crate::raft::{Entry, Index, Payload, VecMap};
 
 /// One replica's key-value state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Kv {
-    map: BTreeMap<Arc<str>, Arc<str>>,
+    map: VecMap<Arc<str>, Arc<str>>,
     pub applied_index: Index,
 }
 
@@ -51,7 +50,7 @@ impl Kv {
     /// The snapshot encoding: one `key=value` a line, in key order.
     pub fn encode(&self) -> String {
         let mut out = String::new();
-        for (k, v) in &self.map {
+        for (k, v) in self.map.iter() {
             out.push_str(k);
             out.push('=');
             out.push_str(v);
@@ -61,7 +60,10 @@ impl Kv {
     }
 
     pub fn restore(data: &str, applied_index: Index) -> Kv {
-        let map = data.lines().filter_map(parse_write).map(|(k, v)| (Arc::from(k), Arc::from(v))).collect();
+        let mut map = VecMap::new();
+        for (k, v) in data.lines().filter_map(parse_write) {
+            map.insert(Arc::from(k), Arc::from(v));
+        }
         Kv { map, applied_index }
     }
 }

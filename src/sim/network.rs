@@ -1,8 +1,6 @@
 //! Links between machines: latency, loss, duplication, reordering, partitions and one-way
 //! cuts. The network decides a message's fate when it is sent; the world schedules it.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
 use super::rng::SimRng;
@@ -15,8 +13,8 @@ pub struct Network {
     /// Groups of a partition; machines not named form one more group together. Empty when
     /// the network is whole.
     partition: Vec<Vec<NodeId>>,
-    /// One-way cuts `(from, to)`.
-    cuts: BTreeSet<(NodeId, NodeId)>,
+    /// One-way cuts `(from, to)`, sorted.
+    cuts: Vec<(NodeId, NodeId)>,
 }
 
 /// What happens to one copy of a message.
@@ -53,7 +51,7 @@ impl DropReason {
 
 impl Network {
     pub fn new(link: LinkConfig) -> Network {
-        Network { link, partition: Vec::new(), cuts: BTreeSet::new() }
+        Network { link, partition: Vec::new(), cuts: Vec::new() }
     }
 
     pub fn partition(&self) -> &[Vec<NodeId>] {
@@ -86,11 +84,15 @@ impl Network {
     }
 
     pub fn cut(&mut self, from: NodeId, to: NodeId) {
-        self.cuts.insert((from, to));
+        if let Err(i) = self.cuts.binary_search(&(from, to)) {
+            self.cuts.insert(i, (from, to));
+        }
     }
 
     pub fn uncut(&mut self, from: NodeId, to: NodeId) {
-        self.cuts.remove(&(from, to));
+        if let Ok(i) = self.cuts.binary_search(&(from, to)) {
+            self.cuts.remove(i);
+        }
     }
 
     pub fn is_partitioned(&self) -> bool {
@@ -103,7 +105,7 @@ impl Network {
 
     /// Whether a message from `from` can reach `to` now.
     pub fn connected(&self, from: NodeId, to: NodeId) -> bool {
-        from == to || (self.group_of(from) == self.group_of(to) && !self.cuts.contains(&(from, to)))
+        from == to || (self.group_of(from) == self.group_of(to) && self.cuts.binary_search(&(from, to)).is_err())
     }
 
     /// Draws the fates of a message sent now: one copy, or two if it is duplicated.

@@ -3,7 +3,7 @@
 //! so the same seed and the same interventions always give the same run.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ use super::trace::{fnv1a, GroupId, MessageId, TraceEvent, TraceHash, TraceKind, 
 use super::wire::Wire;
 use crate::raft::{
     Body, ChangeError, Command, ConfChange, Config, DurableState, Effect, Entry, Index, Membership, Message, MessageKind, NodeId, Payload,
-    RaftNode, ReadError, Role, Term, Time, TransferError,
+    RaftNode, ReadError, Role, Term, Time, TransferError, VecMap,
 };
 
 /// A message on the wire.
@@ -56,8 +56,27 @@ pub struct Replica {
 #[derive(Clone, Debug)]
 pub struct Group {
     pub id: GroupId,
-    pub replicas: BTreeMap<NodeId, Replica>,
+    pub replicas: VecMap<NodeId, Replica>,
     checker: GroupChecker,
+}
+
+/// How many messages of each kind were sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SentCounts([u64; MessageKind::ALL.len()]);
+
+impl SentCounts {
+    /// The kinds sent at least once and their counts, in kind order.
+    pub fn iter(&self) -> impl Iterator<Item = (MessageKind, u64)> + '_ {
+        MessageKind::ALL.into_iter().zip(self.0).filter(|&(_, n)| n > 0)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = u64> + '_ {
+        self.iter().map(|(_, n)| n)
+    }
+
+    pub fn get(&self, kind: MessageKind) -> u64 {
+        self.0[kind as usize]
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,7 +168,7 @@ pub struct World {
     queue: BinaryHeap<Reverse<Scheduled>>,
     next_seq: u64,
     /// Machines and whether each is up.
-    machines: BTreeMap<NodeId, bool>,
+    machines: VecMap<NodeId, bool>,
     groups: Vec<Group>,
     network: Network,
     in_flight: Wire,
@@ -163,7 +182,7 @@ pub struct World {
     hash: TraceHash,
     effects: Vec<Effect>,
     /// Per message kind: how many were sent (for charts and the bench).
-    sent: BTreeMap<MessageKind, u64>,
+    sent: SentCounts,
 }
 
 impl World {
@@ -175,7 +194,7 @@ impl World {
             steps: 0,
             queue: BinaryHeap::new(),
             next_seq: 0,
-            machines: BTreeMap::new(),
+            machines: VecMap::new(),
             groups: Vec::new(),
             network: Network::new(settings.network.clone()),
             in_flight: Wire::default(),
@@ -188,7 +207,7 @@ impl World {
             trace: Vec::new(),
             hash: TraceHash::default(),
             effects: Vec::new(),
-            sent: BTreeMap::new(),
+            sent: SentCounts::default(),
             settings,
         };
         let ids = world.settings.node_ids();
@@ -197,7 +216,7 @@ impl World {
         }
         let membership = Membership::new(ids.iter().copied());
         for g in 0..world.settings.groups {
-            world.groups.push(Group { id: g, replicas: BTreeMap::new(), checker: GroupChecker::new() });
+            world.groups.push(Group { id: g, replicas: VecMap::new(), checker: GroupChecker::new() });
             for &id in &ids {
                 world.boot_replica(g, id, DurableState::new(membership.clone()));
             }
@@ -610,7 +629,7 @@ impl World {
     fn send(&mut self, group: GroupId, m: Message) {
         let now = self.now;
         let kind = m.kind();
-        *self.sent.entry(kind).or_insert(0) += 1;
+        self.sent.0[kind as usize] += 1;
         if let Body::RequestVoteResponse { pre_vote, vote_granted: true } = m.body {
             self.record(group, TraceKind::Voted { node: m.from, candidate: m.to, term: m.term, pre_vote });
         }
@@ -1210,7 +1229,7 @@ impl World {
         self.client.pending.len()
     }
 
-    pub fn messages_sent(&self) -> &BTreeMap<MessageKind, u64> {
+    pub fn messages_sent(&self) -> &SentCounts {
         &self.sent
     }
 
