@@ -70,6 +70,9 @@ fn build_controller() -> Controller {
     c
 }
 
+/// The panels below the cluster whose redrawing waits while they are out of view.
+const PANELS: [&str; 4] = ["logs", "events", "invariants", "charts"];
+
 fn is_typing(e: &web_sys::KeyboardEvent) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -102,6 +105,9 @@ pub fn App() -> Html {
     let update = use_force_update();
     let frame_count = use_mut_ref(|| 0u64);
     let slow = use_mut_ref(|| (0u64, 0.0f64));
+    // Which of the panels below the cluster are on screen, and the version each showed last:
+    // a panel out of view is not redrawn until it comes back.
+    let seen = use_mut_ref(|| [(true, 0u64); PANELS.len()]);
 
     let dispatch = {
         let ctl = ctl.clone();
@@ -145,6 +151,40 @@ pub fn App() -> Html {
         });
     }
 
+    // Watch the panels' visibility.
+    {
+        let seen = seen.clone();
+        let update = update.clone();
+        use_effect_with((), move |_| {
+            let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                for entry in entries.iter() {
+                    let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
+                    let name = entry.target().get_attribute("data-panel").unwrap_or_default();
+                    if let Some(k) = PANELS.iter().position(|p| *p == name) {
+                        seen.borrow_mut()[k].0 = entry.is_intersecting();
+                    }
+                }
+                update.force_update();
+            });
+            let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok();
+            if let Some(o) = &observer {
+                if let Ok(list) = gloo::utils::document().query_selector_all("[data-panel]") {
+                    for k in 0..list.length() {
+                        if let Some(el) = list.item(k).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                            o.observe(&el);
+                        }
+                    }
+                }
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(callback);
+            }
+        });
+    }
+
     // Keyboard shortcuts.
     {
         let dispatch = dispatch.clone();
@@ -175,6 +215,17 @@ pub fn App() -> Html {
             *s = (c.version, now_ms);
         }
         s.0
+    };
+    let panel_version = {
+        let mut seen = seen.borrow_mut();
+        let mut out = [0u64; PANELS.len()];
+        for (k, (visible, last)) in seen.iter_mut().enumerate() {
+            if *visible {
+                *last = slow_version;
+            }
+            out[k] = *last;
+        }
+        out
     };
     let ctl_prop = Ctl(ctl.clone());
     let embed = c.embed;
@@ -211,17 +262,17 @@ pub fn App() -> Html {
                         <Controls ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
                 </aside>
-                <section class="card logs" aria-label="Logs">
-                    <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                <section class="card logs" aria-label="Logs" data-panel="logs">
+                    <LogsView ctl={ctl_prop.clone()} version={panel_version[0]} dispatch={dispatch.clone()} />
                 </section>
-                <section class="card events" aria-label="Events">
-                    <EventLog ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                <section class="card events" aria-label="Events" data-panel="events">
+                    <EventLog ctl={ctl_prop.clone()} version={panel_version[1]} dispatch={dispatch.clone()} />
                 </section>
-                <section class="card invariants" aria-label="Invariants">
-                    <Invariants ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                <section class="card invariants" aria-label="Invariants" data-panel="invariants">
+                    <Invariants ctl={ctl_prop.clone()} version={panel_version[2]} dispatch={dispatch.clone()} />
                 </section>
-                <section class="card charts" aria-label="Charts">
-                    <Charts ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                <section class="card charts" aria-label="Charts" data-panel="charts">
+                    <Charts ctl={ctl_prop.clone()} version={panel_version[3]} dispatch={dispatch.clone()} />
                 </section>
             </main>
             <Help ctl={ctl_prop} version={slow_version} dispatch={dispatch} />
