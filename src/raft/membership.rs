@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ChangeError;
 use super::types::NodeId;
+use super::vecmap::sort_small;
 
 /// Who votes and who only follows. Both lists are sorted and disjoint.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -52,7 +53,7 @@ impl ConfChange {
 impl Membership {
     pub fn new(voters: impl IntoIterator<Item = NodeId>) -> Membership {
         let mut voters: Vec<NodeId> = voters.into_iter().collect();
-        voters.sort_unstable();
+        sort_small(&mut voters);
         voters.dedup();
         Membership { voters, learners: Vec::new() }
     }
@@ -72,7 +73,7 @@ impl Membership {
     /// Every member, voters and learners, in id order.
     pub fn members(&self) -> Vec<NodeId> {
         let mut all: Vec<NodeId> = self.voters.iter().chain(self.learners.iter()).copied().collect();
-        all.sort_unstable();
+        sort_small(&mut all);
         all
     }
 

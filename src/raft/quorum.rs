@@ -1,6 +1,7 @@
 //! Majorities over a set of voters. Knows only ids and indexes.
 
 use super::types::{Index, NodeId};
+use super::vecmap::sort_small;
 
 /// The outcome of an election so far.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,8 +24,9 @@ pub fn committed_index(voters: &[NodeId], match_index: impl Fn(NodeId) -> Index)
         return 0;
     }
     let mut matched: Vec<Index> = voters.iter().map(|&v| match_index(v)).collect();
-    matched.sort_unstable_by(|a, b| b.cmp(a));
-    matched[majority(voters.len()) - 1]
+    sort_small(&mut matched);
+    // The highest index a majority has reached.
+    matched[voters.len() - majority(voters.len())]
 }
 
 /// Tallies the votes of `voters`; `vote(id)` is `Some(granted)` for those who answered.

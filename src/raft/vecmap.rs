@@ -109,6 +109,18 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 }
 
+/// Sorts a short slice (the voters of a cluster, the groups of a partition) by insertion:
+/// as fast as the standard sorts at these lengths, and a fraction of their code.
+pub fn sort_small<T: Ord>(v: &mut [T]) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] > v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// Serialized as a map, like `BTreeMap`.
 impl<K: Serialize, V: Serialize> Serialize for VecMap<K, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -153,5 +165,22 @@ mod tests {
             assert!(m.iter().eq(b.iter()));
         }
         assert!(m.keys().eq(b.keys()) && m.values().eq(b.values()));
+    }
+
+    #[test]
+    fn sorts_small_slices() {
+        let mut x = 11u64;
+        for len in 0..40 {
+            let mut v: Vec<u64> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    (x >> 59) % 8
+                })
+                .collect();
+            let mut expected = v.clone();
+            expected.sort();
+            sort_small(&mut v);
+            assert_eq!(v, expected);
+        }
     }
 }

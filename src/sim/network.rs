@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rng::SimRng;
 use super::settings::LinkConfig;
-use crate::raft::{NodeId, Time};
+use crate::raft::{sort_small, NodeId, Time};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Network {
@@ -68,13 +68,13 @@ impl Network {
         let mut groups: Vec<Vec<NodeId>> = groups
             .into_iter()
             .map(|mut g| {
-                g.sort_unstable();
+                sort_small(&mut g);
                 g.dedup();
                 g
             })
             .filter(|g| !g.is_empty())
             .collect();
-        groups.sort();
+        sort_small(&mut groups);
         self.partition = groups;
     }
 

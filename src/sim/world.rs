@@ -19,8 +19,8 @@ use super::settings::{check_node_id, LinkConfig, Settings, SettingsError, MS, SE
 use super::trace::{fnv1a, GroupId, MessageId, TraceEvent, TraceHash, TraceKind, TraceMode};
 use super::wire::Wire;
 use crate::raft::{
-    Body, ChangeError, Command, ConfChange, Config, DurableState, Effect, Entry, Index, Membership, Message, MessageKind, NodeId, Payload,
-    RaftNode, ReadError, Role, Term, Time, TransferError, VecMap,
+    sort_small, Body, ChangeError, Command, ConfChange, Config, DurableState, Effect, Entry, Index, Membership, Message, MessageKind,
+    NodeId, Payload, RaftNode, ReadError, Role, Term, Time, TransferError, VecMap,
 };
 
 /// A message on the wire.
@@ -577,7 +577,7 @@ impl World {
                 };
                 let mut stored_on: Vec<NodeId> = status.peers.iter().filter(|p| p.match_index >= i).map(|p| p.id).collect();
                 stored_on.push(id);
-                stored_on.sort_unstable();
+                sort_small(&mut stored_on);
                 events.push(TraceKind::Committed { node: id, index: i, term: e.term, command, stored_on });
             }
         }
