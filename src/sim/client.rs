@@ -2,7 +2,6 @@
 //! from scenarios and the page, and the history of every operation for the
 //! linearizability check.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -63,13 +62,12 @@ pub struct PendingOp {
     pub deadline: Time,
 }
 
-/// The operations a client is working on, by id. Ids are handed out in increasing order
-/// and operations mostly end in about that order, so they are kept in a queue sorted by id
-/// where an ended operation leaves a gap; gaps are dropped from the front at once and
-/// swept out elsewhere once they are as many as the operations left.
+/// The operations a client is working on, by id. Ids are handed out in increasing order, so
+/// they are kept in a vector sorted by id where an ended operation leaves a gap; the gaps are
+/// swept out once they outnumber the operations left (so each end costs O(1) amortized).
 #[derive(Clone, Debug, Default)]
 pub struct PendingOps {
-    slots: VecDeque<(OpId, Option<PendingOp>)>,
+    slots: Vec<(OpId, Option<PendingOp>)>,
     live: usize,
 }
 
@@ -92,8 +90,8 @@ impl PendingOps {
 
     /// Adds an operation whose id is higher than any before.
     fn push(&mut self, op: PendingOp) {
-        debug_assert!(self.slots.back().is_none_or(|s| s.0 < op.op.id));
-        self.slots.push_back((op.op.id, Some(op)));
+        debug_assert!(self.slots.last().is_none_or(|s| s.0 < op.op.id));
+        self.slots.push((op.op.id, Some(op)));
         self.live += 1;
     }
 
@@ -101,9 +99,6 @@ impl PendingOps {
         let i = self.slot(*id)?;
         let op = self.slots[i].1.take()?;
         self.live -= 1;
-        while self.slots.front().is_some_and(|s| s.1.is_none()) {
-            self.slots.pop_front();
-        }
         if self.slots.len() > 2 * self.live + 16 {
             self.slots.retain(|s| s.1.is_some());
         }
