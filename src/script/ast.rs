@@ -184,6 +184,9 @@ pub enum Expect {
     Violation {
         invariant: Option<String>,
     },
+    /// `expect refused`: the command just before was refused by the cluster (instead of
+    /// ending the run, as a refusal otherwise does).
+    Refused,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -133,7 +133,9 @@ pub fn scenario_for_seed(seed: u64, config: &CheckConfig) -> Scenario {
     let nodes = config.nodes.unwrap_or_else(|| rng.range(3, 7) as u32);
     let has = |f: Fault| config.faults.contains(&f);
     let pre_vote = draw(&mut rng, config.pre_vote);
-    let check_quorum = draw(&mut rng, config.check_quorum);
+    // Hunting the lease bug needs lease reads without check-quorum.
+    let lease_bug = config.breaks.iter().any(|b| b == "lease-no-checkquorum");
+    let check_quorum = draw(&mut rng, config.check_quorum) && !lease_bug;
     let lease = has(Fault::Reads) && check_quorum && rng.chance(0.5);
     let mut options = vec![Setting::PreVote(pre_vote), Setting::CheckQuorum(check_quorum), Setting::Rate(config.rate)];
     if has(Fault::Reads) {
@@ -152,6 +154,9 @@ pub fn scenario_for_seed(seed: u64, config: &CheckConfig) -> Scenario {
     let mut commands = vec![Cmd::Cluster(ClusterSpec { nodes: Some(nodes), seed: Some(seed), groups: None, options })];
     for name in &config.breaks {
         commands.push(Cmd::Break { name: name.clone(), on: true });
+    }
+    if lease_bug {
+        commands.push(Cmd::Set(vec![Setting::LeaseRead(true)]));
     }
     let mut members: Vec<NodeId> = (1..=nodes).collect();
     let mut down: Vec<NodeId> = Vec::new();

@@ -638,6 +638,7 @@ fn parse_expect(l: &mut Line) -> PResult<Expect> {
             let value = l.word("a value, or `none`")?;
             Expect::Read { key, value: (value != "none").then_some(value) }
         }
+        "refused" => Expect::Refused,
         "violation" => {
             let invariant = match l.peek().map(str::to_string) {
                 Some(name) => {
@@ -655,7 +656,7 @@ fn parse_expect(l: &mut Line) -> PResult<Expect> {
         _ => {
             l.pos = save;
             return Err(l.error(
-                "what to expect (leader, no-leader, role, term, commit, snapshot, committed, not-committed, converged, log, read, violation)",
+                "what to expect (leader, no-leader, role, term, commit, snapshot, committed, not-committed, converged, log, read, violation, refused)",
             ));
         }
     };

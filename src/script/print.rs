@@ -160,6 +160,7 @@ fn expectation(e: &Expect) -> String {
         Expect::Converged => "converged".to_string(),
         Expect::Log { node, terms } => format!("log {node} terms={}", terms.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(",")),
         Expect::Read { key, value } => format!("read {key}={}", value.as_deref().unwrap_or("none")),
+        Expect::Refused => "refused".to_string(),
         Expect::Violation { invariant } => match invariant {
             Some(i) => format!("violation {i}"),
             None => "violation".to_string(),

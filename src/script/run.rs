@@ -107,6 +107,8 @@ pub struct Runner {
     expecting_violations: bool,
     last_crashed_leader: Option<NodeId>,
     violations_reported: usize,
+    /// Why the last intervention was refused, when the scenario expects it.
+    last_refusal: Option<String>,
 }
 
 impl Runner {
@@ -121,11 +123,25 @@ impl Runner {
         world.set_checking(options.check);
         world.set_record_history(true);
         let expecting_violations = scenario.commands.iter().any(|c| matches!(c, Cmd::Expect(Expect::Violation { .. })));
-        Ok(Runner { world, expectations_met: 0, expecting_violations, last_crashed_leader: None, violations_reported: 0 })
+        Ok(Runner {
+            world,
+            expectations_met: 0,
+            expecting_violations,
+            last_crashed_leader: None,
+            violations_reported: 0,
+            last_refusal: None,
+        })
     }
 
     pub fn from_world(world: World) -> Runner {
-        Runner { world, expectations_met: 0, expecting_violations: true, last_crashed_leader: None, violations_reported: 0 }
+        Runner {
+            world,
+            expectations_met: 0,
+            expecting_violations: true,
+            last_crashed_leader: None,
+            violations_reported: 0,
+            last_refusal: None,
+        }
     }
 
     fn run_all(&mut self, scenario: &Scenario) -> Option<RunFailure> {
@@ -134,8 +150,17 @@ impl Runner {
             if k == 0 && matches!(cmd, Cmd::Cluster(_)) {
                 continue;
             }
-            if let Err(message) = self.exec(cmd) {
-                return Some(RunFailure { line, time: self.world.now(), message });
+            match self.exec(cmd) {
+                Ok(()) => {
+                    if cmd.is_intervention() {
+                        self.last_refusal = None;
+                    }
+                }
+                // A refusal the scenario expects on its next line is not a failure.
+                Err(message) if matches!(scenario.commands.get(k + 1), Some(Cmd::Expect(Expect::Refused))) => {
+                    self.last_refusal = Some(message);
+                }
+                Err(message) => return Some(RunFailure { line, time: self.world.now(), message }),
             }
             if !self.expecting_violations {
                 if let Some(v) = self.world.violations().get(self.violations_reported) {
@@ -152,11 +177,24 @@ impl Runner {
     pub fn exec(&mut self, cmd: &Cmd) -> Result<(), String> {
         match cmd {
             Cmd::Expect(e) => {
+                if matches!(e, Expect::Violation { .. }) {
+                    self.check_history();
+                }
                 self.expect(e)?;
                 self.expectations_met += 1;
                 Ok(())
             }
             _ => self.intervene(cmd),
+        }
+    }
+
+    /// Checks the client history for linearizability (once a violation is found, it stays).
+    pub fn check_history(&mut self) {
+        if self.world.violations().iter().any(|v| v.invariant == crate::sim::Invariant::Linearizability) {
+            return;
+        }
+        if let Err(e) = crate::sim::linearizability::check(&self.world.history()) {
+            self.world.report_violation(crate::sim::Invariant::Linearizability, e);
         }
     }
 
@@ -201,10 +239,12 @@ impl Runner {
             Cmd::Set(settings) => self.apply_settings(settings)?,
             Cmd::Timeout(n) => w.force_timeout(0, *n).map_err(sim)?,
             Cmd::Propose { command, via } => {
-                w.propose(command, *via).map_err(sim)?;
+                let op = w.propose(command, *via).map_err(sim)?;
+                refused_at_once(w, op, *via)?;
             }
             Cmd::Read { key, via } => {
-                w.read(key, *via).map_err(sim)?;
+                let op = w.read(key, *via).map_err(sim)?;
+                refused_at_once(w, op, *via)?;
             }
             Cmd::Log { node, terms } => w.set_log(0, *node, terms).map_err(sim)?,
             Cmd::Term { node, term } => w.set_term(0, *node, *term).map_err(sim)?,
@@ -423,6 +463,10 @@ impl Runner {
                     }
                 }
             }
+            Expect::Refused => match &self.last_refusal {
+                Some(_) => Ok(()),
+                None => Err("expected the command before to be refused, but it was carried out".to_string()),
+            },
             Expect::Violation { invariant } => {
                 let found = w.violations().iter().any(|v| invariant.as_ref().is_none_or(|i| v.invariant.name() == i));
                 if found {
@@ -432,6 +476,17 @@ impl Runner {
                 }
             }
         }
+    }
+}
+
+/// A request sent only to node `via` that it refused at once (it is not the leader).
+fn refused_at_once(w: &World, op: u64, via: Option<NodeId>) -> Result<(), String> {
+    let Some(node) = via else { return Ok(()) };
+    let failed = w.history().iter().any(|o| o.id == op && o.outcome == Outcome::Failed);
+    if failed {
+        Err(format!("node {node} refused the request: it is not the leader (or is leaving the lead)"))
+    } else {
+        Ok(())
     }
 }
 
@@ -510,7 +565,14 @@ fn committed_on(w: &World, id: NodeId, command: &str) -> Result<bool, String> {
 }
 
 fn converged(w: &World) -> Result<(), String> {
-    let members: Vec<_> = w.live_nodes(0).filter(|n| n.membership().contains(n.id())).collect();
+    // The live members of the current configuration (a removed server never hears the end).
+    let current = match w.leader(0).and_then(|l| w.node(0, l)) {
+        Some(l) => l.membership().clone(),
+        None => {
+            w.live_nodes(0).max_by_key(|n| (n.log().last_term(), n.log().last_index())).map(|n| n.membership().clone()).unwrap_or_default()
+        }
+    };
+    let members: Vec<_> = w.live_nodes(0).filter(|n| current.contains(n.id())).collect();
     let Some(first) = members.first() else { return Ok(()) };
     let commit = first.log().commit_index();
     for n in &members {
