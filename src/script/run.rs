@@ -482,7 +482,8 @@ impl Runner {
 /// A request sent only to node `via` that it refused at once (it is not the leader).
 fn refused_at_once(w: &World, op: u64, via: Option<NodeId>) -> Result<(), String> {
     let Some(node) = via else { return Ok(()) };
-    let failed = w.history().iter().any(|o| o.id == op && o.outcome == Outcome::Failed);
+    // Pending operations are not failed: the finished ones are enough (and no copy is made).
+    let failed = w.finished_ops().iter().any(|o| o.id == op && o.outcome == Outcome::Failed);
     if failed {
         Err(format!("node {node} refused the request: it is not the leader (or is leaving the lead)"))
     } else {

@@ -1225,6 +1225,12 @@ impl World {
         self.client.full_history()
     }
 
+    /// The operations that have ended, in the order they ended (kept while the world
+    /// records history). Cheaper than `history` when pending operations do not matter.
+    pub fn finished_ops(&self) -> &[Op] {
+        &self.client.history
+    }
+
     pub fn pending_ops(&self) -> usize {
         self.client.pending.len()
     }
