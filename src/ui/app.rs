@@ -70,8 +70,9 @@ fn build_controller() -> Controller {
     c
 }
 
-/// The panels below the cluster whose redrawing waits while they are out of view.
-const PANELS: [&str; 4] = ["logs", "events", "invariants", "charts"];
+/// The panels whose redrawing waits while they are out of view. Only the charts: the
+/// logs, events and invariants carry the page contract's attributes, which stay current.
+const PANELS: [&str; 1] = ["charts"];
 
 fn is_typing(e: &web_sys::KeyboardEvent) -> bool {
     e.target()
@@ -262,17 +263,17 @@ pub fn App() -> Html {
                         <Controls ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
                 </aside>
-                <section class="card logs" aria-label="Logs" data-panel="logs">
-                    <LogsView ctl={ctl_prop.clone()} version={panel_version[0]} dispatch={dispatch.clone()} />
+                <section class="card logs" aria-label="Logs">
+                    <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                 </section>
-                <section class="card events" aria-label="Events" data-panel="events">
-                    <EventLog ctl={ctl_prop.clone()} version={panel_version[1]} dispatch={dispatch.clone()} />
+                <section class="card events" aria-label="Events">
+                    <EventLog ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                 </section>
-                <section class="card invariants" aria-label="Invariants" data-panel="invariants">
-                    <Invariants ctl={ctl_prop.clone()} version={panel_version[2]} dispatch={dispatch.clone()} />
+                <section class="card invariants" aria-label="Invariants">
+                    <Invariants ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                 </section>
                 <section class="card charts" aria-label="Charts" data-panel="charts">
-                    <Charts ctl={ctl_prop.clone()} version={panel_version[3]} dispatch={dispatch.clone()} />
+                    <Charts ctl={ctl_prop.clone()} version={panel_version[0]} dispatch={dispatch.clone()} />
                 </section>
             </main>
             <Help ctl={ctl_prop} version={slow_version} dispatch={dispatch} />

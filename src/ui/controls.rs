@@ -185,6 +185,11 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     }
 }
 
+/// The smallest node id not in use, if the cluster is not full.
+fn free_id(ids: &[NodeId]) -> Option<NodeId> {
+    (1..=MAX_NODES).find(|n| !ids.contains(n))
+}
+
 /// Which group of the partition editor each node is in.
 fn groups_of(c: &crate::view::controller::Controller) -> Vec<Vec<NodeId>> {
     let world = c.session.world();
@@ -253,6 +258,7 @@ pub fn Controls(props: &PanelProps) -> Html {
         let cut = cut.clone();
         let seed_input = seed_input.clone();
         let bins = bins.clone();
+        let ids_now = ids.clone();
         Callback::from(move |e: MouseEvent| {
             if let Some((_, chip)) = target_attr(&e, "data-chip") {
                 let id: NodeId = chip.parse().unwrap_or(0);
@@ -276,6 +282,12 @@ pub fn Controls(props: &PanelProps) -> Html {
                 "cut" => Action::Act(Cmd::Cut(from, to)),
                 "uncut" => Action::Act(Cmd::Uncut(from, to)),
                 "restart" => Action::NewSession { seed: *seed_input },
+                "add-voter" | "add-learner" => match free_id(&ids_now) {
+                    Some(id) if act == "add-voter" => Action::Act(Cmd::Add(id)),
+                    Some(id) => Action::Act(Cmd::AddLearner(id)),
+                    None => return,
+                },
+                "read" => Action::Act(Cmd::Read { key: "x".to_string(), via: None }),
                 "new-seed" => {
                     let s = super::platform::fresh_seed();
                     seed_input.set(s);
@@ -314,6 +326,10 @@ pub fn Controls(props: &PanelProps) -> Html {
                 "latency-min" => set(Setting::Latency(n * MS, link.latency_max.max(n * MS))),
                 "latency-max" => set(Setting::Latency(link.latency_min.min(n * MS), n * MS)),
                 "prevote" => set(Setting::PreVote(on)),
+                "lease" => set(Setting::LeaseRead(on)),
+                "priority" => set(Setting::PriorityElection(on)),
+                "snapshot" => set(Setting::SnapshotThreshold(n)),
+                bug if bug.starts_with("break:") => Action::Act(Cmd::Break { name: bug["break:".len()..].to_string(), on }),
                 "checkquorum" => set(Setting::CheckQuorum(on)),
                 "nodes" => {
                     p.nodes = (n as u32).clamp(1, MAX_NODES);
@@ -438,6 +454,36 @@ pub fn Controls(props: &PanelProps) -> Html {
         lmin = esc(EN.latency_min),
         lmax = esc(EN.latency_max),
     );
+    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(EN.membership));
+    if free_id(&ids).is_some() {
+        button(&mut m, "add-voter", "", "", EN.add_voter);
+        button(&mut m, "add-learner", "", "", EN.add_learner);
+    } else {
+        let _ = write!(m.0, r#"<span class="hint">{}</span>"#, esc(EN.cluster_full));
+    }
+    button(&mut m, "read", "", "", EN.read_key);
+    m.raw(r#"</div><div class="row wrap">"#);
+    check(&mut m, "lease", raft.lease_read, EN.lease_reads);
+    check(&mut m, "priority", raft.priority_election, EN.priority_election);
+    let _ = write!(
+        m.0,
+        r#"</div><label class="inline">{}<input type="number" min="0" max="10000" value="{}" data-set="snapshot"></label></fieldset>"#,
+        esc(EN.auto_compact),
+        settings.snapshot_threshold
+    );
+    let _ = write!(m.0, r#"<fieldset class="group bugs"><legend>{}</legend><p class="hint">{}</p>"#, esc(EN.bugs), esc(EN.bugs_intro));
+    for (k, name) in crate::raft::Breaks::NAMES.iter().enumerate() {
+        let on = raft.breaks.get(name).unwrap_or(false);
+        let _ = write!(
+            m.0,
+            r#"<label class="bug{}"><input type="checkbox" data-set="break:{name}"{}><span><b>{}</b><small>{}</small></span></label>"#,
+            if on { " on" } else { "" },
+            if on { " checked" } else { "" },
+            esc(EN.bug_names[k]),
+            esc(EN.bug_help[k])
+        );
+    }
+    m.raw("</fieldset>");
     let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(EN.settings));
     check(&mut m, "prevote", raft.pre_vote, EN.prevote);
     check(&mut m, "checkquorum", raft.check_quorum, EN.checkquorum);

@@ -43,6 +43,10 @@ fn action_for(act: &str, arg: u64) -> Option<Action> {
         "timeout" => Action::Act(Cmd::Timeout(node)),
         "transfer" => Action::Act(Cmd::Transfer(node)),
         "isolate" => Action::Act(Cmd::Isolate(Target::Node(node))),
+        "remove" => Action::Act(Cmd::Remove(node)),
+        "promote" => Action::Act(Cmd::Promote(node)),
+        "compact" => Action::Act(Cmd::Compact(node)),
+        "priority-up" | "priority-down" => return None,
         "drop" => Action::DropMessage(arg),
         "close" => Action::Select(Selection::None),
         _ => return None,
@@ -118,6 +122,14 @@ fn inspector_markup(props: &PanelProps) -> String {
                 }
                 m.raw("</tbody></table>");
             }
+            let priority = world.settings().raft.priority_of(id);
+            let _ = write!(
+                m.0,
+                r#"<div class="row priority"><span>{} {priority}</span><button type="button" class="icon small" data-act="priority-down" data-node="{id}" aria-label="{}">−</button><button type="button" class="icon small" data-act="priority-up" data-node="{id}" aria-label="{}">+</button></div>"#,
+                esc(EN.priority),
+                esc(&fill(EN.lower_priority, &[("node", &n)])),
+                esc(&fill(EN.raise_priority, &[("node", &n)])),
+            );
             m.raw(r#"<div class="row wrap actions">"#);
             if up {
                 act_button(&mut m, "crash", id as u64, "danger", &fill(EN.crash_node, &[("node", &n)]));
@@ -126,6 +138,13 @@ fn inspector_markup(props: &PanelProps) -> String {
                     act_button(&mut m, "transfer", id as u64, "", &fill(EN.transfer_here, &[("node", &n)]));
                 }
                 act_button(&mut m, "isolate", id as u64, "", &fill(EN.isolate_node, &[("node", &n)]));
+                act_button(&mut m, "compact", id as u64, "", &fill(EN.compact_node, &[("node", &n)]));
+                if v.role == "learner" {
+                    act_button(&mut m, "promote", id as u64, "", &fill(EN.promote_node, &[("node", &n)]));
+                }
+                if v.member {
+                    act_button(&mut m, "remove", id as u64, "danger", &fill(EN.remove_node, &[("node", &n)]));
+                }
             } else {
                 act_button(&mut m, "restart", id as u64, "primary", &fill(EN.restart_node, &[("node", &n)]));
             }
@@ -163,10 +182,16 @@ fn inspector_markup(props: &PanelProps) -> String {
 #[function_component]
 pub fn Inspector(props: &PanelProps) -> Html {
     let d = props.dispatch.clone();
+    let ctl = props.ctl.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
         let Some((el, act)) = target_attr(&e, "data-act") else { return };
-        let node = el.get_attribute("data-node").and_then(|n| n.parse().ok()).unwrap_or(0);
-        if let Some(a) = action_for(&act, node) {
+        let arg: u64 = el.get_attribute("data-node").and_then(|n| n.parse().ok()).unwrap_or(0);
+        if act.starts_with("priority") {
+            let node = arg as NodeId;
+            let p = ctl.0.borrow().session.world().settings().raft.priority_of(node);
+            let priority = if act == "priority-up" { (p + 1).min(9) } else { p.saturating_sub(1).max(1) };
+            d.emit(Action::Act(Cmd::Priority { node, priority }));
+        } else if let Some(a) = action_for(&act, arg) {
             d.emit(a);
         }
     });
