@@ -13,6 +13,7 @@ mod logs;
 mod markup;
 mod panels;
 mod platform;
+mod share;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -6,5 +6,7 @@ pub mod catalog;
 pub mod controller;
 pub mod frame;
 pub mod geometry;
+pub mod library;
 pub mod narrate;
 pub mod params;
+pub mod permalink;

@@ -55,6 +55,8 @@ pub struct Session {
     trace: Vec<TraceEvent>,
     /// Set when an action in the past replaced the recorded future.
     forked_at: Option<Time>,
+    /// Why the last replayed action failed, until someone takes it.
+    replay_failure: Option<String>,
 }
 
 impl Session {
@@ -75,6 +77,7 @@ impl Session {
             last_commit_mark: 0,
             trace: Vec::new(),
             forked_at: None,
+            replay_failure: None,
         };
         s.take_trace();
         s.checkpoint();
@@ -138,6 +141,11 @@ impl Session {
     /// Whether recorded actions lie ahead of the current time (we are in the past).
     pub fn in_past(&self) -> bool {
         self.now() < self.horizon
+    }
+
+    /// Why a replayed action failed, once.
+    pub fn take_replay_failure(&mut self) -> Option<String> {
+        self.replay_failure.take()
     }
 
     /// Trace events produced since the last call.
@@ -205,9 +213,12 @@ impl Session {
     /// Applies recorded actions due at or before `t` (the world is at `t`).
     fn apply_due(&mut self, t: Time) {
         while self.applied < self.actions.len() && self.actions[self.applied].0 <= t {
-            let cmd = self.actions[self.applied].1.clone();
-            // A replayed action that fails fails the same way it did the first time.
-            let _ = self.runner.intervene(&cmd);
+            let (at, cmd) = self.actions[self.applied].clone();
+            // A replayed action that fails fails the same way every time; say so once.
+            if let Err(e) = self.runner.intervene(&cmd) {
+                self.replay_failure =
+                    Some(format!("at {}: `{}`: {e}", crate::script::run::format_time(at), crate::script::print::command(&cmd)));
+            }
             self.applied += 1;
         }
     }

@@ -16,6 +16,7 @@ use super::help::Help;
 use super::logs::LogsView;
 use super::panels::{Inspector, Invariants, Notices};
 use super::platform;
+use super::share::SharePanel;
 use super::{Action, Controller, Ctl};
 use crate::script::ast::Cmd;
 use crate::script::session::Session;
@@ -31,7 +32,22 @@ fn build_controller() -> Controller {
     }
     let seed = params.seed.unwrap_or_else(platform::fresh_seed);
     let fallback = |prefs: &Prefs, seed: u64| Session::new(prefs.spec(seed)).or_else(|_| Session::new(Prefs::default().spec(seed)));
-    let session = match &params.scenario {
+    let mut open_at = None;
+    let scenario_text = match (&params.session, &params.scenario) {
+        (Some(token), _) => match crate::view::permalink::decode(token) {
+            Ok(s) => {
+                open_at = params.time;
+                Some(crate::script::print(&s))
+            }
+            Err(e) => {
+                notices.push(format!("link: {e}"));
+                None
+            }
+        },
+        (None, Some(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let session = match &scenario_text {
         Some(text) => match crate::script::parse(text) {
             Ok(mut scenario) => {
                 if !matches!(scenario.commands.first(), Some(Cmd::Cluster(_))) {
@@ -53,7 +69,11 @@ fn build_controller() -> Controller {
         },
         None => fallback(&prefs, seed),
     };
-    let session = session.unwrap_or_else(|_| Session::new(Default::default()).expect("the default cluster is valid"));
+    let mut session = session.unwrap_or_else(|_| Session::new(Default::default()).expect("the default cluster is valid"));
+    // A permalink opens paused at the moment it was made.
+    if let Some(t) = open_at {
+        session.seek(t * crate::sim::MS);
+    }
     let seed = session.spec().seed.unwrap_or(seed);
     let mut c = Controller::new(session, seed, prefs);
     if let Some(s) = params.speed {
@@ -64,7 +84,7 @@ fn build_controller() -> Controller {
     }
     c.embed = params.embed;
     c.notices = notices;
-    if params.autoplay == Some(false) {
+    if params.autoplay == Some(false) || open_at.is_some() {
         c.set_playing(false);
     }
     c
@@ -261,6 +281,9 @@ pub fn App() -> Html {
                     </section>
                     <section class="card controls" aria-label="Controls">
                         <Controls ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                    </section>
+                    <section class="card share" aria-label="Share">
+                        <SharePanel ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
                 </aside>
                 <section class="card logs" aria-label="Logs">

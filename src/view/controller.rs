@@ -175,6 +175,10 @@ pub enum Action {
     DismissNotices,
     ToggleCategory(Category),
     FilterNode(Option<NodeId>),
+    /// Replaces the session by one that replays this scenario text (from an import, a file
+    /// or the library). A text that does not parse changes nothing and says why.
+    LoadScenario(String),
+    ImportFailed(String),
 }
 
 pub struct Controller {
@@ -198,6 +202,8 @@ pub struct Controller {
     pub help_open: bool,
     pub embed: bool,
     pub filter_node: Option<NodeId>,
+    /// What is wrong with the last scenario the user tried to load.
+    pub import_error: Option<String>,
     /// Set when the run stopped at a safety violation.
     pub stopped_at: Option<String>,
     violations_seen: usize,
@@ -228,6 +234,7 @@ impl Controller {
             help_open: false,
             embed: false,
             filter_node: None,
+            import_error: None,
             stopped_at: None,
             violations_seen: 0,
             last_frame: None,
@@ -286,6 +293,9 @@ impl Controller {
     /// Takes the trace of what just happened: narration, deaths, chart samples, and a stop
     /// at the first violation.
     fn absorb(&mut self) {
+        if let Some(e) = self.session.take_replay_failure() {
+            self.last_error = Some(e);
+        }
         let events = self.session.drain_trace();
         for e in &events {
             if let TraceKind::Dropped { from, to, sent_at, deliver_at, reason, .. } = &e.kind {
@@ -442,23 +452,20 @@ impl Controller {
             Action::NewSession { seed } => {
                 let spec = self.prefs.spec(seed);
                 match Session::new(spec) {
-                    Ok(session) => {
-                        self.session = session;
-                        self.seed = seed;
-                        self.narration.clear();
-                        self.narration_epoch += 1;
-                        self.samples.clear();
-                        self.deaths.clear();
-                        self.selected = Selection::None;
-                        self.stopped_at = None;
-                        self.violations_seen = 0;
-                        self.last_sample = None;
-                        self.last_error = None;
-                        self.absorb();
-                    }
+                    Ok(session) => self.replace_session(session),
                     Err(e) => self.last_error = Some(e.to_string()),
                 }
             }
+            Action::LoadScenario(text) => {
+                match crate::script::parse(&text).map_err(|e| e.to_string()).and_then(|s| Session::from_scenario(&s)) {
+                    Ok(session) => {
+                        self.replace_session(session);
+                        self.set_playing(true);
+                    }
+                    Err(e) => self.import_error = Some(e),
+                }
+            }
+            Action::ImportFailed(e) => self.import_error = Some(e),
             Action::SetPrefs(p) => self.prefs = p,
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::DismissNotices => {
@@ -478,6 +485,23 @@ impl Controller {
             Action::FilterNode(n) => self.filter_node = n,
         }
         self.version += 1;
+    }
+
+    /// Starts over with another session.
+    pub fn replace_session(&mut self, session: Session) {
+        self.seed = session.spec().seed.unwrap_or(self.seed);
+        self.session = session;
+        self.narration.clear();
+        self.narration_epoch += 1;
+        self.samples.clear();
+        self.deaths.clear();
+        self.selected = Selection::None;
+        self.stopped_at = None;
+        self.violations_seen = 0;
+        self.last_sample = None;
+        self.last_error = None;
+        self.import_error = None;
+        self.absorb();
     }
 
     /// The selected message, if it is still on the wire.

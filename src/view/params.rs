@@ -42,6 +42,8 @@ pub struct PageParams {
     pub autoplay: Option<bool>,
     /// An encoded session (permalink).
     pub session: Option<String>,
+    /// The virtual time (ms) a permalink opens at, paused.
+    pub time: Option<u64>,
 }
 
 fn flag(v: &str) -> Option<bool> {
@@ -86,6 +88,10 @@ pub fn from_pairs(pairs: &[(String, String)]) -> (PageParams, Vec<String>) {
                 None => errors.push(format!("autoplay: `{v}` is not 1 or 0")),
             },
             "s" | "session" => p.session = Some(v.to_string()),
+            "t" => match v.parse::<u64>() {
+                Ok(t) if t <= 86_400_000 => p.time = Some(t),
+                _ => errors.push(format!("t: `{v}` is not a time in milliseconds (0 to 86400000)")),
+            },
             _ => {}
         }
     }

@@ -1,0 +1,130 @@
+//! Sharing: a link that replays this session, the session as scenario text, importing a
+//! scenario (typed, from a file, or from the library).
+
+use std::fmt::Write as _;
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::markup::esc;
+use super::{Action, PanelProps};
+use crate::view::catalog::EN;
+use crate::view::library::LIBRARY;
+use crate::view::permalink;
+
+/// The link to the current moment of the session: `?s=<token>&t=<ms>` on this page's address.
+pub fn link(c: &crate::view::controller::Controller) -> String {
+    let token = permalink::encode(&c.session.to_scenario());
+    let loc = gloo::utils::window().location();
+    let base = format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default());
+    format!("{base}?s={token}&t={}", c.now() / 1000)
+}
+
+#[function_component]
+pub fn SharePanel(props: &PanelProps) -> Html {
+    let shown_link = use_state(String::new);
+    let exported = use_state(|| None::<String>);
+    let draft = use_node_ref();
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let c = props.ctl.0.borrow();
+    let d = props.dispatch.clone();
+
+    let copy = {
+        let ctl = props.ctl.clone();
+        let shown_link = shown_link.clone();
+        Callback::from(move |_: MouseEvent| {
+            let url = link(&ctl.0.borrow());
+            let clipboard = gloo::utils::window().navigator().clipboard();
+            let _ = clipboard.write_text(&url);
+            shown_link.set(url);
+        })
+    };
+    let export = {
+        let ctl = props.ctl.clone();
+        let exported = exported.clone();
+        Callback::from(move |_: MouseEvent| {
+            exported.set(Some(crate::script::print(&ctl.0.borrow().session.to_scenario())));
+        })
+    };
+    let run_draft = {
+        let d = d.clone();
+        let draft = draft.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(t) = draft.cast::<HtmlTextAreaElement>() {
+                d.emit(Action::LoadScenario(t.value()));
+            }
+        })
+    };
+    let on_file = {
+        let d = d.clone();
+        let reader = reader.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let d = d.clone();
+            let file = gloo::file::File::from(file);
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |text| match text {
+                Ok(text) => d.emit(Action::LoadScenario(text)),
+                Err(e) => d.emit(Action::ImportFailed(e.to_string())),
+            }));
+        })
+    };
+    let on_example = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(example) = v.parse::<usize>().ok().and_then(|k| LIBRARY.get(k)) {
+                d.emit(Action::LoadScenario(example.text.to_string()));
+            }
+        })
+    };
+    let mut options = format!(r#"<option value="" selected>{}</option>"#, esc(EN.pick_example));
+    for (k, e) in LIBRARY.iter().enumerate() {
+        let _ = write!(options, r#"<option value="{k}">{}</option>"#, esc(e.name));
+    }
+    let download = exported.as_ref().map(|text| format!("data:text/plain;charset=utf-8,{}", js_sys::encode_uri_component(text)));
+
+    html! {
+        <>
+            <h2>{ EN.share }</h2>
+            <div class="row wrap">
+                <button type="button" class="primary" onclick={copy}>{ EN.copy_link }</button>
+                <button type="button" onclick={export}>{ EN.export_scenario }</button>
+            </div>
+            if !shown_link.is_empty() {
+                <label class="stack">
+                    <span class="small">{ EN.link_copied }</span>
+                    <input type="text" readonly=true value={(*shown_link).clone()} aria-label={EN.permalink} onfocus={Callback::from(|e: FocusEvent| {
+                        if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) { i.select(); }
+                    })} />
+                </label>
+            }
+            if let Some(text) = &*exported {
+                <label class="stack">
+                    <span class="small">{ EN.exported }</span>
+                    <textarea readonly=true rows="6" aria-label={EN.exported_scenario} value={text.clone()} />
+                </label>
+                <a class="button" href={download.unwrap_or_default()} download="raft-session.txt">{ EN.download }</a>
+            }
+            <label class="stack">
+                <span>{ EN.examples }</span>
+                <select aria-label={EN.examples} onchange={on_example}>{ Html::from_html_unchecked(AttrValue::from(options)) }</select>
+            </label>
+            <label class="stack">
+                <span>{ EN.import_scenario }</span>
+                <textarea ref={draft} rows="5" spellcheck="false" aria-label={EN.scenario_text} placeholder={"cluster nodes=5 seed=7\nrun 2s\ncrash leader"} />
+            </label>
+            if let Some(e) = &c.import_error {
+                <p class="notice bad" role="alert">{ e.clone() }</p>
+            }
+            <div class="row wrap">
+                <button type="button" onclick={run_draft}>{ EN.run_scenario }</button>
+                <label class="button file">
+                    { EN.open_file }
+                    <input type="file" accept=".txt,text/plain" onchange={on_file} aria-label={EN.open_file} />
+                </label>
+            </div>
+        </>
+    }
+}
