@@ -74,3 +74,102 @@ test('scenario import from a file', async ({ page }) => {
   await page.getByLabel('Open a file…').setInputFiles({ name: 's.txt', mimeType: 'text/plain', buffer: Buffer.from('cluster nodes=4 seed=9\nrun 1s') });
   await expect.poll(async () => (await nodes(page)).length).toBe(4);
 });
+
+test('the embed page shows several playgrounds side by side, each fitting its frame', async ({ page }) => {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto('./embed.html');
+  const frames = page.locator('iframe');
+  await expect(frames).toHaveCount(4);
+  for (let k = 0; k < 4; k++) {
+    const frame = page.frameLocator('iframe').nth(k);
+    await expect(frame.locator('[data-node-id][data-role]').first()).toBeVisible({ timeout: 20_000 });
+    // Only the cluster and a small control bar.
+    await expect(frame.getByRole('button', { name: /Pause|Play/ })).toBeVisible();
+    await expect(frame.getByText('Break it')).toHaveCount(0);
+    await expect(frame.getByText('Safety invariants')).toHaveCount(0);
+  }
+  // The smallest frame (320x240) has nothing to scroll.
+  const small = page.frames().find((f) => f.url().includes('nodes=3'));
+  const fits = await small.evaluate(() => document.documentElement.scrollHeight <= innerHeight + 1 && document.documentElement.scrollWidth <= innerWidth + 1);
+  expect(fits).toBe(true);
+  // The dark one is dark.
+  const dark = page.frames().find((f) => f.url().includes('theme=dark'));
+  expect(await dark.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  // Each snippet on the page is the iframe it shows.
+  await expect(page.locator('pre code')).toHaveCount(4);
+  expect(problems).toEqual([]);
+});
+
+test('the JavaScript API example page draws its own view and reports bad calls', async ({ page }) => {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto('./api.html');
+  await expect(page.locator('#status')).toContainText('leader: node', { timeout: 20_000 });
+  const before = await page.evaluate(() => window.simulation.state().leader);
+  await page.getByRole('button', { name: 'Crash the leader' }).click();
+  await expect(page.locator(`#ring [data-node-id="${before}"]`)).toHaveAttribute('data-role', 'crashed');
+  await expect.poll(async () => page.evaluate(() => window.simulation.state().leader), { timeout: 30_000 }).not.toBe(before);
+  await page.getByRole('button', { name: 'Try a bad call' }).click();
+  await expect(page.getByRole('alert')).toContainText('a node id is a whole number from 1 to 9 (got 42)');
+  await expect(page.locator('#log li').first()).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test('the JavaScript API: create, advance, read state, intervene, and clear errors', async ({ page }) => {
+  await page.goto('./?autoplay=0');
+  const result = await page.evaluate(async () => {
+    const { Simulation } = await import('./raft-playground.js');
+    const out = {};
+    const sim = new Simulation({ nodes: 3, seed: 4 });
+    sim.advance(2000);
+    const s = sim.state();
+    out.time = s.time;
+    out.leader = s.leader;
+    out.roles = s.nodes.map((n) => n.role).sort();
+    sim.propose('k=v');
+    sim.advance(300);
+    out.committed = sim.state().nodes.every((n) => n.log.some((e) => e.command === 'k=v' && e.committed));
+    sim.partition([[1], [2, 3]]);
+    out.partition = sim.state().partition;
+    out.events = sim.eventsSince(0).events.length;
+    out.scenario = sim.exportScenario();
+    const fromText = Simulation.fromScenario('cluster nodes=4 seed=2\nrun 1s\ncrash 2');
+    fromText.advance(1500);
+    out.replayedCrash = fromText.state().nodes.find((n) => n.id === 2).role;
+    const errors = [];
+    for (const bad of [() => new Simulation({ nodes: 12 }), () => new Simulation({ colour: 'red' }), () => sim.crash(0),
+      () => sim.advance(-5), () => sim.partition('x'), () => sim.propose('not a command'), () => Simulation.fromScenario('run 2x'),
+      () => sim.run('expect leader')]) {
+      try { bad(); errors.push(null); } catch (e) { errors.push(e instanceof Error ? e.message : String(e)); }
+    }
+    out.errors = errors;
+    return out;
+  });
+  expect(result.time).toBe(2000);
+  expect(result.leader).not.toBeNull();
+  expect(result.roles).toEqual(['follower', 'follower', 'leader']);
+  expect(result.committed).toBe(true);
+  expect(result.partition).toEqual([[1], [2, 3]]);
+  expect(result.events).toBeGreaterThan(3);
+  expect(result.scenario).toContain('propose k=v');
+  expect(result.replayedCrash).toBe('crashed');
+  expect(result.errors.every((e) => typeof e === 'string' && e.length > 10)).toBe(true);
+  expect(result.errors[0]).toContain('1 to 9 nodes');
+  expect(result.errors[6]).toContain('line 1, column 5');
+});
+
+test('served from a sub-path, the site loads everything from there and keeps working offline', async ({ page, context }) => {
+  const urls = [];
+  page.on('request', (r) => urls.push(new URL(r.url()).pathname));
+  await openPage(page, '?seed=2&speed=1');
+  expect(urls.length).toBeGreaterThan(3);
+  expect(urls.every((p) => p.startsWith('/dist/'))).toBe(true);
+  await waitForLeader(page);
+  await context.setOffline(true);
+  const t0 = await simTime(page);
+  await expect.poll(() => simTime(page)).toBeGreaterThan(t0 + 300);
+  await page.getByRole('button', { name: 'Send a client request' }).click();
+  await expect(page.locator('[data-log-entry]', { hasText: 'x=1' }).first()).toBeVisible();
+  await context.setOffline(false);
+});

@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::raft::{NodeId, Payload, Time};
 use crate::script::ast::{ClusterSpec, Cmd, Setting, Target};
@@ -39,20 +40,23 @@ struct Options {
     rate: Option<u32>,
 }
 
+const OPTION_NAMES: [&str; 11] =
+    ["nodes", "seed", "prevote", "checkquorum", "electionMin", "electionMax", "heartbeat", "latencyMin", "latencyMax", "loss", "rate"];
+
 fn err(message: impl std::fmt::Display) -> JsError {
     JsError::new(&message.to_string())
 }
 
 /// Milliseconds from JavaScript to virtual microseconds, refusing what is not a duration.
 fn duration(what: &str, ms: f64) -> Result<Time, JsError> {
-    if !ms.is_finite() || ms < 0.0 || ms > 1e9 {
+    if !ms.is_finite() || !(0.0..=1e9).contains(&ms) {
         return Err(err(format!("{what} must be a number of milliseconds from 0 to 1e9 (got {ms})")));
     }
     Ok((ms * 1000.0).round() as Time)
 }
 
 fn node_id(id: f64) -> Result<NodeId, JsError> {
-    if id.fract() != 0.0 || id < 1.0 || id > MAX_NODES as f64 {
+    if id.fract() != 0.0 || !(1.0..=MAX_NODES as f64).contains(&id) {
         return Err(err(format!("a node id is a whole number from 1 to {MAX_NODES} (got {id})")));
     }
     Ok(id as NodeId)
@@ -192,6 +196,14 @@ impl Simulation {
         let options: Options = if options.is_undefined() || options.is_null() {
             Options::default()
         } else {
+            // Unknown names are mistakes (a typo would silently do nothing otherwise).
+            if let Some(obj) = options.dyn_ref::<js_sys::Object>() {
+                for key in js_sys::Object::keys(obj).iter().filter_map(|k| k.as_string()) {
+                    if !OPTION_NAMES.contains(&key.as_str()) {
+                        return Err(err(format!("unknown option `{key}` (known: {})", OPTION_NAMES.join(", "))));
+                    }
+                }
+            }
             serde_wasm_bindgen::from_value(options).map_err(|e| err(format!("bad options: {e}")))?
         };
         let session = Session::new(options.spec()?).map_err(err)?;

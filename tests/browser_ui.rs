@@ -28,7 +28,9 @@ fn click(el: &Element) {
 }
 
 fn click_svg(el: &Element) {
-    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", web_sys::MouseEventInit::new().bubbles(true)).unwrap();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
     el.dispatch_event(&ev).unwrap();
 }
 

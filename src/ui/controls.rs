@@ -63,6 +63,15 @@ pub fn Header(props: &HeaderProps) -> Html {
         })
     };
     let play_label = if playing { EN.pause } else { EN.play };
+    // From an embed, open this very session in the full playground.
+    let open_full = {
+        let ctl = props.ctl.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(a) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                let _ = a.set_attribute("href", &super::share::link(&ctl.0.borrow()));
+            }
+        })
+    };
     html! {
         <header class={classes!("topbar", props.compact.then_some("compact"))}>
             if !props.compact {
@@ -90,7 +99,11 @@ pub fn Header(props: &HeaderProps) -> Html {
                 </label>
                 <output class="clock" data-sim-time={(now / 1000).to_string()} aria-label={EN.clock} title={EN.clock}>{ format!("{} s", secs(now)) }</output>
             </div>
-            if !props.compact {
+            if props.compact {
+                <a class="open-full" href="./" target="_blank" rel="noopener" onclick={open_full} title={EN.open_full} aria-label={EN.open_full}>
+                    <span class="long">{ EN.open_full }</span><span class="short" aria-hidden="true">{ "↗" }</span>
+                </a>
+            } else {
                 <div class="top-actions">
                     <span class="seed" title={EN.seed}>{ format!("{} {}", EN.seed, c.seed) }</span>
                     <label class="theme">

@@ -439,7 +439,6 @@ impl Controller {
                     let mut minority = vec![l];
                     minority.extend(ids.iter().copied().filter(|&n| n != l).take(minority_size.saturating_sub(1)));
                     let majority: Vec<NodeId> = ids.iter().copied().filter(|n| !minority.contains(n)).collect();
-                    minority.sort_unstable();
                     if majority.is_empty() {
                         self.act(Cmd::Isolate(Target::Node(l)));
                     } else {
