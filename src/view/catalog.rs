@@ -186,6 +186,7 @@ pub struct Catalog {
     pub scenario_text: &'static str,
     pub run_scenario: &'static str,
     pub open_file: &'static str,
+    pub open_full: &'static str,
 
     // Settings.
     pub nodes: &'static str,
@@ -444,6 +445,7 @@ pub static EN: Catalog = Catalog {
     scenario_text: "Scenario text",
     run_scenario: "Run this scenario",
     open_file: "Open a file…",
+    open_full: "Open in the playground ↗",
 
     nodes: "Nodes",
     election_timeout: "Election timeout",
