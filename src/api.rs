@@ -227,6 +227,10 @@ impl Simulation {
 
     fn collect(&mut self) {
         for e in self.session.drain_trace() {
+            // Single messages are in `state().messages`; the events tell what they did.
+            if matches!(e.kind, crate::sim::TraceKind::Sent { .. }) {
+                continue;
+            }
             if let Some(n) = narrate(&EN, &e) {
                 self.events.push(EventState { time: ms(n.time), category: n.category.name(), nodes: n.nodes, text: n.text });
             }
@@ -342,7 +346,8 @@ impl Simulation {
     }
 
     /// Events told in plain words since index `from`: `{ next, events: [{ time, category,
-    /// nodes, text }] }`. Pass `next` back to get only newer ones.
+    /// nodes, text }] }` (elections, votes, commits, client requests, faults, lost messages,
+    /// violations; not every message sent). Pass `next` back to get only newer ones.
     #[wasm_bindgen(js_name = eventsSince)]
     pub fn events_since(&self, from: u32) -> Result<JsValue, JsError> {
         let start = from.saturating_sub(self.first_event) as usize;

@@ -47,6 +47,38 @@ pub fn simulate(nodes: u32, rate: u32, virtual_seconds: u64) -> SimFigures {
     }
 }
 
+/// Runs a session for an hour (times `scale`) and jumps around its timeline: the worst and
+/// mean jump in ms, and the resident memory in MB where the platform tells it.
+pub fn time_travel(scale: f64) -> (f64, f64, f64, Option<f64>) {
+    use crate::script::ast::{ClusterSpec, Setting};
+    use crate::script::session::Session;
+    let spec =
+        ClusterSpec { nodes: Some(5), seed: Some(1), groups: None, options: vec![Setting::Rate(20), Setting::SnapshotThreshold(500)] };
+    let mut session = Session::new(spec).expect("valid settings");
+    let length = ((3600.0 * scale) as u64).max(60) * SECOND;
+    let mut t = 0;
+    while t < length {
+        t = (t + 60 * SECOND).min(length);
+        session.advance_to(t);
+        session.drain_trace();
+    }
+    let (mut worst, mut total) = (0.0f64, 0.0);
+    for k in 0..20u64 {
+        let target = (k * 1_234_567_891) % length;
+        let t0 = Instant::now();
+        session.seek(target);
+        session.drain_trace();
+        let ms = t0.elapsed().as_secs_f64() * 1000.0;
+        worst = worst.max(ms);
+        total += ms;
+    }
+    let rss = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<f64>().ok()))
+        .map(|pages| pages * 4096.0 / 1e6);
+    (length as f64 / 3600e6, worst, total / 20.0, rss)
+}
+
 pub fn print_all(scale: f64) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("raft-playground bench ({} core(s) available, scale {scale})", threads);
@@ -67,6 +99,14 @@ pub fn print_all(scale: f64) {
     println!("check, {seeds} seeds x 10 s, all faults, every invariant after every event, {threads} thread(s):");
     println!("  seeds per second:            {:>12.1}   ({violations} violations)", per_second);
     println!("  10,000 seeds would take:     {:>12.1} s (budget: < 60 s)", 10_000.0 / per_second);
+
+    let (hours, worst, mean, rss) = time_travel(scale);
+    println!("time travel, {hours:.2} h of a 5-node cluster under 20 requests/s (snapshots past 500 entries), 20 jumps:");
+    println!("  worst jump:                  {:>12.1} ms  (budget: < 50 ms)", worst);
+    println!("  mean jump:                   {:>12.1} ms", mean);
+    if let Some(rss) = rss {
+        println!("  process memory after it:     {:>12.0} MB  (checkpoints are bounded: at most 128)", rss);
+    }
 
     let secs = ((60.0 * scale) as u64).max(2);
     let f = simulate(3, crate::sim::settings::MAX_RATE, secs);

@@ -289,23 +289,27 @@ impl Session {
         result
     }
 
-    /// Travels to virtual time `t` (before or after now, up to anything).
+    /// Travels to virtual time `t` (before or after now, up to anything): from the latest
+    /// checkpoint at or before `t` (if it is not behind the current time), replaying what
+    /// was recorded.
     pub fn seek(&mut self, t: Time) {
-        if t >= self.now() {
-            self.advance_to(t);
-            return;
-        }
+        let now = self.now();
         let k = self.checkpoints.iter().rposition(|c| c.time <= t).unwrap_or(0);
-        let cp = self.checkpoints[k].clone();
-        self.runner.world = cp.world;
-        self.applied = cp.applied;
+        let from_checkpoint = t < now || self.checkpoints[k].time > now;
+        if from_checkpoint {
+            let cp = self.checkpoints[k].clone();
+            self.runner.world = cp.world;
+            self.applied = cp.applied;
+            self.runner.world.drain_trace();
+            self.trace.clear();
+        }
         // Keep the later checkpoints: the recorded future is the same until someone acts.
-        self.runner.world.drain_trace();
-        self.trace.clear();
         let horizon = self.horizon;
         self.advance_to(t);
-        self.horizon = horizon;
-        self.trace.clear();
+        self.horizon = self.horizon.max(horizon);
+        if from_checkpoint && t < now {
+            self.trace.clear();
+        }
     }
 
     /// The session as a scenario: its cluster line, then each action at its time.

@@ -195,10 +195,13 @@ pub struct GroupChecker {
     /// Log Matching, inductively: each (index, term) ever written names one entry content and
     /// one previous term. Then equal (index, term) pairs imply equal prefixes.
     registry: VecMap<(Index, Term), (u64, Term)>,
-    /// The longest committed prefix seen on any node.
+    /// The longest committed prefix seen on any node, after the first `pruned` entries.
     committed: Vec<Committed>,
-    /// What some node applied at each index.
+    /// What some node applied at each index, after the first `pruned` entries.
     applied: Vec<Option<u64>>,
+    /// Entries up to this index are in every replica's snapshot and are no longer kept
+    /// (see `prune`): memory stays bounded when logs are compacted.
+    pruned: Index,
     watch: VecMap<NodeId, Watch>,
     pub findings: Vec<Finding>,
 }
@@ -212,19 +215,38 @@ impl GroupChecker {
         self.findings.push(Finding { invariant, nodes, index, term, detail });
     }
 
-    fn committed_at(&self, index: Index) -> Option<(Term, u64)> {
-        if index == 0 {
+    fn committed_slot(&self, index: Index) -> Option<&Committed> {
+        if index <= self.pruned {
             return None;
         }
-        self.committed.get(index as usize - 1).and_then(|c| c.entry)
+        self.committed.get((index - self.pruned - 1) as usize)
+    }
+
+    fn committed_at(&self, index: Index) -> Option<(Term, u64)> {
+        self.committed_slot(index).and_then(|c| c.entry)
     }
 
     fn committed_in(&self, index: Index) -> Term {
-        self.committed.get(index as usize - 1).map_or(0, |c| c.committed_in)
+        self.committed_slot(index).map_or(0, |c| c.committed_in)
     }
 
     pub fn committed_len(&self) -> Index {
-        self.committed.len() as Index
+        self.pruned + self.committed.len() as Index
+    }
+
+    /// Forgets what it keeps about entries up to `index`, which every replica of the group
+    /// holds in its snapshot: no replica can write, apply or lose them any more.
+    pub fn prune(&mut self, index: Index) {
+        let index = index.min(self.committed_len());
+        // In steps, so the cost of moving the vectors is spread out.
+        if index < self.pruned + 256 {
+            return;
+        }
+        let drop = (index - self.pruned) as usize;
+        self.committed.drain(..drop);
+        self.applied.drain(..drop.min(self.applied.len()));
+        self.registry.retain(|&(i, _), _| i > index);
+        self.pruned = index;
     }
 
     /// Before `node` writes `entries` at `from` to storage (whose state is `storage`).
@@ -298,7 +320,10 @@ impl GroupChecker {
     /// A node applied these entries to its state machine.
     pub fn on_apply(&mut self, node: NodeId, entries: &[Entry]) {
         for e in entries {
-            let k = e.index as usize;
+            if e.index <= self.pruned {
+                continue;
+            }
+            let k = (e.index - self.pruned) as usize;
             if self.applied.len() < k {
                 self.applied.resize(k, None);
             }
@@ -384,7 +409,7 @@ impl GroupChecker {
                     self.leaders.insert(term, id);
                 }
             }
-            for i in 1..=self.committed_len() {
+            for i in (self.pruned + 1)..=self.committed_len() {
                 if self.committed_in(i) < term && !self.holds_committed(node, i) {
                     let t = self.committed_at(i).map(|c| c.0);
                     self.report(
@@ -419,8 +444,8 @@ impl GroupChecker {
                             );
                             break;
                         }
-                    } else if self.committed[i as usize - 1].entry.is_none() {
-                        self.committed[i as usize - 1].entry = mine;
+                    } else if i > self.pruned && self.committed[(i - self.pruned - 1) as usize].entry.is_none() {
+                        self.committed[(i - self.pruned - 1) as usize].entry = mine;
                     }
                 } else {
                     self.committed.push(Committed { entry: mine, committed_in: term });
@@ -467,7 +492,7 @@ impl GroupChecker {
 
     /// The committed prefix a node's log holds, from the start.
     fn held_prefix(&self, node: &RaftNode) -> Index {
-        let mut i = 0;
+        let mut i = self.pruned;
         while i < self.committed_len() && self.holds_committed(node, i + 1) {
             i += 1;
         }

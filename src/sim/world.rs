@@ -535,8 +535,21 @@ impl World {
             let data = r.kv.encode();
             if node.compact(index, &data) {
                 self.record(group, TraceKind::Compacted { node: id, index });
+                self.prune_checker(group);
             }
         }
+    }
+
+    /// Lets the checker forget entries every replica of the group holds in a snapshot.
+    fn prune_checker(&mut self, group: GroupId) {
+        let g = &mut self.groups[group as usize];
+        let lowest = g
+            .replicas
+            .values()
+            .map(|r| r.node.as_ref().map_or(r.storage.snapshot.index, |n| n.log().snapshot_index().min(r.storage.snapshot.index)))
+            .min()
+            .unwrap_or(0);
+        g.checker.prune(lowest);
     }
 
     fn after_input(&mut self, group: GroupId, id: NodeId, before: Before) {

@@ -135,6 +135,9 @@ impl Prefs {
                 Setting::CheckQuorum(self.check_quorum),
                 Setting::Election(self.election_min_ms * MS, self.election_max_ms * MS),
                 Setting::Heartbeat(self.heartbeat_ms * MS),
+                // Logs are compacted, so long runs keep a bounded memory (and the snapshot
+                // boundary shows in the logs).
+                Setting::SnapshotThreshold(PAGE_SNAPSHOT_THRESHOLD),
             ],
         }
     }
@@ -143,6 +146,8 @@ impl Prefs {
 /// Virtual milliseconds per real millisecond when the page opens: slow enough to follow a
 /// message (about a third of a second per hop), an election within seconds.
 pub const DEFAULT_SPEED: f64 = 0.05;
+/// The page compacts logs beyond this many applied entries.
+pub const PAGE_SNAPSHOT_THRESHOLD: u64 = 500;
 const MAX_NARRATION: usize = 2000;
 const MAX_SAMPLES: usize = 300;
 /// How long a dying message stays drawn, in real milliseconds.
@@ -304,6 +309,10 @@ impl Controller {
                     let progress = (e.time.saturating_sub(*sent_at) as f64 / span).clamp(0.0, 1.0);
                     self.deaths.push(Death { from: *from, to: *to, progress, reason: *reason, time: e.time, shown_at: None });
                 }
+            }
+            // Every message sent is an event; tell them only when someone looks at them.
+            if matches!(e.kind, TraceKind::Sent { .. }) && self.prefs.hidden_categories.contains(&Category::Message) {
+                continue;
             }
             if let Some(n) = narrate(&EN, e) {
                 self.narration.push_back(n);
@@ -600,6 +609,8 @@ mod tests {
     fn travelling_back_forgets_what_has_not_happened_yet() {
         let mut c = controller(7);
         c.dispatch(Action::Pause);
+        c.dispatch(Action::Seek(2 * SECOND));
+        c.dispatch(Action::Request);
         c.dispatch(Action::Seek(3 * SECOND));
         assert!(c.narration.iter().any(|n| n.time > SECOND));
         let epoch = c.narration_epoch;
@@ -610,6 +621,7 @@ mod tests {
         assert!(c.narration_epoch > epoch);
         c.dispatch(Action::BackToLatest);
         assert_eq!(c.now(), 3 * SECOND);
+        assert!(c.narration.iter().any(|n| n.text.contains("x=1")), "the recorded request replays");
     }
 
     #[test]
