@@ -90,10 +90,6 @@ fn build_controller() -> Controller {
     c
 }
 
-/// The panels whose redrawing waits while they are out of view. Only the charts: the
-/// logs, events and invariants carry the page contract's attributes, which stay current.
-const PANELS: [&str; 1] = ["charts"];
-
 fn is_typing(e: &web_sys::KeyboardEvent) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -126,9 +122,7 @@ pub fn App() -> Html {
     let update = use_force_update();
     let frame_count = use_mut_ref(|| 0u64);
     let slow = use_mut_ref(|| (0u64, 0.0f64));
-    // Which of the panels below the cluster are on screen, and the version each showed last:
-    // a panel out of view is not redrawn until it comes back.
-    let seen = use_mut_ref(|| [(true, 0u64); PANELS.len()]);
+    let charts = use_mut_ref(|| (0u64, 0.0f64));
 
     let dispatch = {
         let ctl = ctl.clone();
@@ -172,40 +166,6 @@ pub fn App() -> Html {
         });
     }
 
-    // Watch the panels' visibility.
-    {
-        let seen = seen.clone();
-        let update = update.clone();
-        use_effect_with((), move |_| {
-            let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                for entry in entries.iter() {
-                    let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
-                    let name = entry.target().get_attribute("data-panel").unwrap_or_default();
-                    if let Some(k) = PANELS.iter().position(|p| *p == name) {
-                        seen.borrow_mut()[k].0 = entry.is_intersecting();
-                    }
-                }
-                update.force_update();
-            });
-            let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok();
-            if let Some(o) = &observer {
-                if let Ok(list) = gloo::utils::document().query_selector_all("[data-panel]") {
-                    for k in 0..list.length() {
-                        if let Some(el) = list.item(k).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
-                            o.observe(&el);
-                        }
-                    }
-                }
-            }
-            move || {
-                if let Some(o) = observer {
-                    o.disconnect();
-                }
-                drop(callback);
-            }
-        });
-    }
-
     // Keyboard shortcuts.
     {
         let dispatch = dispatch.clone();
@@ -237,16 +197,14 @@ pub fn App() -> Html {
         }
         s.0
     };
-    let panel_version = {
-        let mut seen = seen.borrow_mut();
-        let mut out = [0u64; PANELS.len()];
-        for (k, (visible, last)) in seen.iter_mut().enumerate() {
-            if *visible {
-                *last = slow_version;
-            }
-            out[k] = *last;
+    // The charts follow once a second.
+    let chart_version = {
+        let mut s = charts.borrow_mut();
+        let now_ms = js_sys::Date::now();
+        if !c.playing || now_ms - s.1 >= 1000.0 {
+            *s = (c.version, now_ms);
         }
-        out
+        s.0
     };
     let ctl_prop = Ctl(ctl.clone());
     let embed = c.embed;
@@ -270,34 +228,38 @@ pub fn App() -> Html {
             <Header ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} compact=false />
             <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
             <main class="layout">
-                <section class="card stage" aria-label="Cluster">
-                    <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
-                    <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
-                    <Legend />
-                </section>
-                <aside class="side">
+                <div class="col main-col">
+                    <section class="card stage" aria-label="Cluster">
+                        <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                        <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
+                        <Legend />
+                    </section>
+                    <section class="card logs" aria-label="Logs">
+                        <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                    </section>
+                    <div class="duo">
+                        <section class="card events" aria-label="Events">
+                            <EventLog ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                        </section>
+                        <section class="card charts" aria-label="Charts">
+                            <Charts ctl={ctl_prop.clone()} version={chart_version} dispatch={dispatch.clone()} />
+                        </section>
+                    </div>
+                </div>
+                <aside class="col side">
                     <section class={classes!("card", "inspector", selected.then_some("active"))} aria-label="Inspector">
                         <Inspector ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                     </section>
                     <section class="card controls" aria-label="Controls">
                         <Controls ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
+                    <section class="card invariants" aria-label="Invariants">
+                        <Invariants ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                    </section>
                     <section class="card share" aria-label="Share">
                         <SharePanel ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
                 </aside>
-                <section class="card logs" aria-label="Logs">
-                    <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                </section>
-                <section class="card events" aria-label="Events">
-                    <EventLog ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                </section>
-                <section class="card invariants" aria-label="Invariants">
-                    <Invariants ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                </section>
-                <section class="card charts" aria-label="Charts" data-panel="charts">
-                    <Charts ctl={ctl_prop.clone()} version={panel_version[0]} dispatch={dispatch.clone()} />
-                </section>
             </main>
             <Help ctl={ctl_prop} version={slow_version} dispatch={dispatch} />
         </div>
