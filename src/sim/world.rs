@@ -992,11 +992,15 @@ impl World {
     /// A client write `key=value`, to the leader (or only to `via`). Returns the op id.
     pub fn propose(&mut self, command: &str, via: Option<NodeId>) -> Result<OpId, SimError> {
         let (key, value) = kv::parse_write(command).ok_or_else(|| SimError::BadCommand(command.to_string()))?;
+        self.submit(OpKind::Write { key: Arc::from(key), value: Arc::from(value) }, via)
+    }
+
+    /// Starts a client operation on its key's group: to the leader, or only to `via`.
+    fn submit(&mut self, kind: OpKind, via: Option<NodeId>) -> Result<OpId, SimError> {
         if let Some(v) = via {
             self.check_node(v)?;
         }
-        let group = self.group_of_key(key);
-        let kind = OpKind::Write { key: Arc::from(key), value: Arc::from(value) };
+        let group = self.group_of_key(kind.key());
         let op = self.client.invoke(group, kind, self.now, self.settings.client_timeout, via);
         if via.is_none() {
             if let Some(l) = self.leader(group) {
@@ -1013,19 +1017,7 @@ impl World {
         if !kv::is_word(key) {
             return Err(SimError::BadCommand(key.to_string()));
         }
-        if let Some(v) = via {
-            self.check_node(v)?;
-        }
-        let group = self.group_of_key(key);
-        let op = self.client.invoke(group, OpKind::Read { key: Arc::from(key) }, self.now, self.settings.client_timeout, via);
-        if via.is_none() {
-            if let Some(l) = self.leader(group) {
-                self.client.leader_guess.insert(group, l);
-            }
-        }
-        self.schedule(self.now + self.settings.client_timeout, Event::ClientTimeout(op));
-        self.client_attempt(op);
-        Ok(op)
+        self.submit(OpKind::Read { key: Arc::from(key) }, via)
     }
 
     /// Removes a message from the wire.
