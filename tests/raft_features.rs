@@ -1266,7 +1266,6 @@ fn lease_reads_without_check_quorum_return_stale_data_and_check_quorum_prevents_
 /// cut off, still answers lease reads with an index that misses it. Claim checked: with
 /// lease reads and check-quorum, no read is stale even if a follower restarts.
 #[test]
-#[ignore = "BUG: a restarted follower forgets its leader contact and votes inside the old leader's lease, so a lease read can be stale (etcd shares this)"]
 fn lease_read_stays_safe_when_a_follower_restarts_within_the_lease() {
     let mut net = Net::with_config(&V3, lease());
     net.elect(1);

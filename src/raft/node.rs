@@ -68,6 +68,9 @@ pub struct RaftNode {
     /// Set once a TimeoutNow went out: another server may now win an election at once, so
     /// this leader's lease no longer protects reads.
     lease_revoked: bool,
+    /// Until when a restarted server refuses votes as if it had just heard from a leader:
+    /// it forgot when it last did, and a leader's lease may still be running (§6.4.1).
+    restart_guard_until: Time,
 
     effects: Vec<Effect>,
 }
@@ -79,6 +82,7 @@ impl RaftNode {
         let DurableState { hard_state, snapshot, entries } = durable;
         let voted_for = if config.breaks.forget_vote_on_restart { None } else { hard_state.voted_for };
         let target_priority = config.max_priority();
+        let config_min_timeout = config.election_timeout_min;
         let mut node = RaftNode {
             id,
             config,
@@ -104,6 +108,9 @@ impl RaftNode {
             transferee: None,
             transfer_deadline: 0,
             lease_revoked: false,
+            // A server that has been in a cluster before (its term is not 0) may be
+            // rejoining one whose leader holds a lease.
+            restart_guard_until: if hard_state.current_term > 0 { now + config_min_timeout } else { 0 },
             effects: Vec::new(),
         };
         node.refresh_membership();
@@ -1005,7 +1012,7 @@ impl RaftNode {
     }
 
     fn in_lease(&self) -> bool {
-        self.config.check_quorum && self.heard_from_leader_recently()
+        self.config.check_quorum && (self.heard_from_leader_recently() || self.now < self.restart_guard_until)
     }
 
     fn committed_in_current_term(&self) -> bool {
