@@ -233,7 +233,10 @@ fn run_file(file: &str, print_trace: bool) -> ExitCode {
     println!("trace hash: {:016x}", w.trace_hash());
     match outcome.failure {
         None => {
-            println!("PASS: {} expectations met, no safety violation", outcome.expectations_met);
+            match w.violations().first() {
+                None => println!("PASS: {} expectations met, no safety violation", outcome.expectations_met),
+                Some(v) => println!("PASS: {} expectations met, including the expected violation: {v}", outcome.expectations_met),
+            }
             ExitCode::SUCCESS
         }
         Some(f) => {

@@ -483,7 +483,8 @@ impl RaftNode {
         self.round = 0;
         self.round_sent.clear();
         self.progress.clear();
-        self.sync_progress();
+        let next = self.log.last_index() + 1;
+        self.sync_progress(next);
         self.heartbeat_due = self.now + self.config.heartbeat_interval;
         self.check_quorum_due = self.now + self.config.election_timeout_min;
         // §8: a new leader appends a no-op of its own term; committing it commits all
@@ -707,7 +708,8 @@ impl RaftNode {
         self.effects.push(Effect::PersistEntries { from: index, entries: vec![entry] });
         if is_config {
             self.refresh_membership();
-            self.sync_progress();
+            // A server added by this entry is sent it at once (and probed from there).
+            self.sync_progress(index);
         }
         for peer in self.peers() {
             self.send_appends_to(peer);
@@ -933,10 +935,10 @@ impl RaftNode {
     }
 
     /// Keeps one progress record per other member of the current configuration.
-    fn sync_progress(&mut self) {
+    /// New members start probing at `next`.
+    fn sync_progress(&mut self, next: Index) {
         let members = self.membership.members();
         self.progress.retain(|id, _| members.binary_search(id).is_ok());
-        let next = self.log.last_index() + 1;
         for id in members {
             if id != self.id {
                 self.progress.get_or_insert_with(id, || Progress::new(next));
