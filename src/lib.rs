@@ -17,3 +17,10 @@ pub mod bench;
 pub mod cli;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+// The page allocates and frees many small objects per simulated event; talc is faster than
+// the default allocator on WebAssembly. The page is single-threaded.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+// SAFETY: the WebAssembly build runs on one thread only.
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };

@@ -67,11 +67,18 @@ console.log(`9 nodes, heavy traffic (100 requests/s at speed 0.2): ${busy9.fps} 
 
 const page = await browser.newPage();
 await page.goto(base + '?autoplay=0');
-const [events, wall] = await page.evaluate(async () => {
+const runs = await page.evaluate(async () => {
   const m = await import('./raft-playground.js');
-  return m.benchmarkSimulator(5, 100, 120000);
+  // Warm up first: the engine compiles hot WebAssembly functions in tiers. Then five runs.
+  m.benchmarkSimulator(5, 100, 30000);
+  m.benchmarkSimulator(5, 100, 30000);
+  const out = [];
+  for (let k = 0; k < 5; k++) out.push(m.benchmarkSimulator(5, 100, 120000));
+  return out;
 });
-console.log(`browser simulator, 5 nodes, 100 requests/s, checker off: ${Math.round(events / (wall / 1000))} events/s, ${Math.round(120000 / wall)}x faster than real time (native: see \`raft-playground bench\`; budget: at least half of native)`);
+const ratios = runs.map(([, wall]) => 120000 / wall).sort((x, y) => x - y);
+const eps = runs.map(([events, wall]) => events / (wall / 1000)).sort((x, y) => x - y);
+console.log(`browser simulator (after warm-up, 5 runs), 5 nodes, 100 requests/s, checker off: median ${Math.round(eps[2])} events/s, ${Math.round(ratios[2])}x faster than real time (best ${Math.round(ratios[4])}x, worst ${Math.round(ratios[0])}x; native: see \`raft-playground bench\`; budget: at least half of native)`);
 const tt = await page.evaluate(async () => {
   const { Simulation } = await import('./raft-playground.js');
   const sim = new Simulation('cluster nodes=5 seed=1 rate=20 snapshot=500');

@@ -27,11 +27,25 @@ impl<K: Ord, V> VecMap<K, V> {
         VecMap { entries: Vec::new() }
     }
 
+    #[inline]
     fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
     where
         K: Borrow<Q>,
     {
-        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+        // Most of these maps hold a handful of entries, where a linear scan beats a binary
+        // search (the size-optimised WebAssembly build inlines little). The checker's and
+        // the key-value store's maps grow; they get the binary search.
+        if self.entries.len() > 16 {
+            return self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key));
+        }
+        for (i, (k, _)) in self.entries.iter().enumerate() {
+            match k.borrow().cmp(key) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => return Ok(i),
+                std::cmp::Ordering::Greater => return Err(i),
+            }
+        }
+        Err(self.entries.len())
     }
 
     pub fn len(&self) -> usize {
