@@ -184,8 +184,11 @@ struct Watch {
     role: Option<Role>,
     /// How far this node's committed entries were checked against the committed prefix.
     checked_commit: Index,
-    /// The committed prefix this node held when it crashed.
-    held_at_crash: Index,
+    /// The node as it was when it crashed, until it restarts. Its committed prefix is
+    /// measured at the restart, with what is known then about which entries committed:
+    /// measured at the crash, an entry whose content no node had yet reported would count
+    /// as held, and learning it later would look like a loss.
+    crashed: Option<Box<RaftNode>>,
 }
 
 /// The checker of one Raft group.
@@ -481,12 +484,15 @@ impl GroupChecker {
 
     fn holds_committed(&self, node: &RaftNode, i: Index) -> bool {
         let log = node.log();
-        if i < log.snapshot_index() {
+        if i <= log.snapshot_index() {
             return true;
         }
-        match self.committed_at(i) {
-            None => true,
-            Some((t, _)) => log.term(i) == Some(t),
+        // An entry whose committed content is not known yet (its node committed it from a
+        // snapshot) is held by any entry at that index.
+        match (log.term(i), self.committed_at(i)) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(mine), Some((t, _))) => mine == t,
         }
     }
 
@@ -500,7 +506,7 @@ impl GroupChecker {
     }
 
     /// Just before a crash: what the node acted on must be on storage.
-    pub fn on_crash(&mut self, node: &RaftNode, storage: &DurableState) {
+    pub fn on_crash(&mut self, node: RaftNode, storage: &DurableState) {
         let id = node.id();
         let hs = node.hard_state();
         if hs != storage.hard_state {
@@ -528,9 +534,8 @@ impl GroupChecker {
                 format!("node {id} crashed with a log ending at {} but storage's ends at {}", log.last_index(), storage.last_index()),
             );
         }
-        let held = self.held_prefix(node);
         let w = self.watch.get_or_insert_with(id, Watch::default);
-        w.held_at_crash = held;
+        w.crashed = Some(Box::new(node));
         w.role = None;
     }
 
@@ -538,8 +543,9 @@ impl GroupChecker {
     pub fn on_restart(&mut self, node: &RaftNode) {
         let id = node.id();
         let held = self.held_prefix(node);
+        let crashed = self.watch.get_mut(&id).and_then(|w| w.crashed.take());
+        let before = crashed.map_or(0, |old| self.held_prefix(&old));
         let w = self.watch.get_or_insert_with(id, Watch::default);
-        let before = w.held_at_crash;
         // Volatile state starts over; the term does not.
         w.commit = node.log().commit_index();
         w.applied = node.log().applied_index();
@@ -565,6 +571,53 @@ impl GroupChecker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raft::{Config, Membership};
+
+    /// A node of a one-voter group whose storage holds noop entries of term 1 up to `last`.
+    fn node_with_log(last: Index) -> (RaftNode, DurableState) {
+        let mut storage = DurableState::new(Membership::new([1]));
+        storage.hard_state.current_term = 1;
+        let entries: Vec<Entry> = (1..=last).map(|index| Entry { index, term: 1, payload: Payload::Noop }).collect();
+        storage.write_entries(1, &entries);
+        (RaftNode::restart(1, Config::default(), storage.clone(), 0, 150_000), storage)
+    }
+
+    fn checker_with_committed(entries: &[Option<Term>]) -> GroupChecker {
+        let mut c = GroupChecker::new();
+        for (k, t) in entries.iter().enumerate() {
+            let fp = fingerprint(&Entry { index: k as Index + 1, term: 1, payload: Payload::Noop });
+            c.committed.push(Committed { entry: t.map(|t| (t, fp)), committed_in: 1 });
+        }
+        c
+    }
+
+    #[test]
+    fn a_restart_that_loses_a_committed_entry_is_reported() {
+        let mut c = checker_with_committed(&[Some(1), Some(1), Some(1)]);
+        let (before, storage) = node_with_log(3);
+        c.on_crash(before, &storage);
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+        // Restarted from a storage that lost entry 3.
+        let (after, _) = node_with_log(2);
+        c.on_restart(&after);
+        assert_eq!(c.findings.len(), 1, "{:?}", c.findings);
+        assert_eq!(c.findings[0].invariant, Invariant::CommittedNeverLost);
+        assert_eq!(c.findings[0].index, Some(3));
+    }
+
+    #[test]
+    fn learning_a_committed_entry_while_a_node_is_down_is_not_a_loss() {
+        // Entry 3 is known committed but not its content (a node committed it from a
+        // snapshot). The crashed node's log ends at 2.
+        let mut c = checker_with_committed(&[Some(1), Some(1), None]);
+        let (before, storage) = node_with_log(2);
+        c.on_crash(before, &storage);
+        // While it is down, another node reports entry 3's content.
+        c.committed[2].entry = Some((1, 7));
+        let (after, _) = node_with_log(2);
+        c.on_restart(&after);
+        assert!(c.findings.is_empty(), "{:?}", c.findings);
+    }
 
     #[test]
     fn seconds_print_as_float_formatting_did() {

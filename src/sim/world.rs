@@ -841,7 +841,7 @@ impl World {
             if let Some(r) = group.replicas.get_mut(&id) {
                 if let Some(node) = r.node.take() {
                     if self.checking {
-                        group.checker.on_crash(&node, &r.storage);
+                        group.checker.on_crash(node, &r.storage);
                     }
                 }
                 r.kv = Kv::default();
