@@ -131,6 +131,24 @@ fn steady(config: Config) -> Net {
     net
 }
 
+fn is_snapshot(m: &Message) -> bool {
+    m.kind() == MessageKind::Snapshot
+}
+
+/// A steady cluster where node 3 was down while node 1 committed `n` commands and
+/// compacted its log past them: once node 3 is back, node 1 can only catch it up with a
+/// snapshot. Returns when that snapshot is in flight, with the last compacted index.
+fn snapshot_in_flight_to_node_3(n: usize) -> (Net, Index) {
+    let mut net = steady(Config::default());
+    net.crash(3);
+    let last = propose_n(&mut net, 1, "x", n);
+    net.deliver_all();
+    assert!(net.compact(1, last));
+    net.recover(3);
+    run_until_in_flight(&mut net, is_snapshot, 2_000 * MS);
+    (net, last)
+}
+
 fn pre_vote_and_check_quorum() -> Config {
     Config { pre_vote: true, check_quorum: true, ..Config::default() }
 }
@@ -852,15 +870,7 @@ fn a_snapshot_carries_the_configuration_as_of_its_last_included_index() {
 /// and state machine equal its own.
 #[test]
 fn leader_sends_a_snapshot_to_a_follower_that_needs_compacted_entries_and_replicates_after_it() {
-    let mut net = steady(Config::default());
-    net.crash(3);
-    let last = propose_n(&mut net, 1, "x", 5);
-    net.deliver_all();
-    assert!(net.compact(1, last));
-    net.recover(3);
-
-    let is_snapshot = |m: &Message| m.kind() == MessageKind::Snapshot;
-    run_until_in_flight(&mut net, is_snapshot, 2_000 * MS);
+    let (mut net, last) = snapshot_in_flight_to_node_3(5);
     let m = net.in_flight.iter().find(|m| is_snapshot(m)).cloned().expect("in flight");
     assert_eq!(m.to, 3);
     match &m.body {
@@ -1002,14 +1012,7 @@ fn a_server_added_after_compaction_catches_up_through_a_snapshot() {
 /// without an answer — not before.
 #[test]
 fn a_lost_snapshot_is_sent_again_after_an_election_timeout() {
-    let mut net = steady(Config::default());
-    net.crash(3);
-    let last = propose_n(&mut net, 1, "x", 3);
-    net.deliver_all();
-    assert!(net.compact(1, last));
-    net.recover(3);
-    let is_snapshot = |m: &Message| m.kind() == MessageKind::Snapshot;
-    run_until_in_flight(&mut net, is_snapshot, 2_000 * MS);
+    let (mut net, _) = snapshot_in_flight_to_node_3(3);
     let sent_at = net.now;
     net.drop_where(is_snapshot);
 

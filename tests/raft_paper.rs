@@ -464,6 +464,17 @@ fn s5_2_followers_that_hear_heartbeats_never_start_an_election() {
     assert!(V3.iter().all(|&id| net.node(id).term() == 1 && net.node(id).leader_id() == Some(1)));
 }
 
+/// Node 1 (election timeout 150 ms) whose timer restarted at 100 ms: still a follower a
+/// microsecond before 250 ms, a candidate at 250 ms.
+fn assert_node_1_times_out_150_ms_after_100_ms(net: &mut Net) {
+    net.advance_to(250 * MS - 1);
+    net.tick(1);
+    assert_eq!(net.node(1).role(), Role::Follower, "the timer restarted at 100 ms");
+    net.advance_to(250 * MS);
+    net.tick(1);
+    assert_eq!(net.node(1).role(), Role::Candidate);
+}
+
 /// §5.2 with Figure 2 ("If election timeout elapses without receiving AppendEntries RPC
 /// from current leader or granting vote to candidate: convert to candidate"): an
 /// AppendEntries from the current leader restarts the follower's election timer; one from
@@ -474,12 +485,7 @@ fn s5_2_follower_election_timer_restarts_on_append_entries_from_the_current_lead
     net.step(1, heartbeat(2, 1, 2, 0)); // node 2 is the leader of term 2
     net.advance_to(100 * MS);
     assert!(net.step(1, heartbeat(2, 1, 2, 0)).contains(&Effect::ResetElectionTimer));
-    net.advance_to(250 * MS - 1);
-    net.tick(1);
-    assert_eq!(net.node(1).role(), Role::Follower, "the timer restarted at 100 ms");
-    net.advance_to(250 * MS);
-    net.tick(1);
-    assert_eq!(net.node(1).role(), Role::Candidate);
+    assert_node_1_times_out_150_ms_after_100_ms(&mut net);
 
     let mut net = solo(&V3, 2, &[]);
     net.step(1, heartbeat(2, 1, 2, 0));
@@ -497,12 +503,7 @@ fn s5_2_follower_election_timer_restarts_when_it_grants_a_vote_but_not_when_it_r
     let mut net = solo(&V3, 2, &[1, 2]);
     net.advance_to(100 * MS);
     assert!(net.step(1, vote_request(2, 1, 2, (2, 2))).contains(&Effect::ResetElectionTimer));
-    net.advance_to(250 * MS - 1);
-    net.tick(1);
-    assert_eq!(net.node(1).role(), Role::Follower, "the timer restarted at 100 ms");
-    net.advance_to(250 * MS);
-    net.tick(1);
-    assert_eq!(net.node(1).role(), Role::Candidate);
+    assert_node_1_times_out_150_ms_after_100_ms(&mut net);
 
     let mut net = solo(&V3, 2, &[1, 2]);
     net.advance_to(100 * MS);

@@ -176,7 +176,7 @@ struct Committed {
     committed_in: Term,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Watch {
     term: Term,
     commit: Index,
@@ -184,11 +184,6 @@ struct Watch {
     role: Option<Role>,
     /// How far this node's committed entries were checked against the committed prefix.
     checked_commit: Index,
-    /// The node as it was when it crashed, until it restarts. Its committed prefix is
-    /// measured at the restart, with what is known then about which entries committed:
-    /// measured at the crash, an entry whose content no node had yet reported would count
-    /// as held, and learning it later would look like a loss.
-    crashed: Option<Box<RaftNode>>,
 }
 
 /// The checker of one Raft group.
@@ -206,6 +201,11 @@ pub struct GroupChecker {
     /// (see `prune`): memory stays bounded when logs are compacted.
     pruned: Index,
     watch: VecMap<NodeId, Watch>,
+    /// Crashed nodes as they were when they crashed, until they restart. Their committed
+    /// prefix is measured at the restart, with what is known then about which entries
+    /// committed: measured at the crash, an entry whose content no node had reported yet
+    /// would count as held, and learning it later would look like a loss.
+    crashed: VecMap<NodeId, RaftNode>,
     pub findings: Vec<Finding>,
 }
 
@@ -353,7 +353,7 @@ impl GroupChecker {
         let id = node.id();
         let log = node.log();
         let (term, commit, applied) = (node.term(), log.commit_index(), log.applied_index());
-        let w = self.watch.get_or_insert_with(id, Watch::default).clone();
+        let w = *self.watch.get_or_insert_with(id, Watch::default);
         if term < w.term {
             self.report(
                 Invariant::TermMonotonic,
@@ -534,17 +534,15 @@ impl GroupChecker {
                 format!("node {id} crashed with a log ending at {} but storage's ends at {}", log.last_index(), storage.last_index()),
             );
         }
-        let w = self.watch.get_or_insert_with(id, Watch::default);
-        w.crashed = Some(Box::new(node));
-        w.role = None;
+        self.watch.get_or_insert_with(id, Watch::default).role = None;
+        self.crashed.insert(id, node);
     }
 
     /// Just after a restart from storage.
     pub fn on_restart(&mut self, node: &RaftNode) {
         let id = node.id();
         let held = self.held_prefix(node);
-        let crashed = self.watch.get_mut(&id).and_then(|w| w.crashed.take());
-        let before = crashed.map_or(0, |old| self.held_prefix(&old));
+        let before = self.crashed.remove(&id).map_or(0, |old| self.held_prefix(&old));
         let w = self.watch.get_or_insert_with(id, Watch::default);
         // Volatile state starts over; the term does not.
         w.commit = node.log().commit_index();
@@ -565,6 +563,7 @@ impl GroupChecker {
     /// A node that joins later starts with nothing to compare.
     pub fn forget(&mut self, node: NodeId) {
         self.watch.remove(&node);
+        self.crashed.remove(&node);
     }
 }
 
