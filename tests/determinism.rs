@@ -2,7 +2,9 @@
 //! Same seed and same interventions give the same trace, run after run, and the same as the
 //! browser build (tests/browser_engine.rs compares against the same golden file).
 //! After an intentional change to the simulator, regenerate the file with
-//! `BLESS=1 cargo test --test determinism`.
+//! `BLESS=1 cargo test --test determinism`, and say in the commit message what changed:
+//! the hash alone (the trace records something new) or the event counts and final states
+//! (the simulation behaves differently, and why).
 
 use raft_playground::script::golden;
 

@@ -22,12 +22,16 @@ pub fn scenarios() -> Vec<(String, Scenario)> {
     out
 }
 
-/// The trace hash of each scenario, as lines `name hash`.
+/// The trace hash of each scenario, as lines `name hash events`, each followed by an
+/// indented line with the final state of the cluster (role, term, commit/last index per
+/// node). When a change re-blesses the file, its diff shows whether behaviour changed (the
+/// event count and the final state) or only what the trace records (the hash alone).
 pub fn trace_hashes() -> String {
     let mut out = String::new();
     for (name, scenario) in scenarios() {
         let (runner, _) = run_plan(&scenario, RunOptions { check: true, trace: TraceMode::Hash }).expect("golden scenarios start");
-        out.push_str(&format!("{name} {:016x} {}\n", runner.world.trace_hash(), runner.world.steps()));
+        let w = &runner.world;
+        out.push_str(&format!("{name} {:016x} {}\n    {}\n", w.trace_hash(), w.steps(), w.summary(0)));
     }
     out
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::client::Outcome;
 use super::network::DropReason;
 use super::settings::LinkConfig;
 use crate::raft::{ConfChange, Index, MessageKind, NodeId, Role, Term, Time};
@@ -134,6 +135,23 @@ pub enum TraceKind {
     Violation {
         invariant: String,
         detail: String,
+    },
+    /// A node dropped an entry from its log: a leader's AppendEntries overwrote it (§5.3) or
+    /// a snapshot replaced it. Committed entries are never discarded (the checker says so).
+    Discarded {
+        node: NodeId,
+        index: Index,
+        term: Term,
+        command: Option<Arc<str>>,
+    },
+    /// A client operation ended: written, read, failed (it had no effect) or unknown (the
+    /// client gave up waiting; a write may or may not have taken effect). `node` accepted it,
+    /// if any node did.
+    OpEnded {
+        op: u64,
+        command: Arc<str>,
+        node: Option<NodeId>,
+        outcome: Outcome,
     },
     /// A note from a scenario or the user ("set prevote=on", "break figure8").
     Note {
@@ -373,6 +391,29 @@ impl TraceHash {
             TraceKind::Note { text } => {
                 self.tag(24);
                 self.str(text);
+            }
+            TraceKind::Discarded { node, index, term, command } => {
+                self.tag(25);
+                self.u64(*node as u64);
+                self.u64(*index);
+                self.u64(*term);
+                self.opt_str(command.as_deref());
+            }
+            TraceKind::OpEnded { op, command, node, outcome } => {
+                self.tag(26);
+                self.u64(*op);
+                self.str(command);
+                self.opt_u64(node.map(u64::from));
+                match outcome {
+                    Outcome::Pending => self.tag(0),
+                    Outcome::Written => self.tag(1),
+                    Outcome::Read(v) => {
+                        self.tag(2);
+                        self.opt_str(v.as_deref());
+                    }
+                    Outcome::Failed => self.tag(3),
+                    Outcome::Unknown => self.tag(4),
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::catalog::{fill, Catalog};
 use crate::raft::{ConfChange, MessageKind, NodeId, Role, Time};
+use crate::sim::client::Outcome;
 use crate::sim::{DropReason, TraceEvent, TraceKind};
 
 /// Kinds of event the log can be filtered by.
@@ -182,6 +183,26 @@ pub fn narrate(c: &Catalog, e: &TraceEvent) -> Option<Narrated> {
             (Category::Safety, vec![], fill(c.n_violation, &[("invariant", invariant), ("detail", detail)]))
         }
         TraceKind::Note { text } => (Category::Fault, vec![], text.clone()),
+        TraceKind::Discarded { node, index, term, command } => {
+            let vals = [("node", s(*node as u64)), ("index", s(*index)), ("term", s(*term))];
+            let mut refs: Vec<(&str, &str)> = vals.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let template = match command {
+                Some(cmd) => {
+                    refs.push(("command", cmd));
+                    c.n_discarded
+                }
+                None => c.n_discarded_noop,
+            };
+            (Category::Replication, vec![*node], fill(template, &refs))
+        }
+        TraceKind::OpEnded { command, node, outcome, .. } => {
+            let template = match outcome {
+                Outcome::Unknown => c.n_op_unknown,
+                Outcome::Failed => c.n_op_failed,
+                _ => return None,
+            };
+            (Category::Client, node.iter().copied().collect(), fill(template, &[("command", command)]))
+        }
         TraceKind::Dropped { from, to, kind, reason, .. } => {
             let t = match reason {
                 DropReason::User => c.n_dropped_user,

@@ -1,0 +1,169 @@
+//! Clients: the automatic workload, single requests, routing to a leader and retries.
+
+use std::sync::Arc;
+
+use super::*;
+
+impl World {
+    // ----------------------------------------------------------------------------------
+    // Clients
+    // ----------------------------------------------------------------------------------
+
+    pub(super) fn schedule_client_tick(&mut self) {
+        self.client.tick_gen += 1;
+        if self.client.rate == 0 {
+            return;
+        }
+        let mean = SECOND / self.client.rate as u64;
+        let gap = self.rng.range(mean / 2, mean + mean / 2).max(1);
+        let gen = self.client.tick_gen;
+        let at = self.now + gap;
+        self.schedule(at, Event::ClientTick { gen });
+    }
+
+    pub(super) fn workload_request(&mut self) {
+        let key = KEYS[self.rng.index(KEYS.len())];
+        let read = self.rng.range(0, 99) < self.client.read_percent as u64;
+        let kind = if read {
+            OpKind::Read { key: Arc::from(key) }
+        } else {
+            let value = self.client.next_value();
+            OpKind::Write { key: Arc::from(key), value: Arc::from(value.to_string().as_str()) }
+        };
+        let group = self.group_of_key(key);
+        let op = self.client.invoke(group, kind, self.now, self.settings.client_timeout, None);
+        self.schedule(self.now + self.settings.client_timeout, Event::ClientTimeout(op));
+        self.client_attempt(op);
+    }
+
+    /// Keys are spread over the groups (as partitions of a key space are in Zeebe or TiKV).
+    pub fn group_of_key(&self, key: &str) -> GroupId {
+        (fnv1a(0, key.as_bytes()) % self.groups.len() as u64) as GroupId
+    }
+
+    /// Sends a client operation to the node it should go to now.
+    pub(super) fn client_attempt(&mut self, op: OpId) {
+        let Some(p) = self.client.pending.get(&op) else { return };
+        if p.accepted_by.is_some() {
+            return;
+        }
+        let group = p.op.group;
+        let pinned = p.pinned;
+        let kind = p.op.kind.clone();
+        let target = pinned.or_else(|| self.client.leader_guess.get(&group).copied()).or_else(|| self.any_live_node());
+        let Some(target) = target else {
+            self.retry_later(op, None);
+            return;
+        };
+        let result = match &kind {
+            OpKind::Write { key, value } => {
+                let text = format!("{key}={value}");
+                self.input(group, target, Input::Propose(Command::new(&text, op)))
+            }
+            OpKind::Read { .. } => self.input(group, target, Input::Read(op)),
+        };
+        let command: Arc<str> = match &kind {
+            OpKind::Write { key, value } => Arc::from(format!("{key}={value}").as_str()),
+            OpKind::Read { key } => Arc::from(format!("read {key}").as_str()),
+        };
+        match result {
+            InputResult::Accepted(index) => {
+                if let Some(p) = self.client.pending.get_mut(&op) {
+                    p.accepted_by = Some(target);
+                }
+                self.client.leader_guess.insert(group, target);
+                if matches!(kind, OpKind::Write { .. }) {
+                    let term = self.node(group, target).map_or(0, |n| n.term());
+                    self.record(group, TraceKind::Proposed { node: target, index, term, command });
+                }
+            }
+            InputResult::Refused(reason, hint) => {
+                self.client.stats.refusals += 1;
+                self.record(group, TraceKind::Refused { node: target, command, leader_hint: hint, reason });
+                self.retry_later(op, hint.filter(|&h| h != target).or_else(|| self.next_live_after(target)));
+            }
+            InputResult::ReadRefused(e) => {
+                self.client.stats.refusals += 1;
+                let hint = match e {
+                    ReadError::NotLeader { leader_hint } => leader_hint,
+                    ReadError::TransferInProgress(_) => Some(target),
+                };
+                self.record(group, TraceKind::Refused { node: target, command, leader_hint: hint, reason: e.to_string() });
+                self.retry_later(op, hint.filter(|&h| h != target).or_else(|| self.next_live_after(target)));
+            }
+            InputResult::Down => self.retry_later(op, self.next_live_after(target)),
+            _ => {}
+        }
+    }
+
+    pub(super) fn retry_later(&mut self, op: OpId, next_guess: Option<NodeId>) {
+        let Some(p) = self.client.pending.get(&op) else { return };
+        if p.pinned.is_some() {
+            self.finish_op(op, Outcome::Failed);
+            return;
+        }
+        let group = p.op.group;
+        match next_guess {
+            Some(n) => {
+                self.client.leader_guess.insert(group, n);
+            }
+            None => {
+                self.client.leader_guess.remove(&group);
+            }
+        }
+        let at = self.now + 10 * MS;
+        self.schedule(at, Event::ClientRetry(op));
+    }
+
+    pub(super) fn any_live_node(&self) -> Option<NodeId> {
+        self.machines.iter().find(|(_, &up)| up).map(|(&id, _)| id)
+    }
+
+    pub(super) fn next_live_after(&self, id: NodeId) -> Option<NodeId> {
+        let up: Vec<NodeId> = self.machines.iter().filter(|(_, &up)| up).map(|(&id, _)| id).collect();
+        up.iter().copied().find(|&n| n > id).or_else(|| up.first().copied())
+    }
+
+    pub fn propose(&mut self, command: &str, via: Option<NodeId>) -> Result<OpId, SimError> {
+        let (key, value) = kv::parse_write(command).ok_or_else(|| SimError::BadCommand(command.to_string()))?;
+        self.submit(OpKind::Write { key: Arc::from(key), value: Arc::from(value) }, via)
+    }
+
+    /// Starts a client operation on its key's group: to the leader, or only to `via`.
+    pub(super) fn submit(&mut self, kind: OpKind, via: Option<NodeId>) -> Result<OpId, SimError> {
+        if let Some(v) = via {
+            self.check_node(v)?;
+        }
+        let group = self.group_of_key(kind.key());
+        let op = self.client.invoke(group, kind, self.now, self.settings.client_timeout, via);
+        if via.is_none() {
+            if let Some(l) = self.leader(group) {
+                self.client.leader_guess.insert(group, l);
+            }
+        }
+        self.schedule(self.now + self.settings.client_timeout, Event::ClientTimeout(op));
+        self.client_attempt(op);
+        Ok(op)
+    }
+
+    /// A linearizable client read of `key`, to the leader (or only to `via`).
+    pub fn read(&mut self, key: &str, via: Option<NodeId>) -> Result<OpId, SimError> {
+        if !kv::is_word(key) {
+            return Err(SimError::BadCommand(key.to_string()));
+        }
+        self.submit(OpKind::Read { key: Arc::from(key) }, via)
+    }
+
+    /// Ends a client operation and tells the trace how it ended.
+    pub(super) fn finish_op(&mut self, op: OpId, outcome: Outcome) {
+        let node = self.client.pending.get(&op).and_then(|p| p.accepted_by);
+        let Some(done) = self.client.complete(op, outcome, self.now) else { return };
+        if self.trace_mode != TraceMode::Off {
+            let command: Arc<str> = match &done.kind {
+                OpKind::Write { key, value } => format!("{key}={value}").into(),
+                OpKind::Read { key } => format!("read {key}").into(),
+            };
+            self.record(done.group, TraceKind::OpEnded { op, command, node, outcome: done.outcome });
+        }
+    }
+}
