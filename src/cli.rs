@@ -154,17 +154,7 @@ fn check_config(
     if rate > crate::sim::settings::MAX_RATE {
         return Err(format!("--rate must be at most {}", crate::sim::settings::MAX_RATE));
     }
-    let lin = faults.contains(&Fault::Reads) || rate > 0;
-    Ok(CheckConfig {
-        nodes,
-        faults,
-        duration,
-        pre_vote: prevote.into(),
-        check_quorum: checkquorum.into(),
-        breaks,
-        rate,
-        linearizability: lin,
-    })
+    Ok(CheckConfig { nodes, faults, duration, pre_vote: prevote.into(), check_quorum: checkquorum.into(), breaks, rate })
 }
 
 fn run_file(file: &str, print_trace: bool) -> ExitCode {
@@ -251,6 +241,8 @@ fn check(seeds: u64, start: u64, config: &CheckConfig, threads: usize, show: usi
     let results = check_seeds(start, seeds, config, threads);
     let elapsed = t0.elapsed().as_secs_f64();
     let failed: Vec<_> = results.iter().filter(|r| r.violation.is_some()).collect();
+    let inconclusive: Vec<_> = results.iter().filter(|r| r.violation.is_none() && r.inconclusive.is_some()).collect();
+    let starved: Vec<_> = results.iter().filter(|r| r.starved.is_some()).collect();
     let events: u64 = results.iter().map(|r| r.events).sum();
     for (k, r) in failed.iter().enumerate() {
         println!("seed {}: {}", r.seed, r.violation.as_deref().unwrap_or(""));
@@ -261,7 +253,18 @@ fn check(seeds: u64, start: u64, config: &CheckConfig, threads: usize, show: usi
             }
         }
     }
-    println!("{seeds} seeds, {} violations", failed.len());
+    for r in &inconclusive {
+        println!("seed {}: inconclusive: {}", r.seed, r.inconclusive.as_deref().unwrap_or(""));
+    }
+    for r in &starved {
+        println!("seed {}: {}", r.seed, r.starved.as_deref().unwrap_or(""));
+    }
+    let (reads, writes): (u64, u64) = results.iter().fold((0, 0), |(r, w), s| (r + s.reads, w + s.writes));
+    println!("{seeds} seeds, {} violations, {} inconclusive", failed.len(), inconclusive.len());
+    if !starved.is_empty() {
+        println!("{} seeds completed too few client operations to count", starved.len());
+    }
+    eprintln!("(clients completed {writes} writes and {reads} reads in all)");
     eprintln!(
         "({} events in {:.1}s on {threads} threads: {:.0} seeds/s, {} of virtual time each)",
         events,
@@ -269,7 +272,7 @@ fn check(seeds: u64, start: u64, config: &CheckConfig, threads: usize, show: usi
         seeds as f64 / elapsed.max(1e-9),
         format_time(config.duration)
     );
-    if failed.is_empty() {
+    if failed.is_empty() && starved.is_empty() && inconclusive.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

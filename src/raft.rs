@@ -33,7 +33,7 @@ mod status;
 mod types;
 mod vecmap;
 
-pub use config::{Breaks, Config, ConfigError};
+pub use config::{Breaks, Config, ConfigError, CLOCK_DRIFT_PERCENT};
 pub use effect::Effect;
 pub(crate) use error::OptId;
 pub use error::{ChangeError, ProposeError, ReadError, TransferError};

@@ -5,6 +5,7 @@ pub mod ast;
 pub mod check;
 pub mod golden;
 pub mod parse;
+pub mod plan;
 pub mod print;
 pub mod run;
 pub mod session;

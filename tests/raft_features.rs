@@ -22,6 +22,7 @@ use common::*;
 use raft_playground::raft::{
     Body, Breaks, ChangeError, Command, ConfChange, Config, ConfigError, ConflictHint, DurableState, Effect, Entry, HardState, Index,
     Membership, Message, MessageKind, NodeId, Payload, ProgressState, ProposeError, ReadError, Role, Snapshot, Term, Time, TransferError,
+    CLOCK_DRIFT_PERCENT,
 };
 
 const MIN: Time = 150 * MS;
@@ -1134,12 +1135,45 @@ fn a_leader_that_steps_down_aborts_its_pending_reads() {
     assert!(net.read_aborted(1, 2));
 }
 
-/// §8 / dissertation §6.4: only the leader serves linearizable reads; a follower refuses,
-/// naming the leader it knows (a candidate knows none).
+/// Dissertation §6.4 ("followers could also help"): a follower that knows its leader asks
+/// it for a read index, waits until it has applied that index, and serves the read from its
+/// own state machine. The leader confirms its leadership with a heartbeat round first.
 #[test]
-fn a_follower_refuses_reads_naming_the_leader() {
+fn a_follower_forwards_a_read_to_its_leader_and_serves_it_once_applied() {
     let mut net = steady(Config::default());
-    assert_eq!(read(&mut net, 2, 1), (Err(ReadError::NotLeader { leader_hint: Some(1) }), vec![]));
+    let index = net.propose(1, "x=1").expect("leader");
+    net.deliver_all();
+    assert_eq!(net.commit(1), index, "the leader committed x=1");
+    assert!(net.commit(2) < index, "node 2 has not heard so yet");
+    let (result, effects) = read(&mut net, 2, 7);
+    assert_eq!(result, Ok(()));
+    assert_eq!(kinds(&sends(&effects)), [MessageKind::ReadIndex]);
+    assert_eq!(ready_in(&effects, 7), None);
+    net.deliver_all();
+    assert_eq!(net.read_ready(2, 7), [index], "served at node 2 at the leader's commit index");
+    assert!(net.applied(2).iter().any(|e| e.index == index), "after applying it");
+    assert!(net.read_ready(1, 7).is_empty(), "the leader only answered the index");
+}
+
+/// A follower's read waits for the leader's heartbeat round: a leader cut off from the
+/// majority never answers, and when the follower learns of a new leader the read is
+/// aborted so the client can try again.
+#[test]
+fn a_forwarded_read_is_aborted_when_the_follower_learns_of_another_leader() {
+    let mut net = steady(Config::default());
+    read(&mut net, 2, 7).0.expect("forwarded");
+    net.isolate(1);
+    net.deliver_all();
+    assert!(net.read_ready(2, 7).is_empty());
+    net.campaign(3);
+    net.deliver_all();
+    assert!(net.read_aborted(2, 7));
+}
+
+/// A server that knows no leader (a candidate) refuses reads.
+#[test]
+fn a_candidate_refuses_reads() {
+    let mut net = steady(Config::default());
     net.campaign(3);
     assert_eq!(read(&mut net, 3, 1).0, Err(ReadError::NotLeader { leader_hint: None }));
 }
@@ -1180,12 +1214,15 @@ fn lease_read_is_answered_at_once_while_the_lease_runs_and_not_after_it_expires(
     net.advance_to(sent_at);
     net.tick(1);
     net.deliver_all();
-    net.advance_to(sent_at + MIN - 1);
+    // The lease stops short of the minimum election timeout by the clock-drift bound.
+    let lease = lease().lease_duration();
+    assert_eq!(lease, MIN - MIN * CLOCK_DRIFT_PERCENT / 100);
+    net.advance_to(sent_at + lease - 1);
     let (_, effects) = read(&mut net, 1, 2);
     assert_eq!(ready_in(&effects, 2), Some(1), "within the lease: at once");
     assert!(sends(&effects).is_empty());
 
-    net.advance_to(sent_at + MIN);
+    net.advance_to(sent_at + lease);
     let (_, effects) = read(&mut net, 1, 3);
     assert_eq!(ready_in(&effects, 3), None, "the lease has expired");
     assert_eq!(kinds(&sends(&effects)), [MessageKind::Heartbeat, MessageKind::Heartbeat], "a ReadIndex round instead");
@@ -1211,7 +1248,7 @@ fn lease_reads_stop_once_the_leader_sent_timeout_now() {
     assert_eq!((result, kinds(&sends(&effects))), (Ok(()), vec![MessageKind::TimeoutNow]));
     let timeout_now = |m: &Message| m.kind() == MessageKind::TimeoutNow;
     run_until_dropping(&mut net, 60 * MS + MIN, timeout_now);
-    assert!(net.sent.iter().filter(|m| timeout_now(m)).count() > 1, "the leader repeats TimeoutNow while node 2 is caught up");
+    assert_eq!(net.sent.iter().filter(|m| timeout_now(m)).count(), 1, "TimeoutNow goes out once");
     assert_eq!(net.node(1).status().transferee, None, "transfer abandoned");
     assert_eq!(net.node(1).role(), Role::Leader);
     let (_, effects) = read(&mut net, 1, 1);

@@ -65,12 +65,23 @@ pub struct Breaks {
     /// Breaks §6.4.1: lease reads are allowed without check-quorum, so a deposed leader
     /// keeps answering reads from its stale state.
     pub lease_without_check_quorum: bool,
+    /// Breaks Figure 2's "respond to RPCs only after updating stable storage": a server
+    /// sends its vote or acknowledgement before the write that backs it is durable, so a
+    /// crash between the two makes it forget what it promised.
+    pub send_before_persist: bool,
 }
 
 impl Breaks {
     /// The switches by their scenario-language names, in a stable order.
-    pub const NAMES: [&'static str; 6] =
-        ["figure8", "forget-vote", "vote-no-log-check", "keep-conflicting-suffix", "membership-no-barrier", "lease-no-checkquorum"];
+    pub const NAMES: [&'static str; 7] = [
+        "figure8",
+        "forget-vote",
+        "vote-no-log-check",
+        "keep-conflicting-suffix",
+        "membership-no-barrier",
+        "lease-no-checkquorum",
+        "send-before-persist",
+    ];
 
     pub fn get(&self, name: &str) -> Option<bool> {
         Some(match name {
@@ -80,6 +91,7 @@ impl Breaks {
             "keep-conflicting-suffix" => self.keep_conflicting_suffix,
             "membership-no-barrier" => self.membership_without_barrier,
             "lease-no-checkquorum" => self.lease_without_check_quorum,
+            "send-before-persist" => self.send_before_persist,
             _ => return None,
         })
     }
@@ -93,6 +105,7 @@ impl Breaks {
             "keep-conflicting-suffix" => &mut self.keep_conflicting_suffix,
             "membership-no-barrier" => &mut self.membership_without_barrier,
             "lease-no-checkquorum" => &mut self.lease_without_check_quorum,
+            "send-before-persist" => &mut self.send_before_persist,
             _ => return false,
         };
         *slot = on;
@@ -119,6 +132,10 @@ pub enum ConfigError {
 }
 
 pub const MS: Time = 1_000;
+
+/// The clock-drift bound leases assume: any two servers' clocks run at rates within this
+/// many percent of each other (the simulator's clocks do not drift at all).
+pub const CLOCK_DRIFT_PERCENT: Time = 10;
 
 impl Default for Config {
     fn default() -> Config {
@@ -160,6 +177,16 @@ impl Config {
 
     pub fn priority_of(&self, id: NodeId) -> u32 {
         self.priorities.get(&id).copied().unwrap_or(1)
+    }
+
+    /// How long a leader's lease lasts after the heartbeat round a majority answered was
+    /// sent (dissertation §6.4.1). The lease rests on one assumption about timers: a server's
+    /// own election timer never fires within the minimum election timeout of its last
+    /// contact with a leader (the node guarantees it, and redraws its timer when the timing
+    /// changes). Clocks may run at rates up to [`CLOCK_DRIFT_PERCENT`] apart, so the lease
+    /// stops that share short of the minimum election timeout.
+    pub fn lease_duration(&self) -> Time {
+        self.election_timeout_min - self.election_timeout_min * CLOCK_DRIFT_PERCENT / 100
     }
 
     pub fn max_priority(&self) -> u32 {

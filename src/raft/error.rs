@@ -51,6 +51,10 @@ pub enum TransferError {
     NotVoter(NodeId),
     #[error("node {0} already leads")]
     AlreadyLeader(NodeId),
+    /// Only one server may hold a TimeoutNow: once it went out, the transfer to that
+    /// server cannot be called back.
+    #[error("leadership is already being handed to node {0}")]
+    AlreadyHandingOver(NodeId),
 }
 
 /// A linearizable read was not accepted.

@@ -71,6 +71,20 @@ pub enum Body {
     },
     /// "Start an election now" from a leader handing over leadership.
     TimeoutNow,
+    /// A follower asks its leader for a read index on behalf of a client (dissertation
+    /// §6.4, "followers could also help"): the leader confirms it still leads and answers
+    /// with its commit index.
+    ReadIndex {
+        /// The read's id, echoed back.
+        id: u64,
+    },
+    /// The leader's answer: the index the follower must have applied before it serves the
+    /// read, or `None` if the leader cannot serve reads now (it is handing leadership over,
+    /// or is not the leader).
+    ReadIndexResponse {
+        id: u64,
+        index: Option<Index>,
+    },
 }
 
 /// The kind of a message as the page names it (`data-kind`).
@@ -86,10 +100,12 @@ pub enum MessageKind {
     Snapshot,
     SnapshotResponse,
     TimeoutNow,
+    ReadIndex,
+    ReadIndexResponse,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 10] = [
+    pub const ALL: [MessageKind; 12] = [
         MessageKind::VoteRequest,
         MessageKind::VoteResponse,
         MessageKind::PreVoteRequest,
@@ -100,6 +116,8 @@ impl MessageKind {
         MessageKind::Snapshot,
         MessageKind::SnapshotResponse,
         MessageKind::TimeoutNow,
+        MessageKind::ReadIndex,
+        MessageKind::ReadIndexResponse,
     ];
 
     /// The name used in the page contract and the scenario language.
@@ -115,6 +133,8 @@ impl MessageKind {
             MessageKind::Snapshot => "snapshot",
             MessageKind::SnapshotResponse => "snapshot-response",
             MessageKind::TimeoutNow => "timeout-now",
+            MessageKind::ReadIndex => "read-index",
+            MessageKind::ReadIndexResponse => "read-index-response",
         }
     }
 
@@ -136,11 +156,20 @@ impl Message {
             Body::InstallSnapshot { .. } => MessageKind::Snapshot,
             Body::InstallSnapshotResponse { .. } => MessageKind::SnapshotResponse,
             Body::TimeoutNow => MessageKind::TimeoutNow,
+            Body::ReadIndex { .. } => MessageKind::ReadIndex,
+            Body::ReadIndexResponse { .. } => MessageKind::ReadIndexResponse,
         }
     }
 
     /// Requests that a stale-term receiver answers so the sender learns the newer term.
     pub fn is_request(&self) -> bool {
-        matches!(self.body, Body::RequestVote { .. } | Body::AppendEntries { .. } | Body::InstallSnapshot { .. } | Body::TimeoutNow)
+        matches!(
+            self.body,
+            Body::RequestVote { .. }
+                | Body::AppendEntries { .. }
+                | Body::InstallSnapshot { .. }
+                | Body::TimeoutNow
+                | Body::ReadIndex { .. }
+        )
     }
 }

@@ -22,6 +22,8 @@ use super::vecmap::VecMap;
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct PendingRead {
     id: u64,
+    /// The follower that asked on behalf of its client, or `None` for a read at the leader.
+    from: Option<NodeId>,
     /// The commit index when the read arrived; `None` while the leader has not yet
     /// committed an entry of its term (step 1 of §6.4: until then it does not know the
     /// latest commit index).
@@ -29,6 +31,20 @@ struct PendingRead {
     /// The heartbeat round a majority must answer.
     round: u64,
 }
+
+/// A read a follower forwarded to its leader (dissertation §6.4): it waits for the read
+/// index, then until it has applied that index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ForwardedRead {
+    id: u64,
+    leader: NodeId,
+    sent_at: Time,
+    index: Option<Index>,
+}
+
+/// The most heartbeat rounds a leader remembers the send time of (for its lease). Rounds
+/// older than a lease are dropped anyway; this also bounds a leader that hears from nobody.
+const MAX_ROUNDS_KEPT: usize = 256;
 
 #[derive(Clone, Debug)]
 pub struct RaftNode {
@@ -63,7 +79,11 @@ pub struct RaftNode {
     round: u64,
     round_sent: VecDeque<(u64, Time)>,
     pending_reads: Vec<PendingRead>,
+    /// Follower only: reads forwarded to the leader.
+    forwarded_reads: Vec<ForwardedRead>,
     transferee: Option<NodeId>,
+    /// Whether the TimeoutNow of the current transfer went out (it goes out once).
+    timeout_now_sent: bool,
     transfer_deadline: Time,
     /// Set once a TimeoutNow went out: another server may now win an election at once, so
     /// this leader's lease no longer protects reads.
@@ -105,7 +125,9 @@ impl RaftNode {
             round: 0,
             round_sent: VecDeque::new(),
             pending_reads: Vec::new(),
+            forwarded_reads: Vec::new(),
             transferee: None,
+            timeout_now_sent: false,
             transfer_deadline: 0,
             lease_revoked: false,
             // A server that has been in a cluster before (its term is not 0) may be
@@ -145,6 +167,7 @@ impl RaftNode {
             if self.transferee.is_some() && now >= self.transfer_deadline {
                 // §3.10: abort a transfer that did not finish within an election timeout.
                 self.transferee = None;
+                self.timeout_now_sent = false;
             }
         } else if now >= self.election_deadline() {
             if !self.is_voter() {
@@ -154,6 +177,12 @@ impl RaftNode {
                 // Zeebe's priority election: stand down this round and lower the bar, so a
                 // node of the highest priority alive stands first.
                 self.target_priority -= 1;
+                self.reset_election_timer();
+            } else if now < self.last_leader_contact + self.config.election_timeout_min {
+                // What leases rest on (§6.4.1): a server's own timer never fires within the
+                // minimum election timeout of its last contact with a leader. Timers are drawn
+                // from at least that long after each contact, so this only catches a timer
+                // drawn under an older, shorter timing.
                 self.reset_election_timer();
             } else {
                 self.campaign(Campaign::Election);
@@ -214,6 +243,8 @@ impl RaftNode {
                     self.campaign(Campaign::Transfer);
                 }
             }
+            Body::ReadIndex { id } => self.handle_read_index(m.from, id),
+            Body::ReadIndexResponse { id, index } => self.handle_read_index_response(m.from, id, index),
         }
     }
 
@@ -250,7 +281,15 @@ impl RaftNode {
         if !self.membership.is_voter(target) {
             return Err(TransferError::NotVoter(target));
         }
+        match self.transferee {
+            Some(t) if t == target => return Ok(()),
+            // Only one server may hold a TimeoutNow: a second transfer aborts the first,
+            // unless the first one's TimeoutNow already went out.
+            Some(t) if self.timeout_now_sent => return Err(TransferError::AlreadyHandingOver(t)),
+            _ => {}
+        }
         self.transferee = Some(target);
+        self.timeout_now_sent = false;
         self.transfer_deadline = now + self.config.election_timeout_min;
         if self.progress.get(&target).is_some_and(|p| p.match_index == self.log.last_index()) {
             self.send_timeout_now(target);
@@ -286,16 +325,25 @@ impl RaftNode {
     pub fn read_index(&mut self, now: Time, id: u64) -> Result<(), ReadError> {
         self.now = now;
         if self.role != Role::Leader {
-            return Err(ReadError::NotLeader { leader_hint: self.leader_id });
+            // A follower that knows its leader forwards the read (dissertation §6.4) and
+            // serves it locally once it has applied the leader's read index.
+            return match (self.role, self.leader_id) {
+                (Role::Follower, Some(leader)) => {
+                    self.forwarded_reads.push(ForwardedRead { id, leader, sent_at: now, index: None });
+                    self.send(leader, self.current_term, Body::ReadIndex { id });
+                    Ok(())
+                }
+                _ => Err(ReadError::NotLeader { leader_hint: self.leader_id }),
+            };
         }
         if let Some(t) = self.transferee {
             return Err(ReadError::TransferInProgress(t));
         }
         if !self.committed_in_current_term() {
-            self.pending_reads.push(PendingRead { id, index: None, round: 0 });
+            self.pending_reads.push(PendingRead { id, from: None, index: None, round: 0 });
             return Ok(());
         }
-        self.register_read(id);
+        self.register_read(id, None);
         Ok(())
     }
 
@@ -317,19 +365,39 @@ impl RaftNode {
         self.election_timeout = timeout;
     }
 
-    /// Changes the switches and timing of a running node; membership and logs stay.
-    pub fn set_config(&mut self, config: Config) {
+    /// Changes the switches and timing of a running node; membership and logs stay. A new
+    /// election timing redraws the election timer at once, so no timer drawn under the old
+    /// timing fires before the new minimum (what leases rely on, §6.4.1).
+    pub fn set_config(&mut self, now: Time, config: Config) {
+        self.now = now;
+        let timing_changed = (config.election_timeout_min, config.election_timeout_max)
+            != (self.config.election_timeout_min, self.config.election_timeout_max);
         self.config = config;
         self.target_priority = self.config.max_priority();
+        if timing_changed && self.role != Role::Leader {
+            self.reset_election_timer();
+        }
     }
 
     /// Moves the queued effects into `out` (appending), in the order they must be executed.
     pub fn drain_effects_into(&mut self, out: &mut Vec<Effect>) {
+        self.order_effects();
         out.append(&mut self.effects);
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
+        self.order_effects();
         std::mem::take(&mut self.effects)
+    }
+
+    /// The `send-before-persist` bug: messages leave before the writes they depend on.
+    fn order_effects(&mut self) {
+        if self.config.breaks.send_before_persist {
+            let is_send = |e: &Effect| matches!(e, Effect::Send(_));
+            let (mut sends, rest): (Vec<Effect>, Vec<Effect>) = self.effects.drain(..).partition(is_send);
+            sends.extend(rest);
+            self.effects = sends;
+        }
     }
 
     // ----------------------------------------------------------------------------------
@@ -435,6 +503,10 @@ impl RaftNode {
     // ----------------------------------------------------------------------------------
 
     fn become_follower(&mut self, term: Term, leader: Option<NodeId>) {
+        if self.leader_id != leader || term > self.current_term {
+            // Reads forwarded to another leader (or in an older term) will not be answered.
+            self.abort_forwarded_reads();
+        }
         if term > self.current_term {
             self.current_term = term;
             self.voted_for = None;
@@ -444,6 +516,7 @@ impl RaftNode {
             self.abort_reads();
             self.progress.clear();
             self.transferee = None;
+            self.timeout_now_sent = false;
         }
         self.role = Role::Follower;
         self.leader_id = leader;
@@ -456,6 +529,7 @@ impl RaftNode {
 
     fn become_pre_candidate(&mut self) {
         // §9.6: ask first, without raising the term or voting.
+        self.abort_forwarded_reads();
         self.role = Role::PreCandidate;
         self.leader_id = None;
         self.votes.clear();
@@ -464,6 +538,7 @@ impl RaftNode {
 
     fn become_candidate(&mut self) {
         // §5.2: increment the term, vote for self, reset the election timer.
+        self.abort_forwarded_reads();
         self.role = Role::Candidate;
         self.current_term += 1;
         self.voted_for = Some(self.id);
@@ -479,6 +554,7 @@ impl RaftNode {
         self.leader_id = Some(self.id);
         self.votes.clear();
         self.transferee = None;
+        self.timeout_now_sent = false;
         self.lease_revoked = false;
         self.round = 0;
         self.round_sent.clear();
@@ -673,7 +749,7 @@ impl RaftNode {
             if self.role != Role::Leader {
                 return;
             }
-            if self.transferee == Some(from) && caught_up {
+            if self.transferee == Some(from) && caught_up && !self.timeout_now_sent {
                 self.send_timeout_now(from);
             }
         } else {
@@ -794,10 +870,13 @@ impl RaftNode {
                 ProgressState::Snapshot { .. } => now >= pr.snapshot_sent_at + resend_after,
             };
             if probe {
-                if pr.state == ProgressState::Probe {
-                    pr.probe_sent = false;
-                } else {
-                    pr.become_probe();
+                match pr.state {
+                    ProgressState::Probe => pr.probe_sent = false,
+                    // A snapshot unanswered this long was lost: the follower may hold nothing
+                    // of it, so probe from what it is known to hold (as etcd does after a
+                    // failed snapshot); if that was compacted too, the snapshot goes again.
+                    ProgressState::Snapshot { .. } => pr.snapshot_lost(),
+                    ProgressState::Replicate => pr.become_probe(),
                 }
                 self.send_append(peer, true);
             } else {
@@ -808,6 +887,7 @@ impl RaftNode {
 
     fn send_timeout_now(&mut self, peer: NodeId) {
         self.lease_revoked = true;
+        self.timeout_now_sent = true;
         self.send(peer, self.current_term, Body::TimeoutNow);
     }
 
@@ -839,11 +919,12 @@ impl RaftNode {
     fn on_commit_as_leader(&mut self) {
         // Reads that waited for the first commit of this term can now take an index.
         if self.committed_in_current_term() {
-            let waiting: Vec<u64> = self.pending_reads.iter().filter(|r| r.index.is_none()).map(|r| r.id).collect();
+            let waiting: Vec<(u64, Option<NodeId>)> =
+                self.pending_reads.iter().filter(|r| r.index.is_none()).map(|r| (r.id, r.from)).collect();
             if !waiting.is_empty() {
                 self.pending_reads.retain(|r| r.index.is_some());
-                for id in waiting {
-                    self.register_read(id);
+                for (id, from) in waiting {
+                    self.register_read(id, from);
                 }
             }
         }
@@ -856,14 +937,21 @@ impl RaftNode {
 
     fn start_round(&mut self) {
         self.round += 1;
+        // Rounds older than a lease can no longer extend one: forget them, so a leader that
+        // hears from nobody does not pile them up.
+        let horizon = self.now.saturating_sub(self.config.lease_duration());
+        while self.round_sent.len() >= MAX_ROUNDS_KEPT || self.round_sent.front().is_some_and(|&(_, sent)| sent < horizon) {
+            self.round_sent.pop_front();
+        }
         self.round_sent.push_back((self.round, self.now));
     }
 
-    fn register_read(&mut self, id: u64) {
+    /// A read at this leader (`from` is `None`) or forwarded by follower `from`.
+    fn register_read(&mut self, id: u64, from: Option<NodeId>) {
         let index = self.log.commit_index();
         let lease_allowed = self.config.lease_read && (self.config.check_quorum || self.config.breaks.lease_without_check_quorum);
         if (lease_allowed && self.lease_valid()) || self.membership.voters == [self.id] {
-            self.effects.push(Effect::ReadReady { id, index });
+            self.read_ready(id, from, index);
             return;
         }
         if self.round_sent.back().is_none_or(|&(_, t)| t != self.now) {
@@ -872,7 +960,76 @@ impl RaftNode {
                 self.send_heartbeat(peer);
             }
         }
-        self.pending_reads.push(PendingRead { id, index: Some(index), round: self.round });
+        self.pending_reads.push(PendingRead { id, from, index: Some(index), round: self.round });
+    }
+
+    /// A read's index is confirmed: serve it here, or tell the follower that asked.
+    fn read_ready(&mut self, id: u64, from: Option<NodeId>, index: Index) {
+        match from {
+            None => self.effects.push(Effect::ReadReady { id, index }),
+            Some(f) => self.send(f, self.current_term, Body::ReadIndexResponse { id, index: Some(index) }),
+        }
+    }
+
+    fn handle_read_index(&mut self, from: NodeId, id: u64) {
+        if self.role != Role::Leader || self.transferee.is_some() {
+            self.send(from, self.current_term, Body::ReadIndexResponse { id, index: None });
+        } else if !self.committed_in_current_term() {
+            self.pending_reads.push(PendingRead { id, from: Some(from), index: None, round: 0 });
+        } else {
+            self.register_read(id, Some(from));
+        }
+    }
+
+    fn handle_read_index_response(&mut self, from: NodeId, id: u64, index: Option<Index>) {
+        let Some(k) = self.forwarded_reads.iter().position(|r| r.id == id && r.leader == from) else { return };
+        match index {
+            None => {
+                self.forwarded_reads.remove(k);
+                self.effects.push(Effect::ReadAborted { id });
+            }
+            Some(index) => {
+                self.forwarded_reads[k].index = Some(index);
+                self.serve_forwarded_reads();
+            }
+        }
+    }
+
+    /// Forwarded reads whose index this follower has applied are served here.
+    fn serve_forwarded_reads(&mut self) {
+        let applied = self.log.applied_index();
+        let mut k = 0;
+        while k < self.forwarded_reads.len() {
+            match self.forwarded_reads[k].index {
+                Some(index) if index <= applied => {
+                    let r = self.forwarded_reads.remove(k);
+                    self.effects.push(Effect::ReadReady { id: r.id, index });
+                }
+                _ => k += 1,
+            }
+        }
+    }
+
+    /// Forwarded reads that will not be answered (the leader changed, or the answer is long
+    /// overdue): the client tries again.
+    fn abort_forwarded_reads(&mut self) {
+        for r in std::mem::take(&mut self.forwarded_reads) {
+            self.effects.push(Effect::ReadAborted { id: r.id });
+        }
+    }
+
+    fn expire_forwarded_reads(&mut self) {
+        let overdue = 2 * self.config.election_timeout_min;
+        let now = self.now;
+        let mut k = 0;
+        while k < self.forwarded_reads.len() {
+            if self.forwarded_reads[k].index.is_none() && now >= self.forwarded_reads[k].sent_at + overdue {
+                let r = self.forwarded_reads.remove(k);
+                self.effects.push(Effect::ReadAborted { id: r.id });
+            } else {
+                k += 1;
+            }
+        }
     }
 
     /// The latest round a majority of voters has answered.
@@ -903,9 +1060,10 @@ impl RaftNode {
         while i < self.pending_reads.len() {
             let r = &self.pending_reads[i];
             match r.index {
-                Some(index) if r.round <= acked && index <= applied => {
+                // A follower's read needs only the index: the follower waits to apply it.
+                Some(index) if r.round <= acked && (index <= applied || r.from.is_some()) => {
                     let r = self.pending_reads.remove(i);
-                    self.effects.push(Effect::ReadReady { id: r.id, index });
+                    self.read_ready(r.id, r.from, index);
                 }
                 _ => i += 1,
             }
@@ -920,12 +1078,15 @@ impl RaftNode {
             return false;
         }
         let acked = self.acked_round();
-        self.round_sent.iter().find(|&&(r, _)| r == acked).is_some_and(|&(_, sent)| self.now < sent + self.config.election_timeout_min)
+        self.round_sent.iter().find(|&&(r, _)| r == acked).is_some_and(|&(_, sent)| self.now < sent + self.config.lease_duration())
     }
 
     fn abort_reads(&mut self) {
         for r in std::mem::take(&mut self.pending_reads) {
-            self.effects.push(Effect::ReadAborted { id: r.id });
+            match r.from {
+                None => self.effects.push(Effect::ReadAborted { id: r.id }),
+                Some(f) => self.send(f, self.current_term, Body::ReadIndexResponse { id: r.id, index: None }),
+            }
         }
     }
 
@@ -986,6 +1147,7 @@ impl RaftNode {
                 };
                 self.send(m.from, self.current_term, body);
             }
+            Body::ReadIndex { id } => self.send(m.from, self.current_term, Body::ReadIndexResponse { id: *id, index: None }),
             _ => {}
         }
     }
@@ -1004,6 +1166,9 @@ impl RaftNode {
     }
 
     fn heard_from_leader(&mut self) {
+        if !self.forwarded_reads.is_empty() {
+            self.expire_forwarded_reads();
+        }
         self.last_leader_contact = self.now;
         self.target_priority = self.config.max_priority();
         self.reset_election_timer();
@@ -1029,6 +1194,9 @@ impl RaftNode {
         let entries = self.log.take_unapplied();
         if !entries.is_empty() {
             self.effects.push(Effect::Apply(entries));
+            if !self.forwarded_reads.is_empty() {
+                self.serve_forwarded_reads();
+            }
         }
     }
 

@@ -68,6 +68,15 @@ impl Progress {
         self.inflight.clear();
     }
 
+    /// The snapshot was lost on the way: probe from what the follower is known to hold
+    /// (match + 1), not from past the snapshot it never got.
+    pub fn snapshot_lost(&mut self) {
+        self.state = ProgressState::Probe;
+        self.next_index = self.match_index + 1;
+        self.probe_sent = false;
+        self.inflight.clear();
+    }
+
     pub fn become_replicate(&mut self) {
         self.state = ProgressState::Replicate;
         self.next_index = self.match_index + 1;

@@ -57,6 +57,8 @@ pub enum Setting {
     MaxInflight(u32),
     MaxEntries(u32),
     ClientTimeout(Time),
+    /// Client processes of the workload.
+    Clients(u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,6 +196,9 @@ pub enum Cmd {
     Cluster(ClusterSpec),
     Run(Time),
     Crash(Target),
+    /// `crash 3 midway`: node 3's machine crashes during its next input that has effects,
+    /// after a prefix of them (drawn by the world) was carried out.
+    CrashMidway(Target),
     Restart(Target),
     Partition(Vec<Vec<NodeId>>),
     Isolate(Target),

@@ -5,12 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::ast::*;
+pub use super::plan::scenario_for_seed;
 use super::print;
 use super::run::RunOptions;
-use crate::raft::{NodeId, Time};
-use crate::sim::linearizability;
-use crate::sim::rng::SimRng;
-use crate::sim::settings::{MS, SECOND};
+use crate::raft::Time;
+use crate::sim::settings::SECOND;
 use crate::sim::{Invariant, TraceMode};
 
 /// Kinds of fault a campaign may inject.
@@ -88,8 +87,6 @@ pub struct CheckConfig {
     pub breaks: Vec<String>,
     /// Client requests per second.
     pub rate: u32,
-    /// Check the client history for linearizability at the end of each seed.
-    pub linearizability: bool,
 }
 
 impl Default for CheckConfig {
@@ -102,7 +99,6 @@ impl Default for CheckConfig {
             check_quorum: Switch::Random,
             breaks: Vec::new(),
             rate: 20,
-            linearizability: true,
         }
     }
 }
@@ -114,163 +110,25 @@ pub struct SeedResult {
     /// The first violation found, if any.
     pub violation: Option<String>,
     pub invariant: Option<Invariant>,
+    /// A linearizability search that gave up, if any (counted apart: never a pass).
+    pub inconclusive: Option<String>,
+    /// The seed completed too few client operations to count as tested.
+    pub starved: Option<String>,
     /// The scenario that replays this seed (up to the violation).
     pub scenario: String,
     pub events: u64,
+    /// Client operations completed: reads answered and writes acknowledged.
+    pub reads: u64,
+    pub writes: u64,
 }
 
-fn draw(rng: &mut SimRng, switch: Switch) -> bool {
-    match switch {
-        Switch::On => true,
-        Switch::Off => false,
-        Switch::Random => rng.chance(0.5),
-    }
-}
-
-/// The random scenario for one seed: a cluster line, then faults separated by runs.
-pub fn scenario_for_seed(seed: u64, config: &CheckConfig) -> Scenario {
-    let mut rng = SimRng::new(seed ^ 0x5eed_f00d_cafe_d00d);
-    let nodes = config.nodes.unwrap_or_else(|| rng.range(3, 7) as u32);
-    let has = |f: Fault| config.faults.contains(&f);
-    let pre_vote = draw(&mut rng, config.pre_vote);
-    // Hunting the lease bug needs lease reads without check-quorum.
-    let lease_bug = config.breaks.iter().any(|b| b == "lease-no-checkquorum");
-    let check_quorum = draw(&mut rng, config.check_quorum) && !lease_bug;
-    let lease = has(Fault::Reads) && check_quorum && rng.chance(0.5);
-    let mut options = vec![Setting::PreVote(pre_vote), Setting::CheckQuorum(check_quorum), Setting::Rate(config.rate)];
-    if has(Fault::Reads) {
-        options.push(Setting::Reads(30));
-    }
-    if lease {
-        options.push(Setting::LeaseRead(true));
-    }
-    if has(Fault::Compaction) {
-        options.push(Setting::SnapshotThreshold(rng.range(5, 40)));
-    }
-    if rng.chance(0.3) {
-        options.push(Setting::MaxInflight(rng.range(1, 8) as u32));
-        options.push(Setting::MaxEntries(rng.range(1, 16) as u32));
-    }
-    let mut commands = vec![Cmd::Cluster(ClusterSpec { nodes: Some(nodes), seed: Some(seed), groups: None, options })];
-    for name in &config.breaks {
-        commands.push(Cmd::Break { name: name.clone(), on: true });
-    }
-    if lease_bug {
-        commands.push(Cmd::Set(vec![Setting::LeaseRead(true)]));
-    }
-    let mut members: Vec<NodeId> = (1..=nodes).collect();
-    let mut down: Vec<NodeId> = Vec::new();
-    let mut spare: Vec<NodeId> = ((nodes + 1)..=crate::sim::MAX_NODES).collect();
-    let mut t: Time = 0;
-    let step_max = (config.duration / 8).max(50 * MS);
-    while t < config.duration {
-        let gap = rng.range(10 * MS, step_max).min(config.duration - t);
-        commands.push(Cmd::Run(gap));
-        t += gap;
-        if t >= config.duration {
-            break;
-        }
-        let kinds: Vec<Fault> = config.faults.iter().copied().filter(|f| *f != Fault::Reads && *f != Fault::Compaction).collect();
-        if kinds.is_empty() {
-            continue;
-        }
-        let all: Vec<NodeId> = (1..=crate::sim::MAX_NODES).filter(|n| members.contains(n) || down.contains(n)).collect();
-        let pick = |rng: &mut SimRng, from: &[NodeId]| from[rng.index(from.len())];
-        match kinds[rng.index(kinds.len())] {
-            Fault::Crash => {
-                // Keep at least one machine up; restart the downed ones now and then.
-                let up: Vec<NodeId> = all.iter().copied().filter(|n| !down.contains(n)).collect();
-                if !down.is_empty() && (rng.chance(0.5) || up.len() <= 1) {
-                    let n = down.remove(rng.index(down.len()));
-                    commands.push(Cmd::Restart(Target::Node(n)));
-                } else if up.len() > 1 {
-                    let n = pick(&mut rng, &up);
-                    down.push(n);
-                    commands.push(Cmd::Crash(Target::Node(n)));
-                }
-            }
-            Fault::Partition => {
-                if rng.chance(0.4) {
-                    commands.push(Cmd::Heal);
-                } else {
-                    let mut shuffled = all.clone();
-                    for i in (1..shuffled.len()).rev() {
-                        let j = rng.index(i + 1);
-                        shuffled.swap(i, j);
-                    }
-                    let groups = rng.range(2, 3) as usize;
-                    let mut parts: Vec<Vec<NodeId>> = vec![Vec::new(); groups];
-                    for (k, n) in shuffled.into_iter().enumerate() {
-                        let g = if k < groups { k } else { rng.index(groups) };
-                        parts[g].push(n);
-                    }
-                    parts.retain(|p| !p.is_empty());
-                    for p in parts.iter_mut() {
-                        p.sort_unstable();
-                    }
-                    commands.push(Cmd::Partition(parts));
-                }
-            }
-            Fault::Cut => {
-                let a = pick(&mut rng, &all);
-                let b = pick(&mut rng, &all);
-                if a != b {
-                    if rng.chance(0.6) {
-                        commands.push(Cmd::Cut(a, b));
-                    } else {
-                        commands.push(Cmd::Uncut(a, b));
-                    }
-                }
-            }
-            Fault::Loss => {
-                let p = [0.0, 0.0, 0.05, 0.1, 0.2, 0.4][rng.index(6)];
-                commands.push(Cmd::Set(vec![Setting::Drop(p)]));
-            }
-            Fault::Latency => {
-                let lo = rng.range(1, 30) * MS;
-                let hi = lo + rng.range(0, 60) * MS;
-                commands.push(Cmd::Set(vec![Setting::Latency(lo, hi)]));
-            }
-            Fault::Duplicate => {
-                let p = [0.0, 0.05, 0.2][rng.index(3)];
-                commands.push(Cmd::Set(vec![Setting::Duplicate(p)]));
-            }
-            Fault::Reorder => {
-                let p = [0.0, 0.1, 0.3][rng.index(3)];
-                commands.push(Cmd::Set(vec![Setting::Reorder(p)]));
-            }
-            Fault::Timeout => {
-                let up: Vec<NodeId> = members.iter().copied().filter(|n| !down.contains(n)).collect();
-                if !up.is_empty() {
-                    commands.push(Cmd::Timeout(pick(&mut rng, &up)));
-                }
-            }
-            Fault::Membership => {
-                // Changes go through the leader; the runner tolerates refusals.
-                let r = rng.index(3);
-                if r == 0 && !spare.is_empty() {
-                    let n = spare.remove(0);
-                    members.push(n);
-                    if rng.chance(0.5) {
-                        commands.push(Cmd::AddLearner(n));
-                    } else {
-                        commands.push(Cmd::Add(n));
-                    }
-                } else if r == 1 && members.len() > 3 {
-                    let n = pick(&mut rng, &members);
-                    commands.push(Cmd::Remove(n));
-                } else if !members.is_empty() {
-                    commands.push(Cmd::Promote(pick(&mut rng, &members)));
-                }
-            }
-            Fault::Transfer => {
-                commands.push(Cmd::Transfer(pick(&mut rng, &members)));
-            }
-            Fault::Compaction | Fault::Reads => {}
-        }
-    }
-    Scenario::new(commands)
-}
+/// A seed must complete at least this many acknowledged writes (and reads, when reads are
+/// in the mix) to count: a run that completes nothing checks nothing.
+pub const MIN_WRITES: u64 = 5;
+pub const MIN_READS: u64 = 2;
+/// The end of every plan is quiet: faults stop, the network heals and crashed machines
+/// restart, so the clients must get work done.
+pub const QUIET_END: Time = 2 * SECOND;
 
 /// Runs a random plan: like a scenario, except that a step the cluster refuses (no leader
 /// for a membership change, a change still in progress) is skipped, since the plan was drawn
@@ -304,23 +162,50 @@ pub fn run_plan(scenario: &Scenario, options: RunOptions) -> Result<(super::run:
 /// Runs one seed.
 pub fn check_seed(seed: u64, config: &CheckConfig) -> SeedResult {
     let scenario = scenario_for_seed(seed, config);
-    let (mut runner, executed) = match run_plan(&scenario, RunOptions { check: true, trace: TraceMode::Off }) {
+    let (runner, executed) = match run_plan(&scenario, RunOptions { check: true, trace: TraceMode::Off }) {
         Ok(r) => r,
-        Err(e) => return SeedResult { seed, violation: Some(e), invariant: None, scenario: print::print(&scenario), events: 0 },
-    };
-    if config.linearizability && runner.world.violations().is_empty() {
-        let history = runner.world.history();
-        if let Err(e) = linearizability::check(&history) {
-            runner.world.report_violation(Invariant::Linearizability, e);
+        Err(e) => {
+            return SeedResult {
+                seed,
+                violation: Some(e),
+                invariant: None,
+                inconclusive: None,
+                starved: None,
+                scenario: print::print(&scenario),
+                events: 0,
+                reads: 0,
+                writes: 0,
+            }
         }
-    }
-    let first = runner.world.violations().first().cloned();
+    };
+    let w = &runner.world;
+    let first = w.violations().first().cloned();
+    let stats = w.client_stats();
+    let reads_expected = config.faults.contains(&Fault::Reads);
+    // Only a run that went to its end must have done the work (a violation stops it early).
+    let starved = (first.is_none() && config.rate > 0 && w.now() >= config.duration)
+        .then(|| {
+            let too_few = stats.written < MIN_WRITES || (reads_expected && stats.read < MIN_READS);
+            too_few.then(|| {
+                format!(
+                    "completed only {} writes and {} reads (a seed must complete at least {MIN_WRITES} writes{})",
+                    stats.written,
+                    stats.read,
+                    if reads_expected { format!(" and {MIN_READS} reads") } else { String::new() }
+                )
+            })
+        })
+        .flatten();
     SeedResult {
         seed,
         violation: first.as_ref().map(|v| v.to_string()),
         invariant: first.as_ref().map(|v| v.invariant),
+        inconclusive: w.inconclusive().first().cloned(),
+        starved,
         scenario: print::print(&Scenario::new(executed)),
-        events: runner.world.steps(),
+        events: w.steps(),
+        reads: stats.read,
+        writes: stats.written,
     }
 }
 

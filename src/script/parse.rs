@@ -310,6 +310,15 @@ impl<'a> Line<'a> {
             "inflight" => Setting::MaxInflight(self.positive("appends in flight")?),
             "batch" => Setting::MaxEntries(self.positive("entries per append")?),
             "timeout" => Setting::ClientTimeout(self.duration()?),
+            "clients" => {
+                let save = self.pos;
+                let n = self.number("a number of clients")?;
+                if n == 0 || n > crate::sim::settings::MAX_CLIENTS as u64 {
+                    self.pos = save;
+                    return Err(self.error(format!("a number of clients (1..{})", crate::sim::settings::MAX_CLIENTS)));
+                }
+                Setting::Clients(n as u32)
+            }
             _ => {
                 self.pos = save;
                 return Err(self.error(format!("a setting ({})", SETTING_NAMES.join(", "))));
@@ -340,7 +349,7 @@ impl<'a> Line<'a> {
     }
 }
 
-pub const SETTING_NAMES: [&str; 16] = [
+pub const SETTING_NAMES: [&str; 17] = [
     "prevote",
     "checkquorum",
     "lease",
@@ -357,6 +366,7 @@ pub const SETTING_NAMES: [&str; 16] = [
     "inflight",
     "batch",
     "timeout",
+    "clients",
 ];
 
 pub const COMMAND_NAMES: [&str; 26] = [
@@ -480,7 +490,14 @@ fn parse_command(l: &mut Line) -> PResult<Cmd> {
             Cmd::Cluster(spec)
         }
         "run" => Cmd::Run(l.duration()?),
-        "crash" => Cmd::Crash(l.target()?),
+        "crash" => {
+            let t = l.target()?;
+            if l.eat("midway") {
+                Cmd::CrashMidway(t)
+            } else {
+                Cmd::Crash(t)
+            }
+        }
         "restart" => Cmd::Restart(l.target()?),
         "isolate" => Cmd::Isolate(l.target()?),
         "partition" => {

@@ -50,6 +50,7 @@ pub fn setting(s: &Setting) -> String {
         Setting::MaxInflight(n) => format!("inflight={n}"),
         Setting::MaxEntries(n) => format!("batch={n}"),
         Setting::ClientTimeout(t) => format!("timeout={}", duration(*t)),
+        Setting::Clients(n) => format!("clients={n}"),
     }
 }
 
@@ -80,6 +81,7 @@ pub fn command(c: &Cmd) -> String {
         }
         Cmd::Run(t) => format!("run {}", duration(*t)),
         Cmd::Crash(t) => format!("crash {}", target(t)),
+        Cmd::CrashMidway(t) => format!("crash {} midway", target(t)),
         Cmd::Restart(t) => format!("restart {}", target(t)),
         Cmd::Isolate(t) => format!("isolate {}", target(t)),
         Cmd::Partition(groups) => format!("partition {}", groups.iter().map(|g| nodes(g)).collect::<Vec<_>>().join(" | ")),

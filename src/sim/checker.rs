@@ -1,13 +1,26 @@
 //! The safety checker: Raft's guarantees (Figure 3 of the paper, and a few more), checked
 //! after every event. Checks are incremental — each event costs the checker only what the
 //! event changed — so `check` can afford them on every event of every seed.
+//!
+//! By concern: `storage` (what nodes write and send: Log Matching, Leader Append-Only,
+//! committed entries never lost, durable state), `state` (what nodes apply: State Machine
+//! Safety), `leaders` (Election Safety, Leader Completeness); this file holds the committed
+//! prefix every check compares against, and the per-node watch (terms, commit and applied
+//! indexes never go back; index order).
 
 use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
 use super::trace::{fnv1a, GroupId};
-use crate::raft::{DurableState, Entry, Index, NodeId, OptId, Payload, RaftNode, Role, Term, Time, VecMap};
+use crate::raft::{Entry, Index, NodeId, Payload, RaftNode, Role, Term, Time, VecMap};
+
+mod leaders;
+mod state;
+mod storage;
+
+use leaders::LeaderLog;
+pub use storage::not_yet_durable;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Invariant {
@@ -171,8 +184,9 @@ struct Committed {
     /// Its term and fingerprint; `None` where a node learned it through a snapshot and the
     /// content is not visible.
     entry: Option<(Term, u64)>,
-    /// The term in which it became committed (the term of the first node seen to commit
-    /// it). Leader Completeness speaks of leaders of later terms than this one.
+    /// The term in which it became committed: the term of the leader that committed it
+    /// (the lowest term of a node seen committing it). Leader Completeness speaks of
+    /// leaders of later terms than this one.
     committed_in: Term,
 }
 
@@ -189,7 +203,9 @@ struct Watch {
 /// The checker of one Raft group.
 #[derive(Clone, Debug, Default)]
 pub struct GroupChecker {
-    leaders: VecMap<Term, NodeId>,
+    /// Each term's leader, with its log as it was when elected (Leader Completeness is
+    /// checked against it as entries become known committed, also after it crashed).
+    leaders: VecMap<Term, LeaderLog>,
     /// Log Matching, inductively: each (index, term) ever written names one entry content and
     /// one previous term. Then equal (index, term) pairs imply equal prefixes.
     registry: VecMap<(Index, Term), (u64, Term)>,
@@ -197,6 +213,9 @@ pub struct GroupChecker {
     committed: Vec<Committed>,
     /// What some node applied at each index, after the first `pruned` entries.
     applied: Vec<Option<u64>>,
+    /// A digest of the state machine's state after applying up to an index, as the first
+    /// node that got there had it (State Machine Safety for snapshots and applied state).
+    states: VecMap<Index, u64>,
     /// Entries up to this index are in every replica's snapshot and are no longer kept
     /// (see `prune`): memory stays bounded when logs are compacted.
     pruned: Index,
@@ -214,7 +233,7 @@ impl GroupChecker {
         GroupChecker::default()
     }
 
-    fn report(&mut self, invariant: Invariant, nodes: Vec<NodeId>, index: Option<Index>, term: Option<Term>, detail: String) {
+    pub(super) fn report(&mut self, invariant: Invariant, nodes: Vec<NodeId>, index: Option<Index>, term: Option<Term>, detail: String) {
         self.findings.push(Finding { invariant, nodes, index, term, detail });
     }
 
@@ -225,11 +244,11 @@ impl GroupChecker {
         self.committed.get((index - self.pruned - 1) as usize)
     }
 
-    fn committed_at(&self, index: Index) -> Option<(Term, u64)> {
+    pub(super) fn committed_at(&self, index: Index) -> Option<(Term, u64)> {
         self.committed_slot(index).and_then(|c| c.entry)
     }
 
-    fn committed_in(&self, index: Index) -> Term {
+    pub(super) fn committed_in(&self, index: Index) -> Term {
         self.committed_slot(index).map_or(0, |c| c.committed_in)
     }
 
@@ -249,111 +268,41 @@ impl GroupChecker {
         self.committed.drain(..drop);
         self.applied.drain(..drop.min(self.applied.len()));
         self.registry.retain(|&(i, _), _| i > index);
+        self.states.retain(|&i, _| i >= index);
+        for l in self.leaders.values_mut() {
+            l.prune(index);
+        }
         self.pruned = index;
     }
 
-    /// Before `node` writes `entries` at `from` to storage (whose state is `storage`).
-    /// `leader_of_term` is `Some(term)` if the node was leader in `term` before this input
-    /// and still is.
-    pub fn on_persist_entries(
-        &mut self,
-        node: NodeId,
-        leader_of_term: Option<Term>,
-        storage: &DurableState,
-        from: Index,
-        entries: &[Entry],
-    ) {
-        let old_last = storage.last_index();
-        if let Some(term) = leader_of_term {
-            if from <= old_last {
-                self.report(
-                    Invariant::LeaderAppendOnly,
-                    vec![node],
-                    Some(from),
-                    Some(term),
-                    format!("leader {node} of term {term} rewrote its log from index {from} (its log ended at {old_last})"),
-                );
-            }
+    /// After any input to `node`.
+    pub fn after_input(&mut self, node: &RaftNode) {
+        let id = node.id();
+        let w = *self.watch.get_or_insert_with(id, Watch::default);
+        self.check_progress(node, &w);
+        let became_leader = node.role() == Role::Leader && (w.role != Some(Role::Leader) || w.term != node.term());
+        {
+            let log = node.log();
+            let w = self.watch.get_mut(&id).expect("inserted above");
+            w.term = node.term();
+            w.commit = log.commit_index();
+            w.applied = log.applied_index();
+            w.role = Some(node.role());
         }
-        // A committed entry this node holds must survive the write.
-        let committed_len = self.committed_len();
-        let mut i = from;
-        while i <= old_last.min(committed_len) {
-            if let (Some((cterm, _)), Some(held)) = (self.committed_at(i), storage.term_at(i)) {
-                let new_term = entries.get((i - from) as usize).map(|e| e.term);
-                if held == cterm && new_term != Some(cterm) {
-                    self.report(
-                        Invariant::CommittedNeverLost,
-                        vec![node],
-                        Some(i),
-                        Some(cterm),
-                        format!("node {node} discarded committed entry {i} (term {cterm})"),
-                    );
-                    break;
-                }
-            }
-            i += 1;
+        if became_leader {
+            self.on_elected(node);
         }
-        let mut prev_term = if from == 0 { Some(0) } else { storage.term_at(from - 1) };
-        for e in entries {
-            if let Some(prev) = prev_term {
-                let fp = fingerprint(e);
-                match self.registry.get(&(e.index, e.term)) {
-                    None => {
-                        self.registry.insert((e.index, e.term), (fp, prev));
-                    }
-                    Some(&(seen_fp, seen_prev)) => {
-                        if seen_fp != fp || seen_prev != prev {
-                            let what = if seen_fp != fp { "a different command" } else { "a different history before it" };
-                            self.report(
-                                Invariant::LogMatching,
-                                vec![node],
-                                Some(e.index),
-                                Some(e.term),
-                                format!("node {node} holds entry {} of term {} with {what} than another node", e.index, e.term),
-                            );
-                        }
-                    }
-                }
-            }
-            prev_term = Some(e.term);
+        if node.log().commit_index() > w.checked_commit {
+            self.check_commits(node, w.checked_commit);
         }
     }
 
-    /// A node applied these entries to its state machine.
-    pub fn on_apply(&mut self, node: NodeId, entries: &[Entry]) {
-        for e in entries {
-            if e.index <= self.pruned {
-                continue;
-            }
-            let k = (e.index - self.pruned) as usize;
-            if self.applied.len() < k {
-                self.applied.resize(k, None);
-            }
-            let fp = fingerprint(e);
-            match self.applied[k - 1] {
-                None => self.applied[k - 1] = Some(fp),
-                Some(seen) if seen != fp => {
-                    self.report(
-                        Invariant::StateMachineSafety,
-                        vec![node],
-                        Some(e.index),
-                        Some(e.term),
-                        format!("node {node} applied a different command at index {} than another node", e.index),
-                    );
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// After any input to `node`. `all` are the live nodes of the group, for checks that
-    /// look across nodes.
-    pub fn after_input<'a>(&mut self, node: &RaftNode, all: impl Iterator<Item = &'a RaftNode> + Clone) {
+    /// Terms, commit and applied indexes never go back on a live node; snapshot <= applied
+    /// <= commit <= last index.
+    fn check_progress(&mut self, node: &RaftNode, w: &Watch) {
         let id = node.id();
         let log = node.log();
         let (term, commit, applied) = (node.term(), log.commit_index(), log.applied_index());
-        let w = *self.watch.get_or_insert_with(id, Watch::default);
         if term < w.term {
             self.report(
                 Invariant::TermMonotonic,
@@ -391,98 +340,53 @@ impl GroupChecker {
                 format!("node {id}: snapshot {snap}, applied {applied}, commit {commit}, last {} are out of order", log.last_index()),
             );
         }
-        let became_leader = node.role() == Role::Leader && (w.role != Some(Role::Leader) || w.term != term);
-        {
-            let w = self.watch.get_mut(&id).expect("inserted above");
-            w.term = term;
-            w.commit = commit;
-            w.applied = applied;
-            w.role = Some(node.role());
-        }
-        if became_leader {
-            match self.leaders.get(&term) {
-                Some(&other) if other != id => self.report(
-                    Invariant::ElectionSafety,
-                    vec![other, id],
-                    None,
-                    Some(term),
-                    format!("nodes {other} and {id} were both elected leader in term {term}"),
-                ),
-                _ => {
-                    self.leaders.insert(term, id);
-                }
+    }
+
+    /// The node's committed entries (from `checked + 1` on) must agree with the committed
+    /// prefix, which grows with whatever this node committed first; what becomes known
+    /// committed is checked against every leader of a later term.
+    fn check_commits(&mut self, node: &RaftNode, checked: Index) {
+        let id = node.id();
+        let log = node.log();
+        let (term, commit) = (node.term(), log.commit_index());
+        let old_len = self.committed_len();
+        for i in (checked + 1)..=commit {
+            let mine = log.entry(i).map(|e| (e.term, fingerprint(e)));
+            if i > old_len {
+                self.committed.push(Committed { entry: mine, committed_in: term });
+                continue;
             }
-            for i in (self.pruned + 1)..=self.committed_len() {
-                if self.committed_in(i) < term && !self.holds_committed(node, i) {
-                    let t = self.committed_at(i).map(|c| c.0);
+            if i <= self.pruned {
+                continue;
+            }
+            let slot = &mut self.committed[(i - self.pruned - 1) as usize];
+            slot.committed_in = slot.committed_in.min(term);
+            match (slot.entry, mine) {
+                (Some(c), Some(m)) if c != m => {
                     self.report(
-                        Invariant::LeaderCompleteness,
+                        Invariant::StateMachineSafety,
                         vec![id],
                         Some(i),
-                        t,
-                        format!("node {id} became leader of term {term} without committed entry {i}"),
+                        Some(m.0),
+                        format!(
+                            "node {id} committed a different entry at index {i} (term {}) than was committed before (term {})",
+                            m.0, c.0
+                        ),
                     );
                     break;
                 }
+                (None, Some(_)) => slot.entry = mine,
+                _ => {}
             }
         }
-        // The node's committed entries must agree with the committed prefix, which grows
-        // with whatever this node committed first.
-        if commit > w.checked_commit {
-            let old_len = self.committed_len();
-            for i in (w.checked_commit + 1)..=commit {
-                let mine = log.entry(i).map(|e| (e.term, fingerprint(e)));
-                if i <= old_len {
-                    if let (Some(c), Some(m)) = (self.committed_at(i), mine) {
-                        if c != m {
-                            self.report(
-                                Invariant::StateMachineSafety,
-                                vec![id],
-                                Some(i),
-                                Some(m.0),
-                                format!(
-                                    "node {id} committed a different entry at index {i} (term {}) than was committed before (term {})",
-                                    m.0, c.0
-                                ),
-                            );
-                            break;
-                        }
-                    } else if i > self.pruned && self.committed[(i - self.pruned - 1) as usize].entry.is_none() {
-                        self.committed[(i - self.pruned - 1) as usize].entry = mine;
-                    }
-                } else {
-                    self.committed.push(Committed { entry: mine, committed_in: term });
-                }
-            }
-            self.watch.get_mut(&id).expect("inserted above").checked_commit = commit;
-            // Leader Completeness for what just became known committed: every leader of a
-            // later term must hold it.
-            let new_len = self.committed_len();
-            if new_len > old_len {
-                for leader in all.filter(|n| n.role() == Role::Leader && n.id() != id) {
-                    for i in (old_len + 1)..=new_len {
-                        let Some((t, _)) = self.committed_at(i) else { continue };
-                        if leader.term() > self.committed_in(i) && !self.holds_committed(leader, i) {
-                            self.report(
-                                Invariant::LeaderCompleteness,
-                                vec![leader.id()],
-                                Some(i),
-                                Some(t),
-                                format!(
-                                    "entry {i} of term {t} was committed but leader {} of term {} lacks it",
-                                    leader.id(),
-                                    leader.term()
-                                ),
-                            );
-                            break;
-                        }
-                    }
-                }
-            }
+        self.watch.get_mut(&id).expect("watched").checked_commit = commit;
+        let new_len = self.committed_len();
+        if new_len > old_len {
+            self.check_leaders_hold((old_len + 1)..=new_len);
         }
     }
 
-    fn holds_committed(&self, node: &RaftNode, i: Index) -> bool {
+    pub(super) fn holds_committed(&self, node: &RaftNode, i: Index) -> bool {
         let log = node.log();
         if i <= log.snapshot_index() {
             return true;
@@ -497,67 +401,12 @@ impl GroupChecker {
     }
 
     /// The committed prefix a node's log holds, from the start.
-    fn held_prefix(&self, node: &RaftNode) -> Index {
+    pub(super) fn held_prefix(&self, node: &RaftNode) -> Index {
         let mut i = self.pruned;
         while i < self.committed_len() && self.holds_committed(node, i + 1) {
             i += 1;
         }
         i
-    }
-
-    /// Just before a crash: what the node acted on must be on storage.
-    pub fn on_crash(&mut self, node: RaftNode, storage: &DurableState) {
-        let id = node.id();
-        let hs = node.hard_state();
-        if hs != storage.hard_state {
-            self.report(
-                Invariant::DurableState,
-                vec![id],
-                None,
-                Some(hs.current_term),
-                format!(
-                    "node {id} crashed with term {} / vote {} but storage held term {} / vote {}",
-                    hs.current_term,
-                    OptId(hs.voted_for),
-                    storage.hard_state.current_term,
-                    OptId(storage.hard_state.voted_for)
-                ),
-            );
-        }
-        let log = node.log();
-        if log.last_index() != storage.last_index() || log.term(log.last_index()) != storage.term_at(storage.last_index()) {
-            self.report(
-                Invariant::DurableState,
-                vec![id],
-                Some(log.last_index()),
-                None,
-                format!("node {id} crashed with a log ending at {} but storage's ends at {}", log.last_index(), storage.last_index()),
-            );
-        }
-        self.watch.get_or_insert_with(id, Watch::default).role = None;
-        self.crashed.insert(id, node);
-    }
-
-    /// Just after a restart from storage.
-    pub fn on_restart(&mut self, node: &RaftNode) {
-        let id = node.id();
-        let held = self.held_prefix(node);
-        let before = self.crashed.remove(&id).map_or(0, |old| self.held_prefix(&old));
-        let w = self.watch.get_or_insert_with(id, Watch::default);
-        // Volatile state starts over; the term does not.
-        w.commit = node.log().commit_index();
-        w.applied = node.log().applied_index();
-        w.checked_commit = w.commit;
-        w.role = Some(node.role());
-        if held < before {
-            self.report(
-                Invariant::CommittedNeverLost,
-                vec![id],
-                Some(held + 1),
-                None,
-                format!("node {id} held committed entries up to {before} before crashing but only up to {held} after restarting"),
-            );
-        }
     }
 
     /// A node that joins later starts with nothing to compare.
@@ -570,7 +419,7 @@ impl GroupChecker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{Config, Membership};
+    use crate::raft::{Config, DurableState, Membership};
 
     /// A node of a one-voter group whose storage holds noop entries of term 1 up to `last`.
     fn node_with_log(last: Index) -> (RaftNode, DurableState) {
@@ -594,7 +443,7 @@ mod tests {
     fn a_restart_that_loses_a_committed_entry_is_reported() {
         let mut c = checker_with_committed(&[Some(1), Some(1), Some(1)]);
         let (before, storage) = node_with_log(3);
-        c.on_crash(before, &storage);
+        c.on_crash(before, &storage, false);
         assert!(c.findings.is_empty(), "{:?}", c.findings);
         // Restarted from a storage that lost entry 3.
         let (after, _) = node_with_log(2);
@@ -610,7 +459,7 @@ mod tests {
         // snapshot). The crashed node's log ends at 2.
         let mut c = checker_with_committed(&[Some(1), Some(1), None]);
         let (before, storage) = node_with_log(2);
-        c.on_crash(before, &storage);
+        c.on_crash(before, &storage, false);
         // While it is down, another node reports entry 3's content.
         c.committed[2].entry = Some((1, 7));
         let (after, _) = node_with_log(2);

@@ -47,6 +47,18 @@ impl Kv {
         self.map.iter().map(|(k, v)| (&**k, &**v))
     }
 
+    /// A digest of the state (the same state gives the same digest on every node).
+    pub fn digest(&self) -> u64 {
+        let mut h = super::trace::fnv1a(0, b"kv");
+        for (k, v) in self.map.iter() {
+            h = super::trace::fnv1a(h, k.as_bytes());
+            h = super::trace::fnv1a(h, b"=");
+            h = super::trace::fnv1a(h, v.as_bytes());
+            h = super::trace::fnv1a(h, b"\n");
+        }
+        h
+    }
+
     /// The snapshot encoding: one `key=value` a line, in key order.
     pub fn encode(&self) -> String {
         let mut out = String::new();

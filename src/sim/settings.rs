@@ -12,6 +12,8 @@ pub const MAX_NODES: u32 = 9;
 pub const MAX_GROUPS: u32 = 8;
 /// The highest client rate the workload accepts, in requests per virtual second.
 pub const MAX_RATE: u32 = 10_000;
+/// The most client processes the workload has.
+pub const MAX_CLIENTS: u32 = 16;
 
 pub const MS: Time = 1_000;
 pub const SECOND: Time = 1_000_000;
@@ -53,6 +55,8 @@ pub struct Settings {
     pub snapshot_threshold: u64,
     /// How long a client waits for an answer before giving up on a request.
     pub client_timeout: Time,
+    /// Client processes of the automatic workload (each has one request at a time).
+    pub clients: u32,
 }
 
 impl Default for Settings {
@@ -67,6 +71,7 @@ impl Default for Settings {
             read_percent: 0,
             snapshot_threshold: 0,
             client_timeout: SECOND,
+            clients: super::client::DEFAULT_CLIENTS,
         }
     }
 }
@@ -87,6 +92,8 @@ pub enum SettingsError {
     ReadPercent(u32),
     #[error("the client timeout must be positive")]
     ClientTimeout,
+    #[error("the workload has 1 to {MAX_CLIENTS} clients (got {0})")]
+    Clients(u32),
     #[error("node ids run from 1 to {MAX_NODES} (got {0})")]
     NodeId(u64),
     #[error(transparent)]
@@ -124,6 +131,9 @@ impl Settings {
         }
         if self.client_timeout == 0 {
             return Err(SettingsError::ClientTimeout);
+        }
+        if self.clients == 0 || self.clients > MAX_CLIENTS {
+            return Err(SettingsError::Clients(self.clients));
         }
         self.raft.validate()?;
         Ok(())

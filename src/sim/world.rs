@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::checker::{GroupChecker, Invariant, Violation};
-use super::client::{Client, Op, OpId, OpKind, Outcome, KEYS};
+use super::client::{Client, Issuer, Op, OpId, OpKind, Outcome, KEYS};
 use super::kv::{self, Kv};
+use super::linearizability::{LinChecker, Verdict};
 use super::network::{DropReason, Network};
 use super::rng::SimRng;
 use super::settings::{check_node_id, LinkConfig, Settings, SettingsError, MS, SECOND};
@@ -154,6 +155,8 @@ enum Input {
     Campaign,
     Transfer(NodeId),
     Change(ConfChange),
+    /// New protocol switches or timing.
+    Configure(Config),
 }
 
 #[derive(Clone, Copy)]
@@ -180,6 +183,12 @@ pub struct World {
     client: Client,
     checking: bool,
     violations: Vec<Violation>,
+    /// The client history's linearizability, checked as operations complete.
+    lin: LinChecker,
+    /// Linearizability searches that gave up (never counted as a pass).
+    inconclusive: Vec<String>,
+    /// Machines armed to crash midway through their next input.
+    crash_points: Vec<NodeId>,
     current: Option<Event>,
     trace_mode: TraceMode,
     trace: Vec<TraceEvent>,
@@ -203,9 +212,12 @@ impl World {
             network: Network::new(settings.network.clone()),
             in_flight: Wire::default(),
             next_message: 1,
-            client: Client::new(settings.client_rate, settings.read_percent, false),
+            client: Client::new(settings.client_rate, settings.read_percent, settings.clients, false),
             checking: true,
             violations: Vec::new(),
+            lin: LinChecker::new(),
+            inconclusive: Vec::new(),
+            crash_points: Vec::new(),
             current: None,
             trace_mode,
             trace: Vec::new(),
@@ -475,11 +487,18 @@ impl World {
         }
     }
 
-    /// Records a linearizability violation found outside the world (the history checker).
-    pub fn report_violation(&mut self, invariant: Invariant, detail: String) {
+    /// Linearizability searches that gave up, in words (reported as inconclusive, never as
+    /// a pass).
+    pub fn inconclusive(&self) -> &[String] {
+        &self.inconclusive
+    }
+
+    /// Records a violation found outside the per-group checker (the history checker).
+    fn report_violation(&mut self, invariant: Invariant, group: GroupId, detail: String) {
+        self.record(group, TraceKind::Violation { invariant: invariant.name().to_string(), detail: detail.clone() });
         let v = Violation {
             invariant,
-            group: 0,
+            group,
             nodes: Vec::new(),
             index: None,
             term: None,

@@ -51,6 +51,10 @@ fn message_shape(out: &mut String, kind: &str, entries: usize, yes: bool) {
             out.push_str(r#"<rect class="shape" x="-10" y="-10" width="20" height="20" rx="3"/><text class="count" y="4">S</text>"#)
         }
         "snapshot-response" => out.push_str(r#"<rect class="shape" x="-5" y="-5" width="10" height="10" rx="2"/>"#),
+        "read-index" => out.push_str(r#"<path class="shape" d="M0 -8 L8 0 L0 8 L-8 0 Z"/>"#),
+        "read-index-response" => {
+            let _ = write!(out, r#"<path class="{answer}" d="M0 -5.5 L5.5 0 L0 5.5 L-5.5 0 Z"/>"#);
+        }
         _ => out.push_str(r#"<path class="shape" d="M0 -9 L8 6 L-8 6 Z"/>"#),
     }
 }

@@ -48,7 +48,7 @@ pub struct Catalog {
     pub role_removed: &'static str,
 
     // Message kinds, in MessageKind::ALL order.
-    pub kinds: [&'static str; 10],
+    pub kinds: [&'static str; 12],
 
     // Playback.
     pub play: &'static str,
@@ -306,6 +306,8 @@ pub static EN: Catalog = Catalog {
         "snapshot",
         "snapshot response",
         "timeout now",
+        "read index request",
+        "read index response",
     ],
 
     play: "Play",

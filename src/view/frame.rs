@@ -131,6 +131,7 @@ pub fn message_view(m: &InFlight) -> MessageView {
         Body::AppendEntries { entries, .. } => (entries.len(), None),
         Body::RequestVoteResponse { vote_granted, .. } => (0, Some(*vote_granted)),
         Body::AppendEntriesResponse { success, .. } => (0, Some(*success)),
+        Body::ReadIndexResponse { index, .. } => (0, Some(index.is_some())),
         _ => (0, None),
     };
     MessageView {
@@ -201,6 +202,11 @@ pub fn message_fields(m: &Message) -> Vec<(&'static str, String)> {
         }
         Body::InstallSnapshotResponse { match_index, .. } => out.push(("matchIndex", match_index.to_string())),
         Body::TimeoutNow => {}
+        Body::ReadIndex { id } => out.push(("read", id.to_string())),
+        Body::ReadIndexResponse { id, index } => {
+            out.push(("read", id.to_string()));
+            out.push(("readIndex", index.map_or("refused".to_string(), |i| i.to_string())));
+        }
     }
     out
 }

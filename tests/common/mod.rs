@@ -510,36 +510,9 @@ impl Net {
 }
 
 /// Why node's message `m` went out too early, if it did: the durable state it depends on
-/// was not on disk yet.
+/// was not on disk yet (the simulator's checker decides, so tests and `check` agree).
 pub fn not_yet_durable(disk: &DurableState, node: &RaftNode, m: &Message) -> Option<String> {
-    let hs = disk.hard_state;
-    // A pre-vote changes nothing durable: the request carries the term the sender would
-    // stand in, and a grant echoes it.
-    if matches!(m.body, Body::RequestVote { pre_vote: true, .. } | Body::RequestVoteResponse { pre_vote: true, vote_granted: true }) {
-        return None;
-    }
-    if hs.current_term < m.term {
-        return Some(format!("term {} was durable (disk: {hs:?})", m.term));
-    }
-    match &m.body {
-        Body::RequestVote { .. } if hs.voted_for != Some(m.from) => Some(format!("its vote for itself was durable (disk: {hs:?})")),
-        Body::RequestVoteResponse { vote_granted: true, .. } if hs.voted_for != Some(m.to) => {
-            Some(format!("its vote for {} was durable (disk: {hs:?})", m.to))
-        }
-        Body::AppendEntries { entries, .. } => {
-            entries.iter().find(|e| disk.term_at(e.index) != Some(e.term)).map(|e| format!("entry {} it sends was durable", e.index))
-        }
-        Body::AppendEntriesResponse { success: true, match_index, .. } => (disk.snapshot.index + 1..=*match_index)
-            .find(|&i| disk.term_at(i).is_none() || disk.term_at(i) != node.log().term(i))
-            .map(|i| format!("entry {i} it acknowledges was durable")),
-        Body::InstallSnapshot { snapshot, .. } if disk.snapshot.index < snapshot.index => {
-            Some(format!("the snapshot up to {} it sends was durable", snapshot.index))
-        }
-        Body::InstallSnapshotResponse { match_index, .. } if disk.last_index() < *match_index => {
-            Some(format!("the snapshot up to {match_index} it acknowledges was durable"))
-        }
-        _ => None,
-    }
+    raft_playground::sim::checker::not_yet_durable(disk, node.log(), m)
 }
 
 // ----- building states, entries and messages ----------------------------------------------

@@ -21,7 +21,15 @@ impl World {
         self.schedule(at, Event::ClientTick { gen });
     }
 
+    /// One request of the automatic workload, by a client process that is not busy (each
+    /// has one operation at a time, as Jepsen's clients do); none is made if all are busy.
     pub(super) fn workload_request(&mut self) {
+        let idle = self.client.idle();
+        if idle.is_empty() {
+            self.client.stats.skipped += 1;
+            return;
+        }
+        let client = idle[self.rng.index(idle.len())];
         let key = KEYS[self.rng.index(KEYS.len())];
         let read = self.rng.range(0, 99) < self.client.read_percent as u64;
         let kind = if read {
@@ -31,9 +39,27 @@ impl World {
             OpKind::Write { key: Arc::from(key), value: Arc::from(value.to_string().as_str()) }
         };
         let group = self.group_of_key(key);
-        let op = self.client.invoke(group, kind, self.now, self.settings.client_timeout, None);
-        self.schedule(self.now + self.settings.client_timeout, Event::ClientTimeout(op));
+        if self.client.guess(Issuer::Workload(client), group).is_none() {
+            // A new client starts with a node of its own (clients spread over the cluster).
+            let up: Vec<NodeId> = self.machines.iter().filter(|(_, &up)| up).map(|(&id, _)| id).collect();
+            if let Some(&n) = up.get(client as usize % up.len().max(1)) {
+                self.client.guesses_mut(Issuer::Workload(client)).insert(group, n);
+            }
+        }
+        let op = self.start_op(group, Issuer::Workload(client), kind, None);
         self.client_attempt(op);
+    }
+
+    /// Registers a new operation with the clients (and the linearizability checker) and
+    /// arms its timeout.
+    fn start_op(&mut self, group: GroupId, issuer: Issuer, kind: OpKind, pinned: Option<NodeId>) -> OpId {
+        let op = self.client.invoke(group, issuer, kind, self.now, self.settings.client_timeout, pinned);
+        if self.checking {
+            self.lin.invoked(op);
+        }
+        let id = op.id;
+        self.schedule(self.now + self.settings.client_timeout, Event::ClientTimeout(id));
+        id
     }
 
     /// Keys are spread over the groups (as partitions of a key space are in Zeebe or TiKV).
@@ -49,8 +75,9 @@ impl World {
         }
         let group = p.op.group;
         let pinned = p.pinned;
+        let issuer = p.op.issuer;
         let kind = p.op.kind.clone();
-        let target = pinned.or_else(|| self.client.leader_guess.get(&group).copied()).or_else(|| self.any_live_node());
+        let target = pinned.or_else(|| self.client.guess(issuer, group)).or_else(|| self.any_live_node());
         let Some(target) = target else {
             self.retry_later(op, None);
             return;
@@ -68,12 +95,16 @@ impl World {
         };
         match result {
             InputResult::Accepted(index) => {
+                let term = self.node(group, target).map_or(0, |n| n.term());
+                let write = matches!(kind, OpKind::Write { .. });
                 if let Some(p) = self.client.pending.get_mut(&op) {
                     p.accepted_by = Some(target);
+                    if write {
+                        p.op.entry = Some((index, term));
+                    }
                 }
-                self.client.leader_guess.insert(group, target);
-                if matches!(kind, OpKind::Write { .. }) {
-                    let term = self.node(group, target).map_or(0, |n| n.term());
+                self.client.guesses_mut(issuer).insert(group, target);
+                if write {
                     self.record(group, TraceKind::Proposed { node: target, index, term, command });
                 }
             }
@@ -102,13 +133,14 @@ impl World {
             self.finish_op(op, Outcome::Failed);
             return;
         }
-        let group = p.op.group;
+        let (group, issuer) = (p.op.group, p.op.issuer);
+        let guesses = self.client.guesses_mut(issuer);
         match next_guess {
             Some(n) => {
-                self.client.leader_guess.insert(group, n);
+                guesses.insert(group, n);
             }
             None => {
-                self.client.leader_guess.remove(&group);
+                guesses.remove(&group);
             }
         }
         let at = self.now + 10 * MS;
@@ -135,13 +167,12 @@ impl World {
             self.check_node(v)?;
         }
         let group = self.group_of_key(kind.key());
-        let op = self.client.invoke(group, kind, self.now, self.settings.client_timeout, via);
         if via.is_none() {
             if let Some(l) = self.leader(group) {
-                self.client.leader_guess.insert(group, l);
+                self.client.scripted_guess.insert(group, l);
             }
         }
-        self.schedule(self.now + self.settings.client_timeout, Event::ClientTimeout(op));
+        let op = self.start_op(group, Issuer::Scripted, kind, via);
         self.client_attempt(op);
         Ok(op)
     }
@@ -154,10 +185,18 @@ impl World {
         self.submit(OpKind::Read { key: Arc::from(key) }, via)
     }
 
-    /// Ends a client operation and tells the trace how it ended.
+    /// Ends a client operation, checks the history it completes, and tells the trace how it
+    /// ended.
     pub(super) fn finish_op(&mut self, op: OpId, outcome: Outcome) {
         let node = self.client.pending.get(&op).and_then(|p| p.accepted_by);
         let Some(done) = self.client.complete(op, outcome, self.now) else { return };
+        if self.checking {
+            match self.lin.completed(&done) {
+                Verdict::Linearizable => {}
+                Verdict::Violation(detail) => self.report_violation(Invariant::Linearizability, done.group, detail),
+                Verdict::Inconclusive(detail) => self.inconclusive.push(detail),
+            }
+        }
         if self.trace_mode != TraceMode::Off {
             let command: Arc<str> = match &done.kind {
                 OpKind::Write { key, value } => format!("{key}={value}").into(),

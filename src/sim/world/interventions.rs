@@ -29,13 +29,35 @@ impl World {
         if !self.is_up(id) {
             return Err(SimError::NodeDown(id));
         }
+        self.crash_machine(id, false);
+        Ok(())
+    }
+
+    /// Arms a crash point: the machine crashes during its next input that has effects,
+    /// after a prefix of them (drawn from the world's generator) was carried out. This is
+    /// how a crash between a write and the message that depends on it is tried.
+    pub fn crash_midway(&mut self, id: NodeId) -> Result<(), SimError> {
+        self.check_node(id)?;
+        if !self.is_up(id) {
+            return Err(SimError::NodeDown(id));
+        }
+        if !self.crash_points.contains(&id) {
+            self.crash_points.push(id);
+        }
+        Ok(())
+    }
+
+    /// Stops a machine. `midway`: during an input, so its volatile state may be ahead of
+    /// its storage by the effects not yet carried out.
+    pub(super) fn crash_machine(&mut self, id: NodeId, midway: bool) {
         self.machines.insert(id, false);
+        self.crash_points.retain(|&n| n != id);
         for g in 0..self.groups.len() {
             let group = &mut self.groups[g];
             if let Some(r) = group.replicas.get_mut(&id) {
                 if let Some(node) = r.node.take() {
                     if self.checking {
-                        group.checker.on_crash(node, &r.storage);
+                        group.checker.on_crash(node, &r.storage, midway);
                     }
                 }
                 r.kv = Kv::default();
@@ -61,7 +83,6 @@ impl World {
             }
             self.retry_later(op, self.next_live_after(id));
         }
-        Ok(())
     }
 
     /// Starts a crashed machine again from its durable state.
@@ -139,10 +160,7 @@ impl World {
         for g in 0..self.groups.len() {
             let ids: Vec<NodeId> = self.groups[g].replicas.keys().copied().collect();
             for id in ids {
-                if let Some(node) = self.replica_mut(g as GroupId, id).and_then(|r| r.node.as_mut()) {
-                    node.set_config(config.clone());
-                }
-                self.reschedule_timer(g as GroupId, id);
+                self.input(g as GroupId, id, Input::Configure(config.clone()));
             }
         }
         Ok(())
@@ -286,6 +304,10 @@ impl World {
             g.checker.on_persist_entries(id, None, &r.storage, 1, &entries);
         }
         storage.write_entries(1, &entries);
+        // The linearizability check allows these writes to have taken effect, or not.
+        for (k, &t) in terms.iter().enumerate() {
+            self.lin.seed_unknown_write(&format!("e{}", k + 1), &format!("t{t}"), u64::MAX - (id as u64) * 1_000_000 - k as u64);
+        }
         if let Some(&last) = terms.last() {
             storage.hard_state.current_term = storage.hard_state.current_term.max(last);
         }

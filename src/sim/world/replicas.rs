@@ -86,6 +86,10 @@ impl World {
                 Ok(()) => InputResult::Done,
                 Err(e) => InputResult::TransferRefused(e),
             },
+            Input::Configure(config) => {
+                node.set_config(now, config);
+                InputResult::Done
+            }
             Input::Change(c) => match node.change_membership(now, c) {
                 Ok(index) => InputResult::Accepted(index),
                 Err(e) => InputResult::ChangeRefused(e),
@@ -97,6 +101,7 @@ impl World {
 
     pub(super) fn process_effects(&mut self, group: GroupId, id: NodeId, before: Before) {
         let leader_of_term = (before.role == Role::Leader).then_some(before.term);
+        let mut first_wave = true;
         loop {
             let mut effects = std::mem::take(&mut self.effects);
             {
@@ -111,10 +116,22 @@ impl World {
                 let node = self.node(group, id).expect("node is up");
                 leader_of_term.filter(|&t| node.role() == Role::Leader && node.term() == t)
             };
-            for effect in effects.drain(..) {
+            // An armed crash point lands after a prefix of this input's effects.
+            let crash_after = (first_wave && self.crash_points.contains(&id)).then(|| self.rng.index(effects.len()));
+            first_wave = false;
+            for (k, effect) in effects.drain(..).enumerate() {
+                if crash_after == Some(k) {
+                    break;
+                }
                 self.execute(group, id, effect, still_leader);
             }
+            effects.clear();
             self.effects = effects;
+            if crash_after.is_some() {
+                self.crash_points.retain(|&n| n != id);
+                self.crash_machine(id, true);
+                return;
+            }
             self.maybe_compact(group, id);
         }
         self.reschedule_timer(group, id);
@@ -142,18 +159,34 @@ impl World {
                 }
             }
             Effect::PersistSnapshot(s) => {
-                if let Some(r) = self.replica_mut(group, id) {
-                    r.storage.write_snapshot(&s);
-                }
-            }
-            Effect::Send(m) => self.send(group, m),
-            Effect::Apply(entries) => {
+                let g = &mut self.groups[group as usize];
+                let r = g.replicas.get_mut(&id).expect("replica exists");
                 if checking {
-                    self.groups[group as usize].checker.on_apply(id, &entries);
+                    g.checker.on_persist_snapshot(id, &r.storage, &s);
                 }
-                let r = self.replica_mut(group, id).expect("replica exists");
+                r.storage.write_snapshot(&s);
+            }
+            Effect::Send(m) => {
+                if checking {
+                    let g = &mut self.groups[group as usize];
+                    let r = g.replicas.get(&id).expect("replica exists");
+                    if let Some(node) = &r.node {
+                        g.checker.on_send(&r.storage, node.log(), &m);
+                    }
+                }
+                self.send(group, m)
+            }
+            Effect::Apply(entries) => {
+                let g = &mut self.groups[group as usize];
+                let r = g.replicas.get_mut(&id).expect("replica exists");
                 for e in &entries {
                     r.kv.apply(e);
+                }
+                if checking {
+                    g.checker.on_apply(id, &entries);
+                    if let Some(last) = entries.last() {
+                        g.checker.on_state(id, last.index, r.kv.digest(), false);
+                    }
                 }
                 for e in &entries {
                     if let Payload::Command(c) = &e.payload {
@@ -164,8 +197,12 @@ impl World {
                 }
             }
             Effect::ApplySnapshot(s) => {
-                let r = self.replica_mut(group, id).expect("replica exists");
+                let g = &mut self.groups[group as usize];
+                let r = g.replicas.get_mut(&id).expect("replica exists");
                 r.kv = Kv::restore(&s.data, s.index);
+                if checking {
+                    g.checker.on_state(id, s.index, r.kv.digest(), true);
+                }
                 self.record(group, TraceKind::SnapshotInstalled { node: id, index: s.index });
             }
             Effect::ResetElectionTimer => {
@@ -240,8 +277,7 @@ impl World {
         if self.checking {
             let g = &mut self.groups[group as usize];
             let node = g.replicas.get(&id).and_then(|r| r.node.as_ref()).expect("node is up");
-            let all = g.replicas.values().filter_map(|r| r.node.as_ref());
-            g.checker.after_input(node, all);
+            g.checker.after_input(node);
             self.collect_findings(group);
         }
     }
