@@ -149,7 +149,7 @@ async function main() {
   const seen = Object.entries(ctx.hashes);
   const hashLine = `trace hash (new Simulation({ nodes: 5, seed: 7 }), crash, partition, propose, heal): ${seen.map(([e, h]) => `${e} ${h}`).join(', ')}, native ${nativeHash}`;
   const distinct = new Set([...seen.map(([, h]) => h), nativeHash]);
-  if (distinct.size > 1) failures.push(`trace hashes differ between engines: ${hashLine}`);
+  if (distinct.size > 1) failures.push(`trace hashes differ (engines and the native build must agree): ${hashLine}`);
 
   console.log('');
   for (const l of lines) console.log(l);
