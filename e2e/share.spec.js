@@ -134,6 +134,15 @@ test('the JavaScript API: create, advance, read state, intervene, and clear erro
     out.partition = sim.state().partition;
     out.events = sim.eventsSince(0).events.length;
     out.scenario = sim.exportScenario();
+    out.hash = sim.traceHash();
+    const twin = new Simulation({ nodes: 3, seed: 4 });
+    twin.advance(2000);
+    twin.propose('k=v');
+    twin.advance(300);
+    twin.partition([[1], [2, 3]]);
+    out.twinHash = twin.traceHash();
+    twin.advance(100);
+    out.twinMoved = twin.traceHash() !== out.twinHash;
     const fromText = Simulation.fromScenario('cluster nodes=4 seed=2\nrun 1s\ncrash 2');
     fromText.advance(1500);
     out.replayedCrash = fromText.state().nodes.find((n) => n.id === 2).role;
@@ -153,6 +162,10 @@ test('the JavaScript API: create, advance, read state, intervene, and clear erro
   expect(result.partition).toEqual([[1], [2, 3]]);
   expect(result.events).toBeGreaterThan(3);
   expect(result.scenario).toContain('propose k=v');
+  // The same options and calls give the same trace hash (16 hex digits); more events change it.
+  expect(result.hash).toMatch(/^[0-9a-f]{16}$/);
+  expect(result.twinHash).toBe(result.hash);
+  expect(result.twinMoved).toBe(true);
   expect(result.replayedCrash).toBe('crashed');
   expect(result.errors.every((e) => typeof e === 'string' && e.length > 10)).toBe(true);
   expect(result.errors[0]).toContain('1 to 9 nodes');

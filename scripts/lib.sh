@@ -37,22 +37,56 @@ ensure_npm() {
   # Reinstall when package-lock.json changed since the last install.
   local stamp=node_modules/.installed-lock
   if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
-    say "installing npm packages (Playwright, binaryen's wasm-opt)"
+    say "installing npm packages (Playwright, puppeteer-core, binaryen's wasm-opt)"
     npm ci --no-audit --no-fund
     cp package-lock.json "$stamp"
   fi
 }
 
+# apt-get install, quietly, with sudo only when not root. Updates the package lists once.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ -z "${APT_UPDATED:-}" ]; then
+    $sudo apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
     say "installing Debian's chromium and chromium-driver"
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
+    apt_install chromium chromium-driver
   fi
   export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
   export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
+}
+
+# Firefox (Gecko), driven by puppeteer-core over WebDriver BiDi (no geckodriver needed).
+ensure_firefox() {
+  if ! command -v firefox-esr >/dev/null 2>&1; then
+    say "installing Debian's firefox-esr"
+    apt_install firefox-esr
+  fi
+  export FIREFOX_PATH="${FIREFOX_PATH:-$(command -v firefox-esr)}"
+}
+
+# WebKit (WebKitGTK's MiniBrowser), driven over W3C WebDriver by WebKitWebDriver, under Xvfb.
+ensure_webkit() {
+  if ! command -v WebKitWebDriver >/dev/null 2>&1 || ! command -v xvfb-run >/dev/null 2>&1; then
+    say "installing Debian's webkit2gtk-driver and xvfb"
+    apt_install webkit2gtk-driver xvfb
+  fi
+  if [ -z "${MINIBROWSER_PATH:-}" ]; then
+    MINIBROWSER_PATH="$(dpkg -L libwebkit2gtk-4.1-0 | grep '/MiniBrowser$' | head -n1 || true)"
+  fi
+  if [ ! -x "$MINIBROWSER_PATH" ]; then
+    echo "MiniBrowser not found (dpkg -L libwebkit2gtk-4.1-0)" >&2
+    return 1
+  fi
+  export MINIBROWSER_PATH
+  export WEBKIT_WEBDRIVER="${WEBKIT_WEBDRIVER:-$(command -v WebKitWebDriver)}"
 }
 
 build_site() {

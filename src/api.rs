@@ -456,6 +456,15 @@ impl Simulation {
         Ok(())
     }
 
+    /// A fingerprint of everything that has happened in this timeline up to now (every
+    /// event of the trace, hashed with FNV-1a), as 16 lowercase hex digits. The same options
+    /// and the same calls give the same hash natively and in every browser engine; after
+    /// `seek` it is the hash of the timeline up to the moment travelled to.
+    #[wasm_bindgen(js_name = traceHash)]
+    pub fn trace_hash(&self) -> String {
+        format!("{:016x}", self.session.world().trace_hash())
+    }
+
     /// The session so far as scenario text: replaying it gives the same run.
     #[wasm_bindgen(js_name = exportScenario)]
     pub fn export_scenario(&self) -> String {

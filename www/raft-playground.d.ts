@@ -92,6 +92,9 @@ export class Simulation {
   /** Any intervention of the scenario language, e.g. "partition 1,2 | 3,4,5". */
   run(line: string): void;
   exportScenario(): string;
+  /** A fingerprint of the trace so far: 16 lowercase hex digits, equal for the same options
+   *  and calls in every engine and natively. */
+  traceHash(): string;
   free(): void;
 }
 

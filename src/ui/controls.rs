@@ -63,11 +63,13 @@ pub fn Header(props: &HeaderProps) -> Html {
         })
     };
     let play_label = if playing { EN.pause } else { EN.play };
-    // From an embed, open this very session in the full playground.
+    // From an embed, open this very session in the full playground. (Yew delegates events:
+    // `current_target` is the app's root, so the link is found from the click's target.)
     let open_full = {
         let ctl = props.ctl.clone();
         Callback::from(move |e: MouseEvent| {
-            if let Some(a) = e.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            if let Some(a) = target.and_then(|t| t.closest("a.open-full").ok().flatten()) {
                 let _ = a.set_attribute("href", &super::share::link(&ctl.0.borrow()));
             }
         })
