@@ -50,7 +50,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = SwitchArg::Random)]
         checkquorum: SwitchArg,
         /// Switch on a known bug (figure8, forget-vote, vote-no-log-check, keep-conflicting-suffix,
-        /// membership-no-barrier, lease-no-checkquorum) to see the checker find it.
+        /// membership-no-barrier, lease-no-checkquorum, send-before-persist) to see the checker
+        /// find it; `all` hunts each one in turn and prints how many seeds found it.
         #[arg(long = "break")]
         breaks: Vec<String>,
         /// Client requests per virtual second.
@@ -93,6 +94,31 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Run { file, trace } => run_file(&file, trace),
         Command::Check { seeds, start, nodes, faults, duration, prevote, checkquorum, breaks, rate, threads, show } => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            if breaks.iter().any(|b| b == "all") {
+                let mut found_all = true;
+                println!("{seeds} seeds per known bug; a seed finds it when the checker reports a violation:");
+                for bug in crate::raft::Breaks::NAMES {
+                    let config = match check_config(nodes, faults.clone(), &duration, prevote, checkquorum, vec![bug.to_string()], rate) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            return ExitCode::from(2);
+                        }
+                    };
+                    let results = check_seeds(start, seeds, &config, threads);
+                    let found: Vec<_> = results.iter().filter(|r| r.violation.is_some()).collect();
+                    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+                    for r in &found {
+                        *kinds.entry(r.invariant.map_or("?", |i| i.name())).or_default() += 1;
+                    }
+                    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                    let first = found.first().map_or(String::new(), |r| format!(", first at seed {}", r.seed));
+                    println!("  {bug:<24} {:>5} of {seeds} seeds{first} ({})", found.len(), kinds.join(", "));
+                    found_all &= !found.is_empty();
+                }
+                return if found_all { ExitCode::SUCCESS } else { ExitCode::from(1) };
+            }
             let config = match check_config(nodes, faults, &duration, prevote, checkquorum, breaks, rate) {
                 Ok(c) => c,
                 Err(e) => {
@@ -100,7 +126,6 @@ pub fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             check(seeds, start, &config, threads, show)
         }
         Command::Bench { scale } => {

@@ -205,6 +205,12 @@ pub enum Cmd {
     Heal,
     Cut(NodeId, NodeId),
     Uncut(NodeId, NodeId),
+    /// `cut leader->3` / `cut 3->leader`: a one-way cut between the leader (as `expect
+    /// leader` means it, when the command runs) and a node.
+    CutLeader {
+        node: NodeId,
+        from_leader: bool,
+    },
     Set(Vec<Setting>),
     Timeout(NodeId),
     Propose {
@@ -240,11 +246,20 @@ pub enum Cmd {
     /// Drop one message in flight by its id (`drop-message 42`).
     DropMessage(u64),
     Expect(Expect),
+    /// `await <expectation> [within 2s]`: run until the expectation holds (checked after
+    /// every event); it fails if it does not hold within the limit (default 10 s).
+    Await {
+        expect: Expect,
+        within: Time,
+    },
 }
+
+/// How long `await` waits by default.
+pub const AWAIT_DEFAULT: Time = 10_000_000;
 
 impl Cmd {
     /// Whether the command changes the world (as opposed to checking it).
     pub fn is_intervention(&self) -> bool {
-        !matches!(self, Cmd::Expect(_) | Cmd::Run(_) | Cmd::Cluster(_))
+        !matches!(self, Cmd::Expect(_) | Cmd::Run(_) | Cmd::Cluster(_) | Cmd::Await { .. })
     }
 }

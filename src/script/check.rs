@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ast::*;
-pub use super::plan::scenario_for_seed;
+pub use super::plan::run_seed;
 use super::print;
 use super::run::RunOptions;
 use crate::raft::Time;
@@ -130,39 +130,25 @@ pub const MIN_READS: u64 = 2;
 /// restart, so the clients must get work done.
 pub const QUIET_END: Time = 2 * SECOND;
 
-/// Runs a random plan: like a scenario, except that a step the cluster refuses (no leader
-/// for a membership change, a change still in progress) is skipped, since the plan was drawn
-/// blindly. Stops at the first violation. Returns the runner and the commands executed.
-pub fn run_plan(scenario: &Scenario, options: RunOptions) -> Result<(super::run::Runner, Vec<Cmd>), String> {
-    let mut runner = super::run::Runner::new(scenario, options).map_err(|f| f.to_string())?;
-    let mut executed = vec![scenario.commands[0].clone()];
-    for cmd in scenario.commands.iter().skip(1) {
-        if let Cmd::Run(d) = cmd {
-            let start = runner.world.now();
-            let stopped = runner.world.run_until_violation(start + d);
-            // Up to the violation, so the replay ends where the finding is.
-            let ran = if stopped { runner.world.now() - start } else { *d };
-            executed.push(Cmd::Run(ran));
-            if stopped {
-                break;
-            }
-            continue;
-        }
-        // A refusal changes nothing and is not a finding; the replay leaves it out.
-        if runner.exec(cmd).is_ok() {
-            executed.push(cmd.clone());
-        }
-        if !runner.world.violations().is_empty() {
-            break;
-        }
+/// Why a seed that ran to its end did too little client work to count, if it did: a run
+/// that completes nothing checks nothing.
+pub fn starved(config: &CheckConfig, written: u64, read: u64) -> Option<String> {
+    if config.rate == 0 {
+        return None;
     }
-    Ok((runner, executed))
+    let reads_expected = config.faults.contains(&Fault::Reads);
+    let too_few = written < MIN_WRITES || (reads_expected && read < MIN_READS);
+    too_few.then(|| {
+        format!(
+            "completed only {written} writes and {read} reads (a seed must complete at least {MIN_WRITES} writes{})",
+            if reads_expected { format!(" and {MIN_READS} reads") } else { String::new() }
+        )
+    })
 }
 
 /// Runs one seed.
 pub fn check_seed(seed: u64, config: &CheckConfig) -> SeedResult {
-    let scenario = scenario_for_seed(seed, config);
-    let (runner, executed) = match run_plan(&scenario, RunOptions { check: true, trace: TraceMode::Off }) {
+    let (runner, executed) = match run_seed(seed, config, RunOptions { check: true, trace: TraceMode::Off }) {
         Ok(r) => r,
         Err(e) => {
             return SeedResult {
@@ -171,7 +157,7 @@ pub fn check_seed(seed: u64, config: &CheckConfig) -> SeedResult {
                 invariant: None,
                 inconclusive: None,
                 starved: None,
-                scenario: print::print(&scenario),
+                scenario: String::new(),
                 events: 0,
                 reads: 0,
                 writes: 0,
@@ -181,21 +167,8 @@ pub fn check_seed(seed: u64, config: &CheckConfig) -> SeedResult {
     let w = &runner.world;
     let first = w.violations().first().cloned();
     let stats = w.client_stats();
-    let reads_expected = config.faults.contains(&Fault::Reads);
     // Only a run that went to its end must have done the work (a violation stops it early).
-    let starved = (first.is_none() && config.rate > 0 && w.now() >= config.duration)
-        .then(|| {
-            let too_few = stats.written < MIN_WRITES || (reads_expected && stats.read < MIN_READS);
-            too_few.then(|| {
-                format!(
-                    "completed only {} writes and {} reads (a seed must complete at least {MIN_WRITES} writes{})",
-                    stats.written,
-                    stats.read,
-                    if reads_expected { format!(" and {MIN_READS} reads") } else { String::new() }
-                )
-            })
-        })
-        .flatten();
+    let starved = if first.is_none() && w.now() >= config.duration { starved(config, stats.written, stats.read) } else { None };
     SeedResult {
         seed,
         violation: first.as_ref().map(|v| v.to_string()),

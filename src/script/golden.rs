@@ -1,12 +1,13 @@
 //! Runs that native and browser builds must agree on to the last bit: each is a scenario
 //! and the hash of its full trace. The expected hashes live in tests/golden/trace-hashes.txt.
 
-use super::check::{run_plan, scenario_for_seed, CheckConfig};
+use super::check::{run_seed, CheckConfig};
 use super::run::RunOptions;
 use super::{parse, Scenario};
 use crate::sim::TraceMode;
 
-/// The scenarios compared: a few from tests/scenarios and random fault plans.
+/// The scenarios compared: a few from tests/scenarios (random fault plans are added by
+/// `trace_hashes`).
 pub fn scenarios() -> Vec<(String, Scenario)> {
     let mut out = Vec::new();
     for (name, text) in [
@@ -15,9 +16,6 @@ pub fn scenarios() -> Vec<(String, Scenario)> {
         ("term_inflation_without_prevote", include_str!("../../tests/scenarios/term_inflation_without_prevote.txt")),
     ] {
         out.push((name.to_string(), parse(text).expect("golden scenarios parse")));
-    }
-    for seed in [1u64, 7, 42] {
-        out.push((format!("random_seed_{seed}"), scenario_for_seed(seed, &CheckConfig::default())));
     }
     out
 }
@@ -28,9 +26,17 @@ pub fn scenarios() -> Vec<(String, Scenario)> {
 /// event count and the final state) or only what the trace records (the hash alone).
 pub fn trace_hashes() -> String {
     let mut out = String::new();
+    let options = RunOptions { check: true, trace: TraceMode::Hash };
+    let mut worlds = Vec::new();
     for (name, scenario) in scenarios() {
-        let (runner, _) = run_plan(&scenario, RunOptions { check: true, trace: TraceMode::Hash }).expect("golden scenarios start");
-        let w = &runner.world;
+        let outcome = super::run::run(&scenario, options).expect("golden scenarios start");
+        worlds.push((name, outcome.world));
+    }
+    for seed in [1u64, 7, 42] {
+        let (runner, _) = run_seed(seed, &CheckConfig::default(), options).expect("golden seeds start");
+        worlds.push((format!("random_seed_{seed}"), runner.world));
+    }
+    for (name, w) in worlds {
         out.push_str(&format!("{name} {:016x} {}\n    {}\n", w.trace_hash(), w.steps(), w.summary(0)));
     }
     out

@@ -369,7 +369,7 @@ pub const SETTING_NAMES: [&str; 17] = [
     "clients",
 ];
 
-pub const COMMAND_NAMES: [&str; 26] = [
+pub const COMMAND_NAMES: [&str; 27] = [
     "cluster",
     "run",
     "crash",
@@ -396,6 +396,7 @@ pub const COMMAND_NAMES: [&str; 26] = [
     "promote",
     "remove",
     "compact",
+    "await",
 ];
 
 /// Parses a duration: an integer or decimal number followed by `us`, `ms`, `s` or `m`.
@@ -508,14 +509,23 @@ fn parse_command(l: &mut Line) -> PResult<Cmd> {
             Cmd::Partition(groups)
         }
         "heal" => Cmd::Heal,
+        "cut" if l.peek() == Some("leader") => {
+            l.pos += 1;
+            l.expect("->")?;
+            Cmd::CutLeader { node: l.node()?, from_leader: true }
+        }
         "cut" | "uncut" => {
             let from = l.node()?;
             l.expect("->")?;
-            let to = l.node()?;
-            if word == "cut" {
-                Cmd::Cut(from, to)
+            if word == "cut" && l.eat("leader") {
+                Cmd::CutLeader { node: from, from_leader: false }
             } else {
-                Cmd::Uncut(from, to)
+                let to = l.node()?;
+                if word == "cut" {
+                    Cmd::Cut(from, to)
+                } else {
+                    Cmd::Uncut(from, to)
+                }
             }
         }
         "drop" => Cmd::Set(vec![Setting::Drop(l.probability()?)]),
@@ -587,6 +597,11 @@ fn parse_command(l: &mut Line) -> PResult<Cmd> {
         }
         "drop-message" => Cmd::DropMessage(l.number("a message id")?),
         "expect" => Cmd::Expect(parse_expect(l)?),
+        "await" => {
+            let expect = parse_expect(l)?;
+            let within = if l.eat("within") { l.duration()? } else { AWAIT_DEFAULT };
+            Cmd::Await { expect, within }
+        }
         _ => {
             l.pos = save;
             return Err(l.error(format!("a command ({}, drop-message, priority, break, expect)", COMMAND_NAMES.join(", "))));
@@ -657,7 +672,7 @@ fn parse_expect(l: &mut Line) -> PResult<Expect> {
         }
         "refused" => Expect::Refused,
         "violation" => {
-            let invariant = match l.peek().map(str::to_string) {
+            let invariant = match l.peek().filter(|&t| t != "within").map(str::to_string) {
                 Some(name) => {
                     if crate::sim::Invariant::from_name(&name).is_none() {
                         let names: Vec<&str> = crate::sim::Invariant::ALL.iter().map(|i| i.name()).collect();

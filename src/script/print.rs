@@ -125,6 +125,10 @@ pub fn command(c: &Cmd) -> String {
         }
         Cmd::DropMessage(id) => format!("drop-message {id}"),
         Cmd::Expect(e) => format!("expect {}", expectation(e)),
+        Cmd::Await { expect, within } if *within == AWAIT_DEFAULT => format!("await {}", expectation(expect)),
+        Cmd::Await { expect, within } => format!("await {} within {}", expectation(expect), duration(*within)),
+        Cmd::CutLeader { node, from_leader: true } => format!("cut leader->{node}"),
+        Cmd::CutLeader { node, from_leader: false } => format!("cut {node}->leader"),
     }
 }
 

@@ -182,6 +182,7 @@ impl Runner {
                 self.expectations_met += 1;
                 Ok(())
             }
+            Cmd::Await { expect, within } => self.await_expectation(expect, *within),
             _ => self.intervene(cmd),
         }
     }
@@ -227,6 +228,14 @@ impl Runner {
             Cmd::Partition(groups) => w.partition(groups.clone()).map_err(sim)?,
             Cmd::Heal => w.heal(),
             Cmd::Cut(a, b) => w.cut(*a, *b).map_err(sim)?,
+            Cmd::CutLeader { node, from_leader } => {
+                let leader = self.target(Target::Leader, "cut")?;
+                if leader == *node {
+                    return Err(format!("node {node} is the leader: a link needs two ends"));
+                }
+                let (from, to) = if *from_leader { (leader, *node) } else { (*node, leader) };
+                self.world.cut(from, to).map_err(sim)?;
+            }
             Cmd::Uncut(a, b) => w.uncut(*a, *b).map_err(sim)?,
             Cmd::Set(settings) => self.apply_settings(settings)?,
             Cmd::Timeout(n) => w.force_timeout(0, *n).map_err(sim)?,
@@ -266,6 +275,7 @@ impl Runner {
             }
             Cmd::DropMessage(id) => w.drop_message(*id).map_err(sim)?,
             Cmd::Expect(_) => return Err("`expect` checks a run; it is not an intervention".to_string()),
+            Cmd::Await { .. } => return Err("`await` runs until something holds; it is not an intervention".to_string()),
         }
         Ok(())
     }
@@ -302,6 +312,30 @@ impl Runner {
         w.set_snapshot_threshold(s.snapshot_threshold);
         w.set_client_timeout(s.client_timeout);
         Ok(())
+    }
+
+    /// Runs until `e` holds (checked now and after every event), for at most `within`.
+    /// Stops early at a safety violation unless the scenario expects one.
+    fn await_expectation(&mut self, e: &Expect, within: Time) -> Result<(), String> {
+        let deadline = self.world.now() + within;
+        let violations = self.world.violations().len();
+        loop {
+            if self.expect(e).is_ok() {
+                return Ok(());
+            }
+            if !self.expecting_violations && self.world.violations().len() > violations {
+                return Ok(());
+            }
+            match self.world.next_event_time() {
+                Some(t) if t <= deadline => {
+                    self.world.step();
+                }
+                _ => {
+                    self.world.run_until(deadline);
+                    return self.expect(e).map_err(|why| format!("waited {} but it never held: {why}", format_time(within)));
+                }
+            }
+        }
     }
 
     // ----------------------------------------------------------------------------------

@@ -93,16 +93,23 @@ impl Session {
             _ => ClusterSpec::default(),
         };
         let mut session = Session::new(spec).map_err(|e| e.to_string())?;
-        let mut t: Time = 0;
-        for (k, cmd) in scenario.commands.iter().enumerate() {
-            match cmd {
-                Cmd::Cluster(_) if k == 0 => {}
-                Cmd::Cluster(_) => return Err(format!("line {}: `cluster` must be the first command", scenario.lines[k])),
-                Cmd::Run(d) => t += d,
-                Cmd::Expect(_) => {}
-                other => session.actions.push((t, other.clone())),
-            }
+        if let Some(k) = scenario.commands.iter().skip(1).position(|c| matches!(c, Cmd::Cluster(_))) {
+            return Err(format!("line {}: `cluster` must be the first command", scenario.lines[k + 1]));
         }
+        session.actions = if scenario.commands.iter().any(|c| matches!(c, Cmd::Await { .. })) {
+            timed_by_dry_run(scenario)?
+        } else {
+            let mut t: Time = 0;
+            let mut actions = Vec::new();
+            for cmd in scenario.commands.iter().skip_while(|c| matches!(c, Cmd::Cluster(_))) {
+                match cmd {
+                    Cmd::Run(d) => t += d,
+                    Cmd::Expect(_) | Cmd::Await { .. } | Cmd::Cluster(_) => {}
+                    other => actions.push((t, other.clone())),
+                }
+            }
+            actions
+        };
         // Set-up commands (logs, terms) at time 0 happen before any event.
         session.apply_due(0);
         session.checkpoints.clear();
@@ -329,6 +336,28 @@ impl Session {
         }
         Scenario::new(commands)
     }
+}
+
+/// The interventions of a scenario that waits (`await`), with the times they happen at:
+/// when each one happens depends on the run, so the scenario is run once to find out.
+/// Expectations are not checked here; a refused intervention is left out.
+fn timed_by_dry_run(scenario: &Scenario) -> Result<Vec<(Time, Cmd)>, String> {
+    let mut runner = Runner::new(scenario, super::run::RunOptions { check: false, trace: TraceMode::Off }).map_err(|f| f.to_string())?;
+    let mut actions = Vec::new();
+    for cmd in scenario.commands.iter().skip_while(|c| matches!(c, Cmd::Cluster(_))) {
+        match cmd {
+            Cmd::Expect(_) | Cmd::Cluster(_) => {}
+            Cmd::Run(_) | Cmd::Await { .. } => {
+                let _ = runner.exec(cmd);
+            }
+            other => {
+                // A refused one is kept: the replay reports it, as for any scenario.
+                actions.push((runner.world.now(), other.clone()));
+                let _ = runner.exec(other);
+            }
+        }
+    }
+    Ok(actions)
 }
 
 #[cfg(test)]

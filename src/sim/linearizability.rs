@@ -400,7 +400,7 @@ fn check_window(key: &str, state: &KeyState, budget: usize) -> Verdict {
         }
         budget_hit |= search.budget_hit;
         if report.is_none() {
-            report = Some(explain(key, &search, base, &state.recent_writes));
+            report = Some(explain(key, &search, &state.bases, &state.recent_writes));
         }
     }
     if budget_hit {
@@ -411,7 +411,7 @@ fn check_window(key: &str, state: &KeyState, budget: usize) -> Verdict {
 
 /// Words for a failed search: the operation that could not be placed, and the acknowledged
 /// writes that ended before it started (the ones it should have seen).
-fn explain(key: &str, search: &Search, base: &Base, recent: &[Rec]) -> String {
+fn explain(key: &str, search: &Search, bases: &[Base], recent: &[Rec]) -> String {
     let Some(i) = search.stuck.or_else(|| (0..search.mandatory).find(|&i| search.ops[i].write.is_none())) else {
         return format!("the history of key {key} is not linearizable");
     };
@@ -425,20 +425,21 @@ fn explain(key: &str, search: &Search, base: &Base, recent: &[Rec]) -> String {
     }
     before.sort_by_key(|r| r.ret);
     let latest: Vec<String> = before.iter().rev().take(2).map(|r| r.describe()).collect();
-    let start = match &base.value {
-        Some(Some(v)) => format!("{key} was {v} before these operations"),
-        Some(None) => format!("{key} was empty before these operations"),
-        None => format!("{key}'s value before these operations is unknown"),
-    };
-    if latest.is_empty() {
-        format!("the history of key {key} is not linearizable: no order of the operations explains {} ({start})", stuck.describe())
-    } else {
-        format!(
-            "the history of key {key} is not linearizable: no order of the operations explains {}, which started after {} ({start})",
-            stuck.describe(),
-            latest.join(" and ")
-        )
-    }
+    let after = if latest.is_empty() { String::new() } else { format!(": it started after {} had returned", latest.join(" and ")) };
+    // What the key could hold when the operations still in question began.
+    let values: Vec<String> = bases
+        .iter()
+        .map(|b| match &b.value {
+            Some(Some(v)) => v.to_string(),
+            Some(None) => "nothing".to_string(),
+            None => "anything".to_string(),
+        })
+        .collect();
+    format!(
+        "the history of key {key} is not linearizable: no order of the operations explains {}{after} (before the operations still in question, {key} could only hold {})",
+        stuck.describe(),
+        values.join(" or ")
+    )
 }
 
 /// Collapses the window into the values the register may hold now.

@@ -48,7 +48,7 @@ pub struct Catalog {
     pub role_removed: &'static str,
 
     // Message kinds, in MessageKind::ALL order.
-    pub kinds: [&'static str; 12],
+    pub kinds: [&'static str; crate::raft::MessageKind::ALL.len()],
 
     // Playback.
     pub play: &'static str,
@@ -168,8 +168,8 @@ pub struct Catalog {
     // Break it: known Raft bugs, in Breaks::NAMES order.
     pub bugs: &'static str,
     pub bugs_intro: &'static str,
-    pub bug_names: [&'static str; 6],
-    pub bug_help: [&'static str; 6],
+    pub bug_names: [&'static str; crate::raft::Breaks::NAMES.len()],
+    pub bug_help: [&'static str; crate::raft::Breaks::NAMES.len()],
 
     // Sharing.
     pub share: &'static str,
@@ -427,6 +427,7 @@ pub static EN: Catalog = Catalog {
         "Keep a conflicting log suffix",
         "Change membership without the barrier",
         "Lease reads without check-quorum",
+        "Answer before the write is durable",
     ],
     bug_help: [
         "§5.4.2: a leader may only commit an entry of its own term by counting; an older one can still be overwritten.",
@@ -435,6 +436,7 @@ pub static EN: Catalog = Catalog {
         "AppendEntries rule 3: delete a conflicting entry and all that follow; keeping them breaks Log Matching.",
         "A new leader must commit an entry of its term before a membership change, or two majorities can form.",
         "§6.4.1: a lease is only safe while others refuse to vote (check-quorum); otherwise reads go stale.",
+        "Figure 2: respond only after updating stable storage. A crash in between makes a server forget what it promised.",
     ],
 
     share: "Share and scenarios",

@@ -87,7 +87,13 @@ impl GroupChecker {
             self.crashed.insert(id, durable);
             return;
         }
-        if hs != storage.hard_state {
+        // The node may not be ahead of its storage (a term or a vote it acted on that was
+        // never written). Being behind it — a server that forgot its vote — breaks nothing by
+        // itself; what it then does (a second vote, two leaders) is what gets caught.
+        let stored = storage.hard_state;
+        let ahead = hs.current_term > stored.current_term
+            || (hs.current_term == stored.current_term && hs.voted_for.is_some() && hs.voted_for != stored.voted_for);
+        if ahead {
             self.report(
                 Invariant::DurableState,
                 vec![id],
