@@ -226,12 +226,13 @@ impl Simulation {
     }
 
     fn collect(&mut self) {
+        let machines = self.session.world().machine_ids();
         for e in self.session.drain_trace() {
             // Single messages are in `state().messages`; the events tell what they did.
             if matches!(e.kind, crate::sim::TraceKind::Sent { .. }) {
                 continue;
             }
-            if let Some(n) = narrate(&EN, &e) {
+            if let Some(n) = narrate(&EN, &e, &machines) {
                 self.events.push(EventState { time: ms(n.time), category: n.category.name(), nodes: n.nodes, text: n.text });
             }
         }

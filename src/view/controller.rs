@@ -302,6 +302,7 @@ impl Controller {
             self.last_error = Some(e);
         }
         let events = self.session.drain_trace();
+        let machines = self.session.world().machine_ids();
         for e in &events {
             if let TraceKind::Dropped { from, to, sent_at, deliver_at, reason, .. } = &e.kind {
                 if e.group == 0 && *reason != DropReason::NodeDown {
@@ -314,7 +315,7 @@ impl Controller {
             if matches!(e.kind, TraceKind::Sent { .. }) && self.prefs.hidden_categories.contains(&Category::Message) {
                 continue;
             }
-            if let Some(n) = narrate(&EN, e) {
+            if let Some(n) = narrate(&EN, e, &machines) {
                 self.narration.push_back(n);
                 self.narrated_total += 1;
             }
