@@ -104,7 +104,7 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
     Some(match e.key().as_str() {
         " " => Action::TogglePlay,
         "s" | "S" | "ArrowRight" => Action::Step,
-        "r" | "R" => Action::Request,
+        "r" | "R" => Action::Request(None),
         "c" | "C" => Action::ToggleSelectedNode,
         "l" | "L" => Action::IsolateLeader,
         "h" | "H" => Action::Heal,

@@ -288,7 +288,7 @@ pub fn Controls(props: &PanelProps) -> Html {
             let Some((_, act)) = target_attr(&e, "data-act") else { return };
             let (from, to) = *cut;
             d.emit(match act.as_str() {
-                "request" => Action::Request,
+                "request" => Action::Request(None),
                 "isolate-leader" => Action::IsolateLeader,
                 "minority" => Action::LeaderInMinority,
                 "heal" => Action::Heal,

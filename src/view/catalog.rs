@@ -284,6 +284,7 @@ pub struct Catalog {
     pub reload: &'static str,
     pub url_problem: &'static str,
     pub no_leader: &'static str,
+    pub cluster_not_here: &'static str,
     pub leader_is: &'static str,
 }
 
@@ -580,6 +581,7 @@ pub static EN: Catalog = Catalog {
     reload: "Reload",
     url_problem: "Problem with the link",
     no_leader: "No leader",
+    cluster_not_here: "line {line}: `cluster` starts a new cluster; use “Run as a new scenario” for it",
     leader_is: "Leader: node {node} (term {term})",
 };
 
