@@ -46,6 +46,7 @@ fn action_for(act: &str, arg: u64) -> Option<Action> {
         "remove" => Action::Act(Cmd::Remove(node)),
         "promote" => Action::Act(Cmd::Promote(node)),
         "compact" => Action::Act(Cmd::Compact(node)),
+        "request" => Action::Request(Some(node)),
         "priority-up" | "priority-down" => return None,
         "drop" => Action::DropMessage(arg),
         "close" => Action::Select(Selection::None),
@@ -74,7 +75,19 @@ fn inspector_markup(props: &PanelProps) -> String {
                 return format!(r#"<p class="hint">{}</p>"#, esc(EN.inspector_empty));
             };
             let n = id.to_string();
-            close(&mut m, &fill(EN.node_title, &[("node", &n)]), &format!(r#" <span class="badge role-{0}">{0}</span>"#, v.role));
+            let badge = match v.stale {
+                Some(_) => format!(r#" <span class="badge role-leader stale">{}</span>"#, esc(EN.role_stale_leader)),
+                None => format!(r#" <span class="badge role-{0}">{0}</span>"#, v.role),
+            };
+            close(&mut m, &fill(EN.node_title, &[("node", &n)]), &badge);
+            if let Some(stale) = v.stale {
+                let template = match stale {
+                    frame::Stale::NoMajority => EN.stale_caption_no_majority,
+                    frame::Stale::NewerTerm => EN.stale_caption_newer_term,
+                };
+                let _ =
+                    write!(m.0, r#"<p class="stale-note">{}</p>"#, esc(&fill(template, &[("node", &n), ("term", &v.term.to_string())])));
+            }
             let up = world.is_up(id);
             let timer = if up && v.role != "leader" {
                 format!("{} / {} ({}%)", ms(v.timer_elapsed), ms(v.timer_timeout), (v.timer_fraction() * 100.0) as u32)
@@ -132,6 +145,7 @@ fn inspector_markup(props: &PanelProps) -> String {
             );
             m.raw(r#"<div class="row wrap actions">"#);
             if up {
+                act_button(&mut m, "request", id as u64, "primary", &fill(EN.request_to, &[("node", &n)]));
                 act_button(&mut m, "crash", id as u64, "danger", &fill(EN.crash_node, &[("node", &n)]));
                 act_button(&mut m, "timeout", id as u64, "", &fill(EN.timeout_node, &[("node", &n)]));
                 if world.leader(0).is_some_and(|l| l != id) {
@@ -263,6 +277,47 @@ pub fn Notices(props: &PanelProps) -> Html {
         <div class="notices" role="status">
             { m.html() }
             <button type="button" class="icon small" aria-label={EN.close} onclick={dismiss}>{ "×" }</button>
+        </div>
+    }
+}
+
+/// Asks before a new session replaces one the user acted on.
+#[function_component]
+pub fn ConfirmReplace(props: &PanelProps) -> Html {
+    // The safe choice has the focus when the question appears.
+    let cancel_ref = use_node_ref();
+    {
+        let cancel_ref = cancel_ref.clone();
+        let open = props.ctl.0.borrow().pending_replace.is_some();
+        use_effect_with(open, move |&open| {
+            if open {
+                if let Some(b) = cancel_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        });
+    }
+    let c = props.ctl.0.borrow();
+    if c.pending_replace.is_none() {
+        return html! {};
+    }
+    let d = props.dispatch.clone();
+    let cancel = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Action::CancelReplace))
+    };
+    let confirm = Callback::from(move |_: MouseEvent| d.emit(Action::ConfirmReplace));
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    html! {
+        <div class="overlay" onclick={cancel.clone()}>
+            <div class="dialog small" role="alertdialog" aria-modal="true" aria-label={EN.replace_title} onclick={stop}>
+                <h2>{ EN.replace_title }</h2>
+                <p>{ EN.replace_text }</p>
+                <div class="row">
+                    <button type="button" class="danger" onclick={confirm}>{ EN.replace_confirm }</button>
+                    <button type="button" ref={cancel_ref} onclick={cancel}>{ EN.cancel }</button>
+                </div>
+            </div>
         </div>
     }
 }

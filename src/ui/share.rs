@@ -13,18 +13,52 @@ use crate::view::catalog::EN;
 use crate::view::library::LIBRARY;
 use crate::view::permalink;
 
+/// This page's address without its parameters.
+fn base() -> String {
+    let loc = gloo::utils::window().location();
+    format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
+}
+
 /// The link to the current moment of the session: `?s=<token>&t=<ms>` on this page's address.
 pub fn link(c: &crate::view::controller::Controller) -> String {
     let token = permalink::encode(&c.session.to_scenario());
-    let loc = gloo::utils::window().location();
-    let base = format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default());
-    format!("{base}?s={token}&t={}", c.now() / 1000)
+    format!("{}?s={token}&t={}", base(), c.now() / 1000)
+}
+
+/// Embed sizes offered, width x height in CSS pixels.
+const EMBED_SIZES: [(u32, u32); 3] = [(400, 300), (560, 420), (720, 540)];
+
+/// What the embed form holds.
+#[derive(Clone, PartialEq)]
+struct EmbedForm {
+    size: usize,
+    autoplay: bool,
+    caption: String,
+}
+
+/// An iframe that plays this session's scenario, as a writer pastes it into a page.
+fn embed_code(c: &crate::view::controller::Controller, form: &EmbedForm) -> String {
+    let (w, h) = EMBED_SIZES[form.size.min(EMBED_SIZES.len() - 1)];
+    let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
+    let mut src =
+        format!("{}?embed=1&autoplay={}&speed={}&theme={}", base(), if form.autoplay { 1 } else { 0 }, c.speed, c.prefs.theme.name());
+    let caption = form.caption.trim();
+    if !caption.is_empty() {
+        src.push_str("&caption=");
+        src.push_str(&enc(caption));
+    }
+    src.push_str("&scenario=");
+    src.push_str(&enc(c.scenario_text().trim_end()));
+    let title = if caption.is_empty() { EN.title } else { caption };
+    format!(r#"<iframe title="{}" width="{w}" height="{h}" loading="lazy" src="{}"></iframe>"#, esc(title), esc(&src))
 }
 
 #[function_component]
 pub fn SharePanel(props: &PanelProps) -> Html {
     let shown_link = use_state(String::new);
     let exported = use_state(|| None::<String>);
+    let embed = use_state(|| None::<String>);
+    let form = use_state(|| EmbedForm { size: 0, autoplay: true, caption: String::new() });
     let draft = use_node_ref();
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
     let c = props.ctl.0.borrow();
@@ -47,12 +81,45 @@ pub fn SharePanel(props: &PanelProps) -> Html {
             exported.set(Some(crate::script::print(&ctl.0.borrow().session.to_scenario())));
         })
     };
-    let run_draft = {
+    let copy_embed = {
+        let ctl = props.ctl.clone();
+        let embed = embed.clone();
+        let form = form.clone();
+        Callback::from(move |_: MouseEvent| {
+            let code = embed_code(&ctl.0.borrow(), &form);
+            let _ = gloo::utils::window().navigator().clipboard().write_text(&code);
+            embed.set(Some(code));
+        })
+    };
+    // The form's fields, by their data-embed.
+    let on_form = {
+        let form = form.clone();
+        let embed = embed.clone();
+        let ctl = props.ctl.clone();
+        Callback::from(move |e: Event| {
+            let Some((el, what)) = super::markup::target_attr(&e, "data-embed") else { return };
+            let mut f = (*form).clone();
+            if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+                match what.as_str() {
+                    "autoplay" => f.autoplay = i.checked(),
+                    _ => f.caption = i.value(),
+                }
+            } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
+                f.size = s.value().parse().unwrap_or(0);
+            }
+            // A snippet on show follows the form.
+            if embed.is_some() {
+                embed.set(Some(embed_code(&ctl.0.borrow(), &f)));
+            }
+            form.set(f);
+        })
+    };
+    let run_draft = |here: bool| {
         let d = d.clone();
-        let draft = draft.clone();
+        let draft: NodeRef = draft.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(t) = draft.cast::<HtmlTextAreaElement>() {
-                d.emit(Action::LoadScenario(t.value()));
+                d.emit(if here { Action::RunHere(t.value()) } else { Action::LoadScenario(t.value()) });
             }
         })
     };
@@ -107,19 +174,44 @@ pub fn SharePanel(props: &PanelProps) -> Html {
                 </label>
                 <a class="button" href={download.unwrap_or_default()} download="raft-session.txt">{ EN.download }</a>
             }
+            <fieldset class="group embed-form" onchange={on_form}>
+                <legend>{ EN.embed_code }</legend>
+                <div class="row wrap">
+                    <label class="inline">{ EN.embed_size }
+                        <select data-embed="size">
+                            { for EMBED_SIZES.iter().enumerate().map(|(k, (w, h))| html! {
+                                <option value={k.to_string()} selected={form.size == k}>{ format!("{w} × {h}") }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <label class="check"><input type="checkbox" data-embed="autoplay" checked={form.autoplay} />{ EN.embed_autoplay }</label>
+                </div>
+                <label class="stack">
+                    <span class="small">{ EN.embed_caption }</span>
+                    <input type="text" data-embed="caption" maxlength="200" value={form.caption.clone()} />
+                </label>
+                <button type="button" onclick={copy_embed}>{ EN.copy_embed }</button>
+                if let Some(code) = &*embed {
+                    <label class="stack">
+                        <span class="small">{ EN.embed_copied }</span>
+                        <textarea readonly=true rows="4" aria-label={EN.embed_code} value={code.clone()} />
+                    </label>
+                }
+            </fieldset>
             <label class="stack">
                 <span>{ EN.examples }</span>
                 <select aria-label={EN.examples} onchange={on_example}>{ Html::from_html_unchecked(AttrValue::from(options)) }</select>
             </label>
             <label class="stack">
                 <span>{ EN.import_scenario }</span>
-                <textarea ref={draft} rows="5" spellcheck="false" aria-label={EN.scenario_text} placeholder={"cluster nodes=5 seed=7\nrun 2s\ncrash leader"} />
+                <textarea ref={draft.clone()} rows="5" spellcheck="false" aria-label={EN.scenario_text} placeholder={"cluster nodes=5 seed=7\nrun 2s\ncrash leader"} />
             </label>
             if let Some(e) = &c.import_error {
                 <p class="notice bad" role="alert">{ e.clone() }</p>
             }
             <div class="row wrap">
-                <button type="button" onclick={run_draft}>{ EN.run_scenario }</button>
+                <button type="button" onclick={run_draft(false)}>{ EN.run_scenario }</button>
+                <button type="button" onclick={run_draft(true)}>{ EN.run_here }</button>
                 <label class="button file">
                     { EN.open_file }
                     <input type="file" accept=".txt,text/plain" onchange={on_file} aria-label={EN.open_file} />
