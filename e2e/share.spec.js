@@ -52,12 +52,12 @@ test('scenario import: an error names line and column; a good one runs; export g
   await openPage(page, '?seed=3&speed=1');
   const box = page.getByRole('textbox', { name: 'Scenario text' });
   await box.fill('cluster nodes=3 seed=2\nrun 1s\ncrash 12');
-  await page.getByRole('button', { name: 'Run this scenario' }).click();
+  await page.getByRole('button', { name: 'Run as a new scenario' }).click();
   await expect(page.getByRole('alert')).toContainText('line 3, column 7: expected a node id');
   // The old session still runs.
   expect((await nodes(page)).length).toBe(5);
   await box.fill('cluster nodes=3 seed=2\nrun 800ms\ncrash 2');
-  await page.getByRole('button', { name: 'Run this scenario' }).click();
+  await page.getByRole('button', { name: 'Run as a new scenario' }).click();
   await expect.poll(async () => (await nodes(page)).length).toBe(3);
   await expect(page.locator('[data-node-id="2"][data-role]')).toHaveAttribute('data-role', 'crashed', { timeout: 20_000 });
   await page.getByRole('button', { name: 'Export as scenario' }).click();

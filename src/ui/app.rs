@@ -14,7 +14,7 @@ use super::controls::{Controls, Header, Timeline};
 use super::events::EventLog;
 use super::help::Help;
 use super::logs::LogsView;
-use super::panels::{ConfirmReplace, Inspector, Invariants, Notices};
+use super::panels::{confirm_replace, Inspector, Invariants, Notices};
 use super::platform;
 use super::share::SharePanel;
 use super::{Action, Controller, Ctl};
@@ -182,6 +182,17 @@ pub fn App() -> Html {
             let doc = gloo::utils::document();
             let listener = EventListener::new_with_options(&doc, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                // While the page asks something, Tab goes to the question first.
+                if e.key() == "Tab" {
+                    let doc = gloo::utils::document();
+                    let outside = doc.active_element().is_none_or(|a| a.closest(".dialog").ok().flatten().is_none());
+                    if let (true, Some(b)) =
+                        (outside, doc.get_element_by_id("replace-cancel").and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()))
+                    {
+                        e.prevent_default();
+                        let _ = b.focus();
+                    }
+                }
                 if let Some(action) = shortcut(e) {
                     if matches!(action, Action::TogglePlay | Action::Step) {
                         e.prevent_default();
@@ -225,7 +236,7 @@ pub fn App() -> Html {
             <div class="app embed">
                 <Header ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} compact=true />
                 <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                <Caption ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                { caption(&ctl.borrow()) }
                 <main class="embed-stage">
                     <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                 </main>
@@ -233,22 +244,24 @@ pub fn App() -> Html {
         };
     }
 
-    // The skip link takes the keyboard straight to the controls.
-    let skip = Callback::from(|e: MouseEvent| {
-        e.prevent_default();
-        if let Some(el) = gloo::utils::document().get_element_by_id("controls").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    });
+    // The skip link takes the keyboard straight to the controls (a focusable target: the
+    // next Tab reaches the first control); the footer links to the other pages.
+    let skip = format!(r##"<a class="skip-link" href="#controls">{}</a>"##, super::markup::esc(EN.skip_to_controls));
+    let footer = format!(
+        r#"<footer class="site-links"><a href="./embed.html">{}</a><a href="./api.html">{}</a><a href="./language.html">{}</a></footer>"#,
+        super::markup::esc(EN.link_embed),
+        super::markup::esc(EN.link_api),
+        super::markup::esc(EN.link_language)
+    );
     html! {
         <div class="app">
-            <a class="skip-link" href="#controls" onclick={skip}>{ EN.skip_to_controls }</a>
+            { Html::from_html_unchecked(AttrValue::from(skip)) }
             <Header ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} compact=false />
             <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
             <main class="layout">
                 <div class="col main-col">
                     <section class="card stage" aria-label={EN.cluster}>
-                        <Caption ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                        { caption(&ctl.borrow()) }
                         <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                         <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
                         <Legend />
@@ -280,26 +293,19 @@ pub fn App() -> Html {
                     </section>
                 </aside>
             </main>
-            <footer class="site-links">
-                <a href="./embed.html">{ EN.link_embed }</a>
-                <a href="./api.html">{ EN.link_api }</a>
-                <a href="./language.html">{ EN.link_language }</a>
-            </footer>
+            { Html::from_html_unchecked(AttrValue::from(footer)) }
             <Help ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-            <ConfirmReplace ctl={ctl_prop} version={slow_version} dispatch={dispatch} />
+            { confirm_replace(&ctl.borrow(), &dispatch) }
         </div>
     }
 }
 
 /// One line of story above the cluster: the scenario's latest comment, or the page's
 /// `caption=`. Nothing when there is neither.
-#[function_component]
-fn Caption(props: &super::PanelProps) -> Html {
-    let c = props.ctl.0.borrow();
-    match c.caption_now() {
-        Some(text) => html! { <p class="caption" title={text.to_string()} aria-live="polite">{ text.to_string() }</p> },
-        None => html! {},
-    }
+fn caption(c: &Controller) -> Html {
+    let Some(text) = c.caption_now() else { return Html::default() };
+    let t = super::markup::esc(text);
+    Html::from_html_unchecked(AttrValue::from(format!(r#"<p class="caption" title="{t}" aria-live="polite">{t}</p>"#)))
 }
 
 fn schedule(

@@ -209,9 +209,9 @@ impl Scale {
     }
 }
 
-/// What the line under the drawing says: the leader (or leaders, or none), and each stale
-/// leader with why it cannot commit.
-fn leader_line(nodes: &[NodeView]) -> (String, Vec<String>) {
+/// What the line under the drawing says, as markup: the leader (or leaders, or none), and
+/// each stale leader with why it cannot commit.
+fn leader_line(nodes: &[NodeView]) -> String {
     let working = frame::working_leaders(nodes);
     let head = match working.as_slice() {
         [] => EN.no_leader.to_string(),
@@ -221,17 +221,20 @@ fn leader_line(nodes: &[NodeView]) -> (String, Vec<String>) {
             fill(EN.leaders_are, &[("nodes", &ids.join(", "))])
         }
     };
-    let stale = nodes
-        .iter()
-        .filter_map(|n| {
-            let template = match n.stale? {
-                Stale::NoMajority => EN.stale_caption_no_majority,
-                Stale::NewerTerm => EN.stale_caption_newer_term,
-            };
-            Some(fill(template, &[("node", &n.id.to_string()), ("term", &n.term.to_string())]))
-        })
-        .collect();
-    (head, stale)
+    let mut out = format!("<span>{}</span>", esc(&head));
+    for n in nodes {
+        let template = match n.stale {
+            Some(Stale::NoMajority) => EN.stale_caption_no_majority,
+            Some(Stale::NewerTerm) => EN.stale_caption_newer_term,
+            None => continue,
+        };
+        let _ = write!(
+            out,
+            r#"<span class="stale-note">{}</span>"#,
+            esc(&fill(template, &[("node", &n.id.to_string()), ("term", &n.term.to_string())]))
+        );
+    }
+    out
 }
 
 #[function_component]
@@ -241,9 +244,9 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     let drawn = use_mut_ref(MessageLayer::default);
     let positions = use_mut_ref(Vec::<(MessageView, Point)>::new);
     let selected_message = use_mut_ref(|| None::<u64>);
-    // User units per CSS pixel, measured when the drawing appears and when the window
-    // resizes (never per frame: reading a size forces a layout).
-    let units = use_state(|| 1.0f64);
+    // User units per CSS pixel, in tenths, measured when the drawing appears and when the
+    // window resizes (never per frame: reading a size forces a layout).
+    let units = use_state(|| 10u64);
     {
         let svg = svg.clone();
         let units = units.clone();
@@ -252,8 +255,9 @@ pub fn ClusterView(props: &PanelProps) -> Html {
                 if let Some(el) = svg.cast::<web_sys::Element>() {
                     let side = el.client_width().min(el.client_height()) as f64;
                     if side > 1.0 {
-                        // Rounded, so small changes do not redraw everything.
-                        units.set(((SIZE / side) * 10.0).round() / 10.0);
+                        // Rounded up (words never come out smaller than asked), in tenths so
+                        // small changes do not redraw everything.
+                        units.set((SIZE / side * 10.0).ceil() as u64);
                     }
                 }
             };
@@ -262,7 +266,7 @@ pub fn ClusterView(props: &PanelProps) -> Html {
             move || drop(listener)
         });
     }
-    let scale = Scale::for_units(*units);
+    let scale = Scale::for_units(*units as f64 / 10.0);
     {
         let layer = layer.clone();
         let positions = positions.clone();
@@ -334,7 +338,7 @@ pub fn ClusterView(props: &PanelProps) -> Html {
         .map(|v| render_node(v, pos[&v.id], r, &scale, group_of(v.id), c.selected == Selection::Node(v.id), &nodes, props.dispatch.clone()))
         .collect();
 
-    let (leader_text, stale_texts) = leader_line(&nodes);
+    let leader_text = leader_line(&nodes);
     // One listener for every message and for the background.
     let onclick = {
         let d = props.dispatch.clone();
@@ -356,10 +360,7 @@ pub fn ClusterView(props: &PanelProps) -> Html {
                 <g class="deaths">{ Html::from_html_unchecked(AttrValue::from(deaths)) }</g>
                 <g class="nodes">{ node_items }</g>
             </svg>
-            <p class="leader-line" aria-live="polite">
-                <span>{ leader_text }</span>
-                { for stale_texts.into_iter().map(|t| html! { <span class="stale-note">{ t }</span> }) }
-            </p>
+            <p class="leader-line" aria-live="polite">{ Html::from_html_unchecked(AttrValue::from(leader_text)) }</p>
         </div>
     }
 }
@@ -412,6 +413,7 @@ fn render_node(
 
     // The inside of the node, as markup: timer arc, crown, votes, cross, labels.
     let mut m = Markup::new();
+    let _ = write!(m.0, "<title>{}</title>", esc(&described));
     if let Some(g) = group {
         let _ = write!(m.0, r#"<circle class="halo group-{}" r="{}"/>"#, g.min(3), num(r + 12.0 * k));
     }
@@ -476,7 +478,6 @@ fn render_node(
             transform={format!("translate({},{})", num(p.x), num(p.y))}
             data-node-id={id.to_string()} data-role={v.role} data-term={v.term.to_string()} data-stale={stale.to_string()}
             role="button" tabindex="0" aria-label={aria} onclick={select.reform(|e: MouseEvent| e.into())} onkeydown={select.reform(|e: KeyboardEvent| e.into())}>
-            <title>{ described }</title>
             { m.html() }
             if timing {
                 // The one part of a node that changes every frame: an attribute, not markup.

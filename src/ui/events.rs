@@ -141,7 +141,8 @@ pub fn EventLog(props: &PanelProps) -> Html {
         })
     };
     let on_key = Callback::from(move |e: KeyboardEvent| {
-        let Some(list) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        // Events reach this listener through the page's root: the list is found from the target.
+        let Some(list) = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
         let list = match list.closest(".event-list") {
             Ok(Some(l)) => l,
             _ => return,

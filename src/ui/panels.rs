@@ -281,43 +281,26 @@ pub fn Notices(props: &PanelProps) -> Html {
     }
 }
 
-/// Asks before a new session replaces one the user acted on.
-#[function_component]
-pub fn ConfirmReplace(props: &PanelProps) -> Html {
-    // The safe choice has the focus when the question appears.
-    let cancel_ref = use_node_ref();
-    {
-        let cancel_ref = cancel_ref.clone();
-        let open = props.ctl.0.borrow().pending_replace.is_some();
-        use_effect_with(open, move |&open| {
-            if open {
-                if let Some(b) = cancel_ref.cast::<web_sys::HtmlElement>() {
-                    let _ = b.focus();
-                }
-            }
-        });
-    }
-    let c = props.ctl.0.borrow();
+/// Asks before a new session replaces one the user acted on. (The keyboard reaches it with
+/// Tab: see the page's key handler.)
+pub fn confirm_replace(c: &crate::view::controller::Controller, dispatch: &Callback<Action>) -> Html {
     if c.pending_replace.is_none() {
-        return html! {};
+        return Html::default();
     }
-    let d = props.dispatch.clone();
-    let cancel = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(Action::CancelReplace))
-    };
-    let confirm = Callback::from(move |_: MouseEvent| d.emit(Action::ConfirmReplace));
-    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
-    html! {
-        <div class="overlay" onclick={cancel.clone()}>
-            <div class="dialog small" role="alertdialog" aria-modal="true" aria-label={EN.replace_title} onclick={stop}>
-                <h2>{ EN.replace_title }</h2>
-                <p>{ EN.replace_text }</p>
-                <div class="row">
-                    <button type="button" class="danger" onclick={confirm}>{ EN.replace_confirm }</button>
-                    <button type="button" ref={cancel_ref} onclick={cancel}>{ EN.cancel }</button>
-                </div>
-            </div>
-        </div>
-    }
+    let d = dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| match target_attr(&e, "data-confirm").map(|(_, v)| v) {
+        Some(v) if v == "replace" => d.emit(Action::ConfirmReplace),
+        Some(v) if v == "stay" => {}
+        _ => d.emit(Action::CancelReplace),
+    });
+    let mut m = Markup::new();
+    let _ = write!(
+        m.0,
+        r#"<div class="dialog small" role="alertdialog" aria-modal="true" aria-label="{t}" data-confirm="stay"><h2>{t}</h2><p>{}</p><div class="row"><button type="button" class="danger" data-confirm="replace">{}</button><button type="button" id="replace-cancel" data-confirm="cancel">{}</button></div></div>"#,
+        esc(EN.replace_text),
+        esc(EN.replace_confirm),
+        esc(EN.cancel),
+        t = esc(EN.replace_title),
+    );
+    html! { <div class="overlay" {onclick}>{ m.html() }</div> }
 }

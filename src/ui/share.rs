@@ -28,21 +28,47 @@ pub fn link(c: &crate::view::controller::Controller) -> String {
 /// Embed sizes offered, width x height in CSS pixels.
 const EMBED_SIZES: [(u32, u32); 3] = [(400, 300), (560, 420), (720, 540)];
 
-/// What the embed form holds.
-#[derive(Clone, PartialEq)]
-struct EmbedForm {
-    size: usize,
-    autoplay: bool,
-    caption: String,
+/// The embed form, as markup: it never changes, so what the user typed in it stays.
+fn embed_form() -> String {
+    let mut m = String::new();
+    let _ = write!(
+        m,
+        r#"<details class="embed-form"><summary>{}</summary><div class="row wrap"><label class="inline">{}<select data-embed="size">"#,
+        esc(EN.embed_options),
+        esc(EN.embed_size)
+    );
+    for (k, (w, h)) in EMBED_SIZES.iter().enumerate() {
+        let _ = write!(m, r#"<option value="{k}">{w} × {h}</option>"#);
+    }
+    let _ = write!(
+        m,
+        r#"</select></label><label class="check"><input type="checkbox" data-embed="autoplay" checked>{}</label></div><label class="stack"><span class="small">{}</span><input type="text" data-embed="caption" maxlength="200"></label></details>"#,
+        esc(EN.embed_autoplay),
+        esc(EN.embed_caption),
+    );
+    m
 }
 
-/// An iframe that plays this session's scenario, as a writer pastes it into a page.
-fn embed_code(c: &crate::view::controller::Controller, form: &EmbedForm) -> String {
-    let (w, h) = EMBED_SIZES[form.size.min(EMBED_SIZES.len() - 1)];
+/// Whether an output is an embed snippet (not a scenario).
+fn is_snippet(text: &str) -> bool {
+    text.starts_with("<iframe")
+}
+
+/// The embed form's field `name`.
+fn field(name: &str) -> Option<web_sys::Element> {
+    gloo::utils::document().query_selector(&format!(".embed-form [data-embed={name}]")).ok().flatten()
+}
+
+/// An iframe that plays this session's scenario, as a writer pastes it into a page, with
+/// the choices of the embed form.
+fn embed_code(c: &crate::view::controller::Controller) -> String {
+    let size: usize = field("size").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()).and_then(|s| s.value().parse().ok()).unwrap_or(0);
+    let autoplay = field("autoplay").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).is_none_or(|i| i.checked());
+    let caption = field("caption").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+    let (w, h) = EMBED_SIZES[size.min(EMBED_SIZES.len() - 1)];
     let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
-    let mut src =
-        format!("{}?embed=1&autoplay={}&speed={}&theme={}", base(), if form.autoplay { 1 } else { 0 }, c.speed, c.prefs.theme.name());
-    let caption = form.caption.trim();
+    let mut src = format!("{}?embed=1&autoplay={}&speed={}&theme={}", base(), autoplay as u8, c.speed, c.prefs.theme.name());
+    let caption = caption.trim();
     if !caption.is_empty() {
         src.push_str("&caption=");
         src.push_str(&enc(caption));
@@ -57,8 +83,7 @@ fn embed_code(c: &crate::view::controller::Controller, form: &EmbedForm) -> Stri
 pub fn SharePanel(props: &PanelProps) -> Html {
     let shown_link = use_state(String::new);
     let exported = use_state(|| None::<String>);
-    let embed = use_state(|| None::<String>);
-    let form = use_state(|| EmbedForm { size: 0, autoplay: true, caption: String::new() });
+
     let draft = use_node_ref();
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
     let c = props.ctl.0.borrow();
@@ -81,37 +106,21 @@ pub fn SharePanel(props: &PanelProps) -> Html {
             exported.set(Some(crate::script::print(&ctl.0.borrow().session.to_scenario())));
         })
     };
-    let copy_embed = {
+    // The embed form: its button copies the snippet (shown where an exported scenario is);
+    // a change updates the one on show.
+    let on_embed = {
         let ctl = props.ctl.clone();
-        let embed = embed.clone();
-        let form = form.clone();
-        Callback::from(move |_: MouseEvent| {
-            let code = embed_code(&ctl.0.borrow(), &form);
-            let _ = gloo::utils::window().navigator().clipboard().write_text(&code);
-            embed.set(Some(code));
-        })
-    };
-    // The form's fields, by their data-embed.
-    let on_form = {
-        let form = form.clone();
-        let embed = embed.clone();
-        let ctl = props.ctl.clone();
-        Callback::from(move |e: Event| {
-            let Some((el, what)) = super::markup::target_attr(&e, "data-embed") else { return };
-            let mut f = (*form).clone();
-            if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
-                match what.as_str() {
-                    "autoplay" => f.autoplay = i.checked(),
-                    _ => f.caption = i.value(),
+        let embed = exported.clone();
+        Callback::from(move |e: web_sys::Event| {
+            let Some((_, what)) = super::markup::target_attr(&e, "data-embed") else { return };
+            let copy = what == "copy" && e.type_() == "click";
+            if copy || (e.type_() == "change" && embed.as_deref().is_some_and(is_snippet)) {
+                let code = embed_code(&ctl.0.borrow());
+                if copy {
+                    let _ = gloo::utils::window().navigator().clipboard().write_text(&code);
                 }
-            } else if let Some(s) = el.dyn_ref::<HtmlSelectElement>() {
-                f.size = s.value().parse().unwrap_or(0);
+                embed.set(Some(code));
             }
-            // A snippet on show follows the form.
-            if embed.is_some() {
-                embed.set(Some(embed_code(&ctl.0.borrow(), &f)));
-            }
-            form.set(f);
         })
     };
     let run_draft = |here: bool| {
@@ -150,6 +159,7 @@ pub fn SharePanel(props: &PanelProps) -> Html {
     for (k, e) in LIBRARY.iter().enumerate() {
         let _ = write!(options, r#"<option value="{k}">{}</option>"#, esc(e.name));
     }
+    let snippet = exported.as_deref().is_some_and(is_snippet);
     let download = exported.as_ref().map(|text| format!("data:text/plain;charset=utf-8,{}", js_sys::encode_uri_component(text)));
 
     html! {
@@ -158,6 +168,7 @@ pub fn SharePanel(props: &PanelProps) -> Html {
             <div class="row wrap">
                 <button type="button" class="primary" onclick={copy}>{ EN.copy_link }</button>
                 <button type="button" onclick={export}>{ EN.export_scenario }</button>
+                <button type="button" data-embed="copy" onclick={on_embed.reform(|e: MouseEvent| e.into())}>{ EN.copy_embed }</button>
             </div>
             if !shown_link.is_empty() {
                 <label class="stack">
@@ -169,35 +180,14 @@ pub fn SharePanel(props: &PanelProps) -> Html {
             }
             if let Some(text) = &*exported {
                 <label class="stack">
-                    <span class="small">{ EN.exported }</span>
-                    <textarea readonly=true rows="6" aria-label={EN.exported_scenario} value={text.clone()} />
+                    <span class="small">{ if snippet { EN.embed_copied } else { EN.exported } }</span>
+                    <textarea readonly=true rows="6" aria-label={if snippet { EN.embed_code } else { EN.exported_scenario }} value={text.clone()} />
                 </label>
-                <a class="button" href={download.unwrap_or_default()} download="raft-session.txt">{ EN.download }</a>
-            }
-            <fieldset class="group embed-form" onchange={on_form}>
-                <legend>{ EN.embed_code }</legend>
-                <div class="row wrap">
-                    <label class="inline">{ EN.embed_size }
-                        <select data-embed="size">
-                            { for EMBED_SIZES.iter().enumerate().map(|(k, (w, h))| html! {
-                                <option value={k.to_string()} selected={form.size == k}>{ format!("{w} × {h}") }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <label class="check"><input type="checkbox" data-embed="autoplay" checked={form.autoplay} />{ EN.embed_autoplay }</label>
-                </div>
-                <label class="stack">
-                    <span class="small">{ EN.embed_caption }</span>
-                    <input type="text" data-embed="caption" maxlength="200" value={form.caption.clone()} />
-                </label>
-                <button type="button" onclick={copy_embed}>{ EN.copy_embed }</button>
-                if let Some(code) = &*embed {
-                    <label class="stack">
-                        <span class="small">{ EN.embed_copied }</span>
-                        <textarea readonly=true rows="4" aria-label={EN.embed_code} value={code.clone()} />
-                    </label>
+                if !snippet {
+                    <a class="button" href={download.unwrap_or_default()} download="raft-session.txt">{ EN.download }</a>
                 }
-            </fieldset>
+            }
+            <div onchange={on_embed.reform(|e: Event| e)}>{ Html::from_html_unchecked(AttrValue::from(embed_form())) }</div>
             <label class="stack">
                 <span>{ EN.examples }</span>
                 <select aria-label={EN.examples} onchange={on_example}>{ Html::from_html_unchecked(AttrValue::from(options)) }</select>

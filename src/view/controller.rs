@@ -586,10 +586,9 @@ impl Controller {
                 cmd => self.queued.push_back((t, cmd)),
             }
         }
-        for c in story::captions(text) {
-            self.story.push(Caption { time: start + c.time, text: c.text });
-        }
-        self.story.sort_by_key(|c| c.time);
+        // The story from now on is this text's (it stays in time order).
+        self.story.retain(|c| c.time <= start);
+        self.story.extend(story::captions(text).into_iter().map(|c| Caption { time: start + c.time, text: c.text }));
         // What is due now happens now; the rest as time reaches it.
         self.advance(start);
         if !self.queued.is_empty() {
