@@ -78,8 +78,10 @@ fn build_controller() -> Controller {
             c.set_source(text);
         }
     }
-    // A permalink (or a scenario with `t=`) opens at that moment.
-    if let Some(t) = params.time {
+    // A permalink (or a scenario with `t=`) opens at that moment; a link that could not be
+    // used falls back to a fresh cluster from its start.
+    let open_at = params.time.filter(|_| from_text);
+    if let Some(t) = open_at {
         c.dispatch(Action::Seek(t * crate::sim::MS));
     }
     c.caption = params.caption.clone();
@@ -91,7 +93,7 @@ fn build_controller() -> Controller {
     }
     c.embed = params.embed;
     c.notices = notices;
-    c.set_playing(params.plays());
+    c.set_playing(params.plays(open_at.is_some()));
     c
 }
 

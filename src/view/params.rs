@@ -52,10 +52,11 @@ pub struct PageParams {
 }
 
 impl PageParams {
-    /// Whether the page starts playing: `autoplay` when given; otherwise yes, except at a
-    /// chosen moment (`t=`), which opens paused so it can be looked at.
-    pub fn plays(&self) -> bool {
-        self.autoplay.unwrap_or(self.time.is_none())
+    /// Whether the page starts playing: `autoplay` when given; otherwise yes, except when it
+    /// opens at a chosen moment (`t=` with a session or a scenario that could be used),
+    /// which opens paused so it can be looked at.
+    pub fn plays(&self, at_moment: bool) -> bool {
+        self.autoplay.unwrap_or(!at_moment)
     }
 }
 
@@ -147,12 +148,12 @@ mod tests {
 
     #[test]
     fn autoplay_defaults_to_playing_except_at_a_chosen_moment() {
-        let plays = |list: &[(&str, &str)]| from_pairs(&pairs(list)).0.plays();
-        assert!(plays(&[]));
-        assert!(plays(&[("scenario", "run 1s")]));
-        assert!(!plays(&[("t", "500")]), "a moment opens paused");
-        assert!(plays(&[("t", "500"), ("autoplay", "1")]));
-        assert!(!plays(&[("autoplay", "0")]));
+        let plays = |list: &[(&str, &str)], at_moment| from_pairs(&pairs(list)).0.plays(at_moment);
+        assert!(plays(&[], false));
+        assert!(plays(&[("scenario", "run 1s")], false));
+        assert!(!plays(&[("scenario", "run 1s"), ("t", "500")], true), "a moment opens paused");
+        assert!(plays(&[("t", "500"), ("autoplay", "1")], true));
+        assert!(!plays(&[("autoplay", "0")], false));
     }
 
     #[test]
