@@ -88,6 +88,8 @@ test("the embed's ↗ link opens the full playground at the embed's moment", asy
   await expect(full.getByRole('button', { name: 'Send a client request', exact: true })).toBeVisible();
   // The link was set on the link itself, not on the page's root.
   expect(await page.locator('.app').getAttribute('href')).toBeNull();
+  // The embed kept its settings to itself.
+  expect(await page.evaluate(() => localStorage.getItem('raft-playground.prefs'))).toBeNull();
 });
 
 test('Copy embed code gives a snippet that plays the scenario at 400x300 with readable labels', async ({ page, context }) => {

@@ -134,6 +134,11 @@ test('the JavaScript API: create, advance, read state, intervene, and clear erro
     out.partition = sim.state().partition;
     out.events = sim.eventsSince(0).events.length;
     out.scenario = sim.exportScenario();
+    const cut = new Simulation({ nodes: 3, seed: 4 });
+    cut.advance(2000);
+    out.cutLeader = cut.state().leader;
+    cut.partition([[out.cutLeader]]);
+    out.stale = cut.state().nodes.filter((n) => n.stale !== null).map((n) => [n.id, n.stale]);
     const fromText = Simulation.fromScenario('cluster nodes=4 seed=2\nrun 1s\ncrash 2');
     fromText.advance(1500);
     out.replayedCrash = fromText.state().nodes.find((n) => n.id === 2).role;
@@ -154,6 +159,7 @@ test('the JavaScript API: create, advance, read state, intervene, and clear erro
   expect(result.events).toBeGreaterThan(3);
   expect(result.scenario).toContain('propose k=v');
   expect(result.replayedCrash).toBe('crashed');
+  expect(result.stale).toEqual([[result.cutLeader, 'no-majority']]);
   expect(result.errors.every((e) => typeof e === 'string' && e.length > 10)).toBe(true);
   expect(result.errors[0]).toContain('1 to 9 nodes');
   expect(result.errors[6]).toContain('line 1, column 5');

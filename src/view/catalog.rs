@@ -637,7 +637,7 @@ pub static EN: Catalog = Catalog {
     embed_code: "Embed code",
     embed_options: "Embed options: size, autoplay, caption",
     embed_size: "Size",
-    embed_caption: "Caption (optional)",
+    embed_caption: "Caption (optional; shown instead of the scenario's comments)",
     embed_autoplay: "Start playing at once",
     replay: "Replay from the start",
     skip_to_controls: "Skip to the controls",

@@ -261,7 +261,7 @@ pub struct Controller {
     /// The scenario the session came from, if any, and its comments as captions.
     pub source: Option<Source>,
     pub story: Vec<Caption>,
-    /// A caption given by the page's address (`caption=`), shown until the story has one.
+    /// A caption given by the page's address (`caption=`), shown instead of the story's.
     pub caption: Option<String>,
     /// Commands of `RunHere` waiting for their virtual time.
     queued: VecDeque<(Time, Cmd)>,
@@ -320,9 +320,10 @@ impl Controller {
         self.story = story::captions(text);
     }
 
-    /// The caption for this moment: the story's latest, or the page's own.
+    /// The caption for this moment: the page's own (`caption=`) if it has one, else the
+    /// story's latest.
     pub fn caption_now(&self) -> Option<&str> {
-        story::current(&self.story, self.now()).or(self.caption.as_deref())
+        self.caption.as_deref().or_else(|| story::current(&self.story, self.now()))
     }
 
     /// Whether the user did something of their own in this session (replacing it loses it).
@@ -922,6 +923,9 @@ mod tests {
         assert!(told(&c, "The request x=1 was never acknowledged: node 1 took it"), "the client timed out");
         play(&mut c, 1100);
         assert_eq!(c.caption_now(), Some("Healed."));
+        c.caption = Some("Mine".into());
+        assert_eq!(c.caption_now(), Some("Mine"), "the page's own caption is shown instead of the story's");
+        c.caption = None;
         assert!(told(&c, "discarded entry 2 (x=1, term 1): it was never committed"), "{:?}", c.narration);
         assert!(c.ghosts.iter().any(|g| g.label == "x=1" && g.index == 2), "{:?}", c.ghosts);
         // Ghosts fade after a few seconds of play.

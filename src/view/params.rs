@@ -47,7 +47,7 @@ pub struct PageParams {
     /// The virtual time (ms) a permalink or a scenario opens at (paused, unless
     /// `autoplay=1`).
     pub time: Option<u64>,
-    /// One line shown above the cluster (until the scenario's own comments take over).
+    /// One line shown above the cluster, instead of the scenario's comments.
     pub caption: Option<String>,
 }
 
