@@ -140,7 +140,7 @@ struct MessageLayer {
 }
 
 impl MessageLayer {
-    fn sync(&mut self, layer: &web_sys::Element, now: &[(MessageView, Point)], selected: Option<u64>, zoom: f64) {
+    fn sync(&mut self, layer: &web_sys::Element, now: &[(MessageView, Point)], selected: Option<u64>, zoom: f64, small: bool) {
         if zoom != self.zoom {
             for el in self.drawn.values() {
                 el.remove();
@@ -161,7 +161,7 @@ impl MessageLayer {
             let el = match self.drawn.get(&m.id) {
                 Some(el) => el.clone(),
                 None => {
-                    let _ = layer.insert_adjacent_html("beforeend", &message_markup(m, zoom > 1.0));
+                    let _ = layer.insert_adjacent_html("beforeend", &message_markup(m, small));
                     let Some(el) = layer.last_element_child() else { continue };
                     self.drawn.insert(m.id, el.clone());
                     el
@@ -194,7 +194,7 @@ impl Scale {
     const MIN_TEXT_PX: f64 = 11.0;
 
     fn for_units(units_per_px: f64) -> Scale {
-        let zoom = (units_per_px / 1.5).max(1.0);
+        let zoom = (units_per_px / 1.7).max(1.0);
         Scale { units_per_px, zoom, ring: (1.0 - 0.18 * (zoom - 1.0)).max(0.82) }
     }
 
@@ -203,9 +203,10 @@ impl Scale {
         units.max(Self::MIN_TEXT_PX * self.units_per_px)
     }
 
-    /// Small drawings leave out what cannot be read there (entry counts, second lines).
+    /// Small drawings (under about 300 CSS pixels) leave out what cannot be read there:
+    /// entry counts on messages, second lines under nodes.
     fn small(&self) -> bool {
-        self.zoom > 1.0
+        self.units_per_px > 2.0
     }
 }
 
@@ -273,7 +274,7 @@ pub fn ClusterView(props: &PanelProps) -> Html {
         let selected_message = selected_message.clone();
         use_effect(move || {
             if let Some(el) = layer.cast::<web_sys::Element>() {
-                drawn.borrow_mut().sync(&el, &positions.borrow(), *selected_message.borrow(), scale.zoom);
+                drawn.borrow_mut().sync(&el, &positions.borrow(), *selected_message.borrow(), scale.zoom, scale.small());
             }
         });
     }
