@@ -114,7 +114,7 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
                 Some(e) => {
                     let committed = commit.is_some_and(|c| i <= c);
                     let label = esc(&entry_label(e));
-                    let mut title = format!("index {i}, term {}: {label}", e.term);
+                    let mut title = fill(EN.entry_title, &[("index", &i.to_string()), ("term", &e.term.to_string()), ("label", &label)]);
                     if *stale && !committed {
                         class.push_str(" stale");
                         title = format!("{title} ({})", esc(EN.logs_stale));
