@@ -1,7 +1,8 @@
 // End-to-end tests of the built site (dist/), in Debian's Chromium.
 const { defineConfig } = require('@playwright/test');
 
-const PORT = 8081;
+// E2E_PORT lets several checkouts run their suites on one machine at once.
+const PORT = Number(process.env.E2E_PORT || 8081);
 
 module.exports = defineConfig({
   testDir: 'e2e',

@@ -1,6 +1,9 @@
 // Shared helpers for the end-to-end tests.
 const { expect } = require('@playwright/test');
 
+/** Where the suite serves the site (see playwright.config.js). */
+const ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT || 8081}`;
+
 /** Opens the page, failing the test on console errors, page errors or foreign requests. */
 async function openPage(page, query = '') {
   const problems = [];
@@ -10,7 +13,7 @@ async function openPage(page, query = '') {
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('request', (req) => {
     const url = new URL(req.url());
-    if (url.origin !== 'http://127.0.0.1:8081' && url.protocol !== 'data:') problems.push(`foreign request: ${req.url()}`);
+    if (url.origin !== ORIGIN && url.protocol !== 'data:') problems.push(`foreign request: ${req.url()}`);
   });
   await page.goto(`./${query}`);
   await expect(page.locator('[data-sim-time]').first()).toBeVisible();
@@ -36,4 +39,4 @@ async function waitForLeader(page, { minTerm = 1, timeout = 30_000 } = {}) {
   return leader;
 }
 
-module.exports = { openPage, nodes, waitForLeader };
+module.exports = { ORIGIN, openPage, nodes, waitForLeader };

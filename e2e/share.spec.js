@@ -52,12 +52,12 @@ test('scenario import: an error names line and column; a good one runs; export g
   await openPage(page, '?seed=3&speed=1');
   const box = page.getByRole('textbox', { name: 'Scenario text' });
   await box.fill('cluster nodes=3 seed=2\nrun 1s\ncrash 12');
-  await page.getByRole('button', { name: 'Run this scenario' }).click();
+  await page.getByRole('button', { name: 'Run as a new scenario' }).click();
   await expect(page.getByRole('alert')).toContainText('line 3, column 7: expected a node id');
   // The old session still runs.
   expect((await nodes(page)).length).toBe(5);
   await box.fill('cluster nodes=3 seed=2\nrun 800ms\ncrash 2');
-  await page.getByRole('button', { name: 'Run this scenario' }).click();
+  await page.getByRole('button', { name: 'Run as a new scenario' }).click();
   await expect.poll(async () => (await nodes(page)).length).toBe(3);
   await expect(page.locator('[data-node-id="2"][data-role]')).toHaveAttribute('data-role', 'crashed', { timeout: 20_000 });
   await page.getByRole('button', { name: 'Export as scenario' }).click();
@@ -143,6 +143,11 @@ test('the JavaScript API: create, advance, read state, intervene, and clear erro
     out.twinHash = twin.traceHash();
     twin.advance(100);
     out.twinMoved = twin.traceHash() !== out.twinHash;
+    const cut = new Simulation({ nodes: 3, seed: 4 });
+    cut.advance(2000);
+    out.cutLeader = cut.state().leader;
+    cut.partition([[out.cutLeader]]);
+    out.stale = cut.state().nodes.filter((n) => n.stale !== null).map((n) => [n.id, n.stale]);
     const fromText = Simulation.fromScenario('cluster nodes=4 seed=2\nrun 1s\ncrash 2');
     fromText.advance(1500);
     out.replayedCrash = fromText.state().nodes.find((n) => n.id === 2).role;
@@ -167,6 +172,7 @@ test('the JavaScript API: create, advance, read state, intervene, and clear erro
   expect(result.twinHash).toBe(result.hash);
   expect(result.twinMoved).toBe(true);
   expect(result.replayedCrash).toBe('crashed');
+  expect(result.stale).toEqual([[result.cutLeader, 'no-majority']]);
   expect(result.errors.every((e) => typeof e === 'string' && e.length > 10)).toBe(true);
   expect(result.errors[0]).toContain('1 to 9 nodes');
   expect(result.errors[6]).toContain('line 1, column 5');

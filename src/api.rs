@@ -118,6 +118,9 @@ struct NodeState {
     /// Election timer: elapsed and timeout, in virtual milliseconds.
     timer_elapsed: f64,
     timer_timeout: f64,
+    /// For a leader that cannot commit (cut off from a majority, or replaced by a newer
+    /// term it has not heard of yet): `no-majority` or `newer-term`.
+    stale: Option<&'static str>,
     log: Vec<EntryState>,
 }
 
@@ -226,12 +229,13 @@ impl Simulation {
     }
 
     fn collect(&mut self) {
+        let machines = self.session.world().machine_ids();
         for e in self.session.drain_trace() {
             // Single messages are in `state().messages`; the events tell what they did.
             if matches!(e.kind, crate::sim::TraceKind::Sent { .. }) {
                 continue;
             }
-            if let Some(n) = narrate(&EN, &e) {
+            if let Some(n) = narrate(&EN, &e, &machines) {
                 self.events.push(EventState { time: ms(n.time), category: n.category.name(), nodes: n.nodes, text: n.text });
             }
         }
@@ -306,6 +310,10 @@ impl Simulation {
                     snapshot_index: v.snapshot_index,
                     timer_elapsed: ms(v.timer_elapsed),
                     timer_timeout: ms(v.timer_timeout),
+                    stale: v.stale.map(|s| match s {
+                        frame::Stale::NoMajority => "no-majority",
+                        frame::Stale::NewerTerm => "newer-term",
+                    }),
                     log,
                 }
             })

@@ -10,3 +10,4 @@ pub mod library;
 pub mod narrate;
 pub mod params;
 pub mod permalink;
+pub mod story;

@@ -34,6 +34,8 @@ export interface NodeState {
   snapshotIndex: number;
   timerElapsed: number;
   timerTimeout: number;
+  /** A leader that cannot commit: cut off from a majority, or replaced by a newer term it has not heard of yet. */
+  stale: 'no-majority' | 'newer-term' | null;
   log: Entry[];
 }
 

@@ -5,12 +5,23 @@ use std::fmt::Write as _;
 use super::ast::*;
 use crate::raft::Time;
 
-/// A duration in the largest unit that states it exactly.
+/// A duration as people write it: `250ms`, `2s`, `1.137s`, `12.5ms`, `40us` (exact: every
+/// digit down to the microsecond is kept).
 pub fn duration(t: Time) -> String {
-    if t != 0 && t.is_multiple_of(1_000_000) {
-        format!("{}s", t / 1_000_000)
+    fn decimal(whole: Time, frac: Time, digits: usize, unit: &str) -> String {
+        let frac = format!("{frac:0digits$}");
+        format!("{whole}.{}{unit}", frac.trim_end_matches('0'))
+    }
+    if t >= 1_000_000 {
+        if t.is_multiple_of(1_000_000) {
+            format!("{}s", t / 1_000_000)
+        } else {
+            decimal(t / 1_000_000, t % 1_000_000, 6, "s")
+        }
     } else if t.is_multiple_of(1_000) {
         format!("{}ms", t / 1_000)
+    } else if t >= 1_000 {
+        decimal(t / 1_000, t % 1_000, 3, "ms")
     } else {
         format!("{t}us")
     }
@@ -182,4 +193,32 @@ pub fn print(s: &Scenario) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::parse::parse_duration;
+
+    #[test]
+    fn durations_read_as_people_write_them_and_parse_back_exactly() {
+        let cases = [
+            (0, "0ms"),
+            (40, "40us"),
+            (12_500, "12.5ms"),
+            (250_000, "250ms"),
+            (1_000_000, "1s"),
+            (1_137_000, "1.137s"),
+            (1_137_335, "1.137335s"),
+            (1_500_000, "1.5s"),
+            (60_000_000, "60s"),
+        ];
+        for (t, text) in cases {
+            assert_eq!(duration(t), text);
+            assert_eq!(parse_duration(text), Some(t), "{text}");
+        }
+        for t in (0..3_000_000).step_by(7_919) {
+            assert_eq!(parse_duration(&duration(t)), Some(t), "{t}");
+        }
+    }
 }

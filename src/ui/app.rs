@@ -14,12 +14,13 @@ use super::controls::{Controls, Header, Timeline};
 use super::events::EventLog;
 use super::help::Help;
 use super::logs::LogsView;
-use super::panels::{Inspector, Invariants, Notices};
+use super::panels::{confirm_replace, Inspector, Invariants, Notices};
 use super::platform;
 use super::share::SharePanel;
 use super::{Action, Controller, Ctl};
 use crate::script::ast::Cmd;
 use crate::script::session::Session;
+use crate::view::catalog::EN;
 use crate::view::controller::{Prefs, Selection};
 
 /// The controller the page starts with, from the URL and the saved settings. Every
@@ -32,13 +33,9 @@ fn build_controller() -> Controller {
     }
     let seed = params.seed.unwrap_or_else(platform::fresh_seed);
     let fallback = |prefs: &Prefs, seed: u64| Session::new(prefs.spec(seed)).or_else(|_| Session::new(Prefs::default().spec(seed)));
-    let mut open_at = None;
     let scenario_text = match (&params.session, &params.scenario) {
         (Some(token), _) => match crate::view::permalink::decode(token) {
-            Ok(s) => {
-                open_at = params.time;
-                Some(crate::script::print(&s))
-            }
+            Ok(s) => Some(crate::script::print(&s)),
             Err(e) => {
                 notices.push(format!("link: {e}"));
                 None
@@ -47,6 +44,7 @@ fn build_controller() -> Controller {
         (None, Some(text)) => Some(text.clone()),
         _ => None,
     };
+    let mut from_text = false;
     let session = match &scenario_text {
         Some(text) => match crate::script::parse(text) {
             Ok(mut scenario) => {
@@ -55,7 +53,10 @@ fn build_controller() -> Controller {
                     scenario.lines.insert(0, 0);
                 }
                 match Session::from_scenario(&scenario) {
-                    Ok(s) => Ok(s),
+                    Ok(s) => {
+                        from_text = true;
+                        Ok(s)
+                    }
                     Err(e) => {
                         notices.push(format!("scenario: {e}"));
                         fallback(&prefs, seed)
@@ -69,13 +70,21 @@ fn build_controller() -> Controller {
         },
         None => fallback(&prefs, seed),
     };
-    let mut session = session.unwrap_or_else(|_| Session::new(Default::default()).expect("the default cluster is valid"));
-    // A permalink opens paused at the moment it was made.
-    if let Some(t) = open_at {
-        session.seek(t * crate::sim::MS);
-    }
+    let session = session.unwrap_or_else(|_| Session::new(Default::default()).expect("the default cluster is valid"));
     let seed = session.spec().seed.unwrap_or(seed);
     let mut c = Controller::new(session, seed, prefs);
+    if from_text {
+        if let Some(text) = &scenario_text {
+            c.set_source(text);
+        }
+    }
+    // A permalink (or a scenario with `t=`) opens at that moment; a link that could not be
+    // used falls back to a fresh cluster from its start.
+    let open_at = params.time.filter(|_| from_text);
+    if let Some(t) = open_at {
+        c.dispatch(Action::Seek(t * crate::sim::MS));
+    }
+    c.caption = params.caption.clone();
     if let Some(s) = params.speed {
         c.speed = s;
     }
@@ -84,9 +93,7 @@ fn build_controller() -> Controller {
     }
     c.embed = params.embed;
     c.notices = notices;
-    if params.autoplay == Some(false) || open_at.is_some() {
-        c.set_playing(false);
-    }
+    c.set_playing(params.plays(open_at.is_some()));
     c
 }
 
@@ -104,7 +111,7 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
     Some(match e.key().as_str() {
         " " => Action::TogglePlay,
         "s" | "S" | "ArrowRight" => Action::Step,
-        "r" | "R" => Action::Request,
+        "r" | "R" => Action::Request(None),
         "c" | "C" => Action::ToggleSelectedNode,
         "l" | "L" => Action::IsolateLeader,
         "h" | "H" => Action::Heal,
@@ -132,7 +139,11 @@ pub fn App() -> Html {
                 {
                     let mut c = ctl.borrow_mut();
                     c.dispatch(action);
-                    platform::save_prefs(&c.prefs);
+                    // An embedded playground shows someone else's settings: it keeps them
+                    // to itself instead of changing the visitor's.
+                    if !c.embed {
+                        platform::save_prefs(&c.prefs);
+                    }
                     platform::apply_theme(c.prefs.theme);
                 }
                 update.force_update();
@@ -173,6 +184,17 @@ pub fn App() -> Html {
             let doc = gloo::utils::document();
             let listener = EventListener::new_with_options(&doc, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                // While the page asks something, Tab goes to the question first.
+                if e.key() == "Tab" {
+                    let doc = gloo::utils::document();
+                    let outside = doc.active_element().is_none_or(|a| a.closest(".dialog").ok().flatten().is_none());
+                    if let (true, Some(b)) =
+                        (outside, doc.get_element_by_id("replace-cancel").and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()))
+                    {
+                        e.prevent_default();
+                        let _ = b.focus();
+                    }
+                }
                 if let Some(action) = shortcut(e) {
                     if matches!(action, Action::TogglePlay | Action::Step) {
                         e.prevent_default();
@@ -216,6 +238,7 @@ pub fn App() -> Html {
             <div class="app embed">
                 <Header ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} compact=true />
                 <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+                { caption(&ctl.borrow()) }
                 <main class="embed-stage">
                     <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                 </main>
@@ -223,47 +246,68 @@ pub fn App() -> Html {
         };
     }
 
+    // The skip link takes the keyboard straight to the controls (a focusable target: the
+    // next Tab reaches the first control); the footer links to the other pages.
+    let skip = format!(r##"<a class="skip-link" href="#controls">{}</a>"##, super::markup::esc(EN.skip_to_controls));
+    let footer = format!(
+        r#"<footer class="site-links"><a href="./embed.html">{}</a><a href="./api.html">{}</a><a href="./language.html">{}</a></footer>"#,
+        super::markup::esc(EN.link_embed),
+        super::markup::esc(EN.link_api),
+        super::markup::esc(EN.link_language)
+    );
     html! {
         <div class="app">
+            { Html::from_html_unchecked(AttrValue::from(skip)) }
             <Header ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} compact=false />
             <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
             <main class="layout">
                 <div class="col main-col">
-                    <section class="card stage" aria-label="Cluster">
+                    <section class="card stage" aria-label={EN.cluster}>
+                        { caption(&ctl.borrow()) }
                         <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                         <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
                         <Legend />
                     </section>
-                    <section class="card logs" aria-label="Logs">
+                    <section class="card logs" aria-label={EN.logs}>
                         <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
                     <div class="duo">
-                        <section class="card events" aria-label="Events">
+                        <section class="card events" aria-label={EN.events}>
                             <EventLog ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                         </section>
-                        <section class="card charts" aria-label="Charts">
+                        <section class="card charts" aria-label={EN.charts}>
                             <Charts ctl={ctl_prop.clone()} version={chart_version} dispatch={dispatch.clone()} />
                         </section>
                     </div>
                 </div>
                 <aside class="col side">
-                    <section class={classes!("card", "inspector", selected.then_some("active"))} aria-label="Inspector">
+                    <section class={classes!("card", "inspector", selected.then_some("active"))} aria-label={EN.inspector}>
                         <Inspector ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                     </section>
-                    <section class="card controls" aria-label="Controls">
+                    <section id="controls" tabindex="-1" class="card controls" aria-label={EN.controls}>
                         <Controls ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
-                    <section class="card invariants" aria-label="Invariants">
+                    <section class="card invariants" aria-label={EN.invariants}>
                         <Invariants ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
-                    <section class="card share" aria-label="Share">
+                    <section class="card share" aria-label={EN.share}>
                         <SharePanel ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
                 </aside>
             </main>
-            <Help ctl={ctl_prop} version={slow_version} dispatch={dispatch} />
+            { Html::from_html_unchecked(AttrValue::from(footer)) }
+            <Help ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+            { confirm_replace(&ctl.borrow(), &dispatch) }
         </div>
     }
+}
+
+/// One line of story above the cluster: the scenario's latest comment, or the page's
+/// `caption=`. Nothing when there is neither.
+fn caption(c: &Controller) -> Html {
+    let Some(text) = c.caption_now() else { return Html::default() };
+    let t = super::markup::esc(text);
+    Html::from_html_unchecked(AttrValue::from(format!(r#"<p class="caption" title="{t}" aria-live="polite">{t}</p>"#)))
 }
 
 fn schedule(

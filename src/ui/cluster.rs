@@ -14,7 +14,7 @@ use crate::raft::{MessageKind, NodeId};
 use crate::sim::DropReason;
 use crate::view::catalog::{fill, EN};
 use crate::view::controller::{Selection, DEATH_MS};
-use crate::view::frame::{self, MessageView, NodeView};
+use crate::view::frame::{self, MessageView, NodeView, Stale};
 use crate::view::geometry::{along, arc_path, midpoint, node_position, node_radius, Point, SIZE};
 use crate::view::narrate::kind_name;
 
@@ -30,7 +30,8 @@ pub fn role_label(role: &str) -> &'static str {
 }
 
 /// A message's shape, by kind. Requests are larger than responses; a hollow response says no.
-fn message_shape(out: &mut String, kind: &str, entries: usize, yes: bool) {
+/// `entries` is written on an append when it is given (drawings too small to read it omit it).
+fn message_shape(out: &mut String, kind: &str, entries: Option<usize>, yes: bool) {
     let answer = if yes { "shape" } else { "shape no" };
     match kind {
         "vote-request" | "prevote-request" => out.push_str(r#"<circle class="shape" r="7.5"/>"#),
@@ -38,17 +39,20 @@ fn message_shape(out: &mut String, kind: &str, entries: usize, yes: bool) {
             let _ = write!(out, r#"<circle class="{answer}" r="5"/>"#);
         }
         "append" => {
-            let _ = write!(
-                out,
-                r#"<rect class="shape" x="-11" y="-7.5" width="22" height="15" rx="3"/><text class="count" y="3.5">{entries}</text>"#
-            );
+            out.push_str(r#"<rect class="shape" x="-11" y="-7.5" width="22" height="15" rx="3"/>"#);
+            if let Some(n) = entries {
+                let _ = write!(out, r#"<text class="count" y="3.5">{n}</text>"#);
+            }
         }
         "heartbeat" => out.push_str(r#"<circle class="shape" r="4.5"/>"#),
         "append-response" => {
             let _ = write!(out, r#"<rect class="{answer}" x="-4.5" y="-4.5" width="9" height="9" rx="1.5"/>"#);
         }
         "snapshot" => {
-            out.push_str(r#"<rect class="shape" x="-10" y="-10" width="20" height="20" rx="3"/><text class="count" y="4">S</text>"#)
+            out.push_str(r#"<rect class="shape" x="-10" y="-10" width="20" height="20" rx="3"/>"#);
+            if entries.is_some() {
+                out.push_str(r#"<text class="count" y="4">S</text>"#);
+            }
         }
         "snapshot-response" => out.push_str(r#"<rect class="shape" x="-5" y="-5" width="10" height="10" rx="2"/>"#),
         "read-index" => out.push_str(r#"<path class="shape" d="M0 -8 L8 0 L0 8 L-8 0 Z"/>"#),
@@ -68,17 +72,23 @@ fn lane_for(from: NodeId, to: NodeId) -> f64 {
     }
 }
 
-fn cross(out: &mut String, p: Point, label: &str) {
+/// A cut link: a "no entry" sign (a circle with a slash).
+const CUT_SIGN: &str = r#"<circle r="8"/><path d="M-5.2 5.2 L5.2 -5.2"/>"#;
+/// A lost message: a burst of rays where it died.
+const BURST: &str = r#"<path d="M0 -9V-4M0 9V4M-9 0H-4M9 0H4M-6.4 -6.4L-3 -3M6.4 6.4L3 3M-6.4 6.4L-3 3M6.4 -6.4L3 -3"/>"#;
+
+fn cut_sign(out: &mut String, p: Point, k: f64, label: &str) {
     let _ = write!(
         out,
-        r#"<g class="cut" transform="translate({},{})"><title>{}</title><circle r="8"/><path d="M-4 -4 L4 4 M4 -4 L-4 4"/></g>"#,
+        r#"<g class="cut" transform="translate({},{}) scale({})"><title>{}</title>{CUT_SIGN}</g>"#,
         num(p.x),
         num(p.y),
+        num(k),
         esc(label)
     );
 }
 
-fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, net: &crate::sim::Network) -> String {
+fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, k: f64, net: &crate::sim::Network) -> String {
     let mut lines = String::new();
     let mut marks = String::new();
     for (i, a) in nodes.iter().enumerate() {
@@ -93,9 +103,9 @@ fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, net: 
             let _ = write!(lines, r#"<line class="{class}" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, num(pa.x), num(pa.y), num(pb.x), num(pb.y));
             let cut = |from: &NodeView, to: &NodeView| fill(EN.n_cut, &[("from", &from.id.to_string()), ("to", &to.id.to_string())]);
             match (ab, ba) {
-                (false, false) => cross(&mut marks, midpoint(pa, pb, 0.0), &format!("{} ⇹ {}", a.id, b.id)),
-                (false, true) => cross(&mut marks, along(pa, pb, r, 0.3, lane_for(a.id, b.id)), &cut(a, b)),
-                (true, false) => cross(&mut marks, along(pb, pa, r, 0.3, lane_for(b.id, a.id)), &cut(b, a)),
+                (false, false) => cut_sign(&mut marks, midpoint(pa, pb, 0.0), k, &format!("{} ⇹ {}", a.id, b.id)),
+                (false, true) => cut_sign(&mut marks, along(pa, pb, r, 0.3, lane_for(a.id, b.id) * k), k, &cut(a, b)),
+                (true, false) => cut_sign(&mut marks, along(pb, pa, r, 0.3, lane_for(b.id, a.id) * k), k, &cut(b, a)),
                 _ => {}
             }
         }
@@ -105,7 +115,7 @@ fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, net: 
 }
 
 /// The markup of one message in flight (without its position).
-fn message_markup(m: &MessageView) -> String {
+fn message_markup(m: &MessageView, small: bool) -> String {
     let mut out = String::new();
     let kind = MessageKind::from_name(m.kind).unwrap_or(MessageKind::Heartbeat);
     let _ = write!(
@@ -117,7 +127,7 @@ fn message_markup(m: &MessageView) -> String {
         t = m.to,
         title = kind_name(&EN, kind),
     );
-    message_shape(&mut out, m.kind, m.entries, m.success.unwrap_or(true));
+    message_shape(&mut out, m.kind, (!small).then_some(m.entries), m.success.unwrap_or(true));
     out.push_str("</g>");
     out
 }
@@ -129,10 +139,20 @@ fn message_markup(m: &MessageView) -> String {
 struct MessageLayer {
     drawn: BTreeMap<u64, web_sys::Element>,
     selected: Option<u64>,
+    /// The zoom messages were drawn at; they are drawn anew when it changes.
+    zoom: f64,
 }
 
 impl MessageLayer {
-    fn sync(&mut self, layer: &web_sys::Element, now: &[(MessageView, Point)], selected: Option<u64>) {
+    fn sync(&mut self, layer: &web_sys::Element, now: &[(MessageView, Point)], selected: Option<u64>, zoom: f64, small: bool) {
+        if zoom != self.zoom {
+            for el in self.drawn.values() {
+                el.remove();
+            }
+            self.drawn.clear();
+            self.zoom = zoom;
+        }
+        let scale = if zoom > 1.0 { format!(" scale({})", num(zoom)) } else { String::new() };
         let live: std::collections::BTreeSet<u64> = now.iter().map(|(m, _)| m.id).collect();
         self.drawn.retain(|id, el| {
             let keep = live.contains(id);
@@ -145,13 +165,13 @@ impl MessageLayer {
             let el = match self.drawn.get(&m.id) {
                 Some(el) => el.clone(),
                 None => {
-                    let _ = layer.insert_adjacent_html("beforeend", &message_markup(m));
+                    let _ = layer.insert_adjacent_html("beforeend", &message_markup(m, small));
                     let Some(el) = layer.last_element_child() else { continue };
                     self.drawn.insert(m.id, el.clone());
                     el
                 }
             };
-            let _ = el.set_attribute("transform", &format!("translate({},{})", num(p.x), num(p.y)));
+            let _ = el.set_attribute("transform", &format!("translate({},{}){scale}", num(p.x), num(p.y)));
         }
         if self.selected != selected {
             for id in [self.selected, selected].into_iter().flatten() {
@@ -164,19 +184,101 @@ impl MessageLayer {
     }
 }
 
+/// How a drawing of this size is scaled so words stay readable: user units per CSS pixel,
+/// the zoom of nodes and messages, and the ring's shrink to make room for them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Scale {
+    units_per_px: f64,
+    zoom: f64,
+    ring: f64,
+}
+
+impl Scale {
+    /// The smallest size a word is drawn at, in CSS pixels.
+    const MIN_TEXT_PX: f64 = 11.0;
+
+    fn for_units(units_per_px: f64) -> Scale {
+        let zoom = (units_per_px / 1.7).max(1.0);
+        Scale { units_per_px, zoom, ring: (1.0 - 0.18 * (zoom - 1.0)).max(0.82) }
+    }
+
+    /// A font size (user units) of at least `units`, and never under 11 CSS pixels.
+    fn font(&self, units: f64) -> f64 {
+        units.max(Self::MIN_TEXT_PX * self.units_per_px)
+    }
+
+    /// Small drawings (under about 300 CSS pixels) leave out what cannot be read there:
+    /// entry counts on messages, second lines under nodes.
+    fn small(&self) -> bool {
+        self.units_per_px > 2.0
+    }
+}
+
+/// What the line under the drawing says, as markup: the leader (or leaders, or none), and
+/// each stale leader with why it cannot commit.
+fn leader_line(nodes: &[NodeView]) -> String {
+    let working = frame::working_leaders(nodes);
+    let head = match working.as_slice() {
+        [] => EN.no_leader.to_string(),
+        [one] => fill(EN.leader_is, &[("node", &one.id.to_string()), ("term", &one.term.to_string())]),
+        many => {
+            let ids: Vec<String> = many.iter().map(|n| n.id.to_string()).collect();
+            fill(EN.leaders_are, &[("nodes", &ids.join(", "))])
+        }
+    };
+    let mut out = format!("<span>{}</span>", esc(&head));
+    for n in nodes {
+        let template = match n.stale {
+            Some(Stale::NoMajority) => EN.stale_caption_no_majority,
+            Some(Stale::NewerTerm) => EN.stale_caption_newer_term,
+            None => continue,
+        };
+        let _ = write!(
+            out,
+            r#"<span class="stale-note">{}</span>"#,
+            esc(&fill(template, &[("node", &n.id.to_string()), ("term", &n.term.to_string())]))
+        );
+    }
+    out
+}
+
 #[function_component]
 pub fn ClusterView(props: &PanelProps) -> Html {
     let layer = use_node_ref();
+    let svg = use_node_ref();
     let drawn = use_mut_ref(MessageLayer::default);
     let positions = use_mut_ref(Vec::<(MessageView, Point)>::new);
     let selected_message = use_mut_ref(|| None::<u64>);
+    // User units per CSS pixel, in tenths, measured when the drawing appears and when the
+    // window resizes (never per frame: reading a size forces a layout).
+    let units = use_state(|| 10u64);
+    {
+        let svg = svg.clone();
+        let units = units.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(el) = svg.cast::<web_sys::Element>() {
+                    let side = el.client_width().min(el.client_height()) as f64;
+                    if side > 1.0 {
+                        // Rounded up (words never come out smaller than asked), in tenths so
+                        // small changes do not redraw everything.
+                        units.set((SIZE / side * 10.0).ceil() as u64);
+                    }
+                }
+            };
+            measure();
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
+            move || drop(listener)
+        });
+    }
+    let scale = Scale::for_units(*units as f64 / 10.0);
     {
         let layer = layer.clone();
         let positions = positions.clone();
         let selected_message = selected_message.clone();
         use_effect(move || {
             if let Some(el) = layer.cast::<web_sys::Element>() {
-                drawn.borrow_mut().sync(&el, &positions.borrow(), *selected_message.borrow());
+                drawn.borrow_mut().sync(&el, &positions.borrow(), *selected_message.borrow(), scale.zoom, scale.small());
             }
         });
     }
@@ -185,8 +287,16 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     let now = world.now();
     let nodes = frame::nodes(world, 0);
     let n = nodes.len();
-    let r = node_radius(n);
-    let pos: BTreeMap<NodeId, Point> = nodes.iter().enumerate().map(|(k, v)| (v.id, node_position(k, n))).collect();
+    let r = node_radius(n) * scale.zoom;
+    let center = SIZE / 2.0;
+    let pos: BTreeMap<NodeId, Point> = nodes
+        .iter()
+        .enumerate()
+        .map(|(k, v)| {
+            let p = node_position(k, n);
+            (v.id, Point { x: center + (p.x - center) * scale.ring, y: center + (p.y - center) * scale.ring })
+        })
+        .collect();
     let net = world.network();
     let partition = net.partition();
     let group_of = |id: NodeId| -> Option<usize> {
@@ -196,13 +306,14 @@ pub fn ClusterView(props: &PanelProps) -> Html {
         Some(partition.iter().position(|g| g.contains(&id)).unwrap_or(partition.len()))
     };
 
-    let links = links_markup(&nodes, &pos, r, net);
+    let links = links_markup(&nodes, &pos, r, scale.zoom, net);
+    let lane = |from, to| lane_for(from, to) * scale.zoom;
     let in_flight: Vec<MessageView> =
         frame::messages(world, 0).into_iter().filter(|m| pos.contains_key(&m.from) && pos.contains_key(&m.to)).collect();
     *positions.borrow_mut() = in_flight
         .into_iter()
         .map(|m| {
-            let p = along(pos[&m.from], pos[&m.to], r, m.progress(now), lane_for(m.from, m.to));
+            let p = along(pos[&m.from], pos[&m.to], r, m.progress(now), lane(m.from, m.to));
             (m, p)
         })
         .collect();
@@ -214,28 +325,25 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     let mut deaths = String::new();
     for d in &c.deaths {
         let (Some(&a), Some(&b)) = (pos.get(&d.from), pos.get(&d.to)) else { continue };
-        let p = along(a, b, r, d.progress, lane_for(d.from, d.to));
+        let p = along(a, b, r, d.progress, lane(d.from, d.to));
         let k = (d.shown_at.map_or(0.0, |s| (real_now - s).max(0.0)) / DEATH_MS).clamp(0.0, 1.0);
         let class = if d.reason == DropReason::Partition { "death partition" } else { "death" };
         let _ = write!(
             deaths,
-            r#"<g class="{class}" transform="translate({},{})" opacity="{}"><circle r="{}"/><path d="M-5 -5 L5 5 M5 -5 L-5 5"/></g>"#,
+            r#"<g class="{class}" transform="translate({},{}) scale({})" opacity="{}">{BURST}</g>"#,
             num(p.x),
             num(p.y),
+            num(scale.zoom * (1.0 + 0.8 * k)),
             num(1.0 - k),
-            num(6.0 + 10.0 * k)
         );
     }
 
     let node_items: Html = nodes
         .iter()
-        .map(|v| render_node(v, pos[&v.id], r, group_of(v.id), c.selected == Selection::Node(v.id), &nodes, props.dispatch.clone()))
+        .map(|v| render_node(v, pos[&v.id], r, &scale, group_of(v.id), c.selected == Selection::Node(v.id), &nodes, props.dispatch.clone()))
         .collect();
 
-    let leader_text = match world.leader(0).and_then(|l| nodes.iter().find(|v| v.id == l)) {
-        Some(l) => fill(EN.leader_is, &[("node", &l.id.to_string()), ("term", &l.term.to_string())]),
-        None => EN.no_leader.to_string(),
-    };
+    let leader_text = leader_line(&nodes);
     // One listener for every message and for the background.
     let onclick = {
         let d = props.dispatch.clone();
@@ -251,19 +359,30 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     };
     html! {
         <div class="cluster-wrap">
-            <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={EN.cluster} {onclick}>
+            <svg ref={svg} class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={EN.cluster} {onclick}>
                 <g class="links">{ Html::from_html_unchecked(AttrValue::from(links)) }</g>
                 <g class="messages" ref={layer}></g>
                 <g class="deaths">{ Html::from_html_unchecked(AttrValue::from(deaths)) }</g>
                 <g class="nodes">{ node_items }</g>
             </svg>
-            <p class="leader-line" aria-live="polite">{ leader_text }</p>
+            <p class="leader-line" aria-live="polite">{ Html::from_html_unchecked(AttrValue::from(leader_text)) }</p>
         </div>
     }
 }
 
-fn render_node(v: &NodeView, p: Point, r: f64, group: Option<usize>, selected: bool, all: &[NodeView], dispatch: Callback<Action>) -> Html {
+#[allow(clippy::too_many_arguments)]
+fn render_node(
+    v: &NodeView,
+    p: Point,
+    r: f64,
+    scale: &Scale,
+    group: Option<usize>,
+    selected: bool,
+    all: &[NodeView],
+    dispatch: Callback<Action>,
+) -> Html {
     let id = v.id;
+    let k = scale.zoom;
     let select = {
         let d = dispatch;
         Callback::from(move |e: web_sys::Event| {
@@ -282,60 +401,92 @@ fn render_node(v: &NodeView, p: Point, r: f64, group: Option<usize>, selected: b
         EN.role_crashed
     } else if !v.member {
         EN.role_removed
+    } else if v.stale.is_some() {
+        EN.role_stale_leader
     } else {
         role_label(v.role)
     };
-    let aria = format!("{}: {}, {} {}", fill(EN.node_title, &[("node", &id.to_string())]), label, EN.f_term.to_lowercase(), v.term);
+    let reason = v.stale.map(|s| match s {
+        Stale::NoMajority => EN.stale_no_majority,
+        Stale::NewerTerm => EN.stale_newer_term,
+    });
+    let described = match reason {
+        Some(why) => format!("{label} ({why})"),
+        None => label.to_string(),
+    };
+    let aria = format!("{}: {}, {} {}", fill(EN.node_title, &[("node", &id.to_string())]), described, EN.f_term.to_lowercase(), v.term);
 
     // The inside of the node, as markup: timer arc, crown, votes, cross, labels.
     let mut m = Markup::new();
+    let _ = write!(m.0, "<title>{}</title>", esc(&described));
     if let Some(g) = group {
-        let _ = write!(m.0, r#"<circle class="halo group-{}" r="{}"/>"#, g.min(3), num(r + 12.0));
+        let _ = write!(m.0, r#"<circle class="halo group-{}" r="{}"/>"#, g.min(3), num(r + 12.0 * k));
     }
-    let _ = write!(m.0, r#"<circle class="select-ring" r="{}"/>"#, num(r + 9.0));
+    let _ = write!(m.0, r#"<circle class="select-ring" r="{}"/>"#, num(r + 9.0 * k));
     let timing = !crashed && v.role != "leader" && v.timer_timeout > 0;
     if timing {
-        let _ = write!(m.0, r#"<circle class="timer-track" r="{}"/>"#, num(r + 5.0));
+        let _ = write!(m.0, r#"<circle class="timer-track" r="{}"/>"#, num(r + 5.0 * k));
     }
     let _ = write!(m.0, r#"<circle class="body" r="{}"/>"#, num(r));
     if v.role == "leader" {
         let _ = write!(
             m.0,
-            r#"<path class="crown" transform="translate(0,{})" d="M-12 6 L-12 -4 L-6 1 L0 -7 L6 1 L12 -4 L12 6 Z"/>"#,
-            num(-r - 14.0)
+            r#"<path class="crown" transform="translate(0,{}) scale({})" d="M-12 6 L-12 -4 L-6 1 L0 -7 L6 1 L12 -4 L12 6 Z"/>"#,
+            num(-r - 14.0 * k),
+            num(k)
         );
     }
-    let _ = write!(m.0, r#"<text class="id" y="1">{id}</text><text class="term" y="{}">T{}</text>"#, num(r * 0.5), v.term);
+    let _ = write!(
+        m.0,
+        r#"<text class="id" y="{}" font-size="{}">{id}</text><text class="term" y="{}" font-size="{}">T{}</text>"#,
+        num(-r * 0.14),
+        num(scale.font(27.0 * k.min(1.25))),
+        num(r * 0.6),
+        num(scale.font(13.0)),
+        v.term
+    );
     // Votes received during an election: a dot per other voter, filled when granted.
     if matches!(v.role, "candidate" | "precandidate") {
         let others: Vec<NodeId> = all.iter().map(|o| o.id).filter(|&o| o != id).collect();
-        let k = others.len().max(1) as f64;
+        let count = others.len().max(1) as f64;
         for (i, o) in others.iter().enumerate() {
-            let angle = std::f64::consts::PI * (0.2 + 0.6 * (i as f64 + 0.5) / k);
-            let (x, y) = ((r + 15.0) * angle.cos(), -((r + 15.0) * angle.sin()));
+            let angle = std::f64::consts::PI * (0.2 + 0.6 * (i as f64 + 0.5) / count);
+            let (x, y) = ((r + 15.0 * k) * angle.cos(), -((r + 15.0 * k) * angle.sin()));
             let class = match v.votes.iter().find(|(n, _)| n == o) {
                 Some((_, true)) => "vote granted",
                 Some((_, false)) => "vote refused",
                 None => "vote",
             };
-            let _ = write!(m.0, r#"<circle class="{class}" cx="{}" cy="{}" r="4"><title>node {o}</title></circle>"#, num(x), num(y));
+            let _ = write!(
+                m.0,
+                r#"<circle class="{class}" cx="{}" cy="{}" r="{}"><title>node {o}</title></circle>"#,
+                num(x),
+                num(y),
+                num(4.0 * k)
+            );
         }
     }
     if crashed {
         let (a, b) = (num(-r * 0.55), num(r * 0.55));
         let _ = write!(m.0, r#"<path class="cross" d="M{a} {a} L{b} {b} M{b} {a} L{a} {b}"/>"#);
     }
-    let _ = write!(m.0, r#"<text class="role" y="{}">{}</text>"#, num(r + 22.0), esc(label));
-
+    let role_font = scale.font(14.0);
+    let role_y = r + 12.0 * k + role_font * 0.85;
+    let _ = write!(m.0, r#"<text class="role" y="{}" font-size="{}">{}</text>"#, num(role_y), num(role_font), esc(label));
+    if let (Some(why), false) = (reason, scale.small()) {
+        let font = scale.font(12.0);
+        let _ = write!(m.0, r#"<text class="why" y="{}" font-size="{}">{}</text>"#, num(role_y + font * 1.15), num(font), esc(why));
+    }
+    let stale = v.stale.is_some();
     html! {
-        <g key={id} class={classes!("node", format!("role-{}", v.role), selected.then_some("selected"), (!v.member && !crashed).then_some("outside"))}
+        <g key={id} class={classes!("node", format!("role-{}", v.role), selected.then_some("selected"), (!v.member && !crashed).then_some("outside"), stale.then_some("stale"))}
             transform={format!("translate({},{})", num(p.x), num(p.y))}
-            data-node-id={id.to_string()} data-role={v.role} data-term={v.term.to_string()}
+            data-node-id={id.to_string()} data-role={v.role} data-term={v.term.to_string()} data-stale={stale.to_string()}
             role="button" tabindex="0" aria-label={aria} onclick={select.reform(|e: MouseEvent| e.into())} onkeydown={select.reform(|e: KeyboardEvent| e.into())}>
             { m.html() }
             if timing {
                 // The one part of a node that changes every frame: an attribute, not markup.
-                <path class="timer" d={arc_path(Point { x: 0.0, y: 0.0 }, r + 5.0, v.timer_fraction())} />
+                <path class="timer" stroke-width={num(4.0 * k)} d={arc_path(Point { x: 0.0, y: 0.0 }, r + 5.0 * k, v.timer_fraction())} />
             }
         </g>
     }
@@ -346,6 +497,9 @@ fn render_node(v: &NodeView, p: Point, r: f64, group: Option<usize>, selected: b
 pub fn Legend() -> Html {
     let markup = use_memo((), |_| {
         let mut s = String::new();
+        let item = |s: &mut String, svg: &str, label: &str| {
+            let _ = write!(s, r#"<span class="legend-item">{svg}{}</span>"#, esc(label));
+        };
         let roles = [
             ("follower", EN.role_follower),
             ("precandidate", EN.role_precandidate),
@@ -355,45 +509,44 @@ pub fn Legend() -> Html {
             ("crashed", EN.role_crashed),
         ];
         for (role, label) in roles {
-            let _ = write!(
-                s,
-                r#"<span class="legend-item"><svg viewBox="-12 -12 24 24" class="swatch node role-{role}" aria-hidden="true"><circle class="body" r="9"/></svg>{}</span>"#,
-                esc(label)
+            let svg = format!(
+                r#"<svg viewBox="-12 -12 24 24" class="swatch node role-{role}" aria-hidden="true"><circle class="body" r="9"/></svg>"#
             );
+            item(&mut s, &svg, label);
         }
+        item(
+            &mut s,
+            r#"<svg viewBox="-13 -15 26 28" class="swatch node role-leader stale" aria-hidden="true"><circle class="body" r="8"/><path class="crown" transform="translate(0,-10) scale(.45)" d="M-12 6 L-12 -4 L-6 1 L0 -7 L6 1 L12 -4 L12 6 Z"/></svg>"#,
+            EN.legend_stale,
+        );
         for k in MessageKind::ALL {
-            let _ = write!(
-                s,
-                r#"<span class="legend-item"><svg viewBox="-13 -13 26 26" class="swatch msg kind-{}" aria-hidden="true">"#,
-                k.name()
-            );
-            message_shape(&mut s, k.name(), 2, true);
-            let _ = write!(s, "</svg>{}</span>", esc(kind_name(&EN, k)));
+            let mut svg = format!(r#"<svg viewBox="-13 -13 26 26" class="swatch msg kind-{}" aria-hidden="true">"#, k.name());
+            message_shape(&mut svg, k.name(), Some(2), true);
+            svg.push_str("</svg>");
+            item(&mut s, &svg, kind_name(&EN, k));
         }
-        let _ = write!(
-            s,
-            r#"<span class="legend-item"><svg viewBox="-13 -13 26 26" class="swatch msg kind-append-response" aria-hidden="true"><rect class="shape no" x="-4.5" y="-4.5" width="9" height="9" rx="1.5"/></svg>{}</span>"#,
-            esc(EN.legend_refused)
+        item(
+            &mut s,
+            r#"<svg viewBox="-13 -13 26 26" class="swatch msg kind-append-response" aria-hidden="true"><rect class="shape no" x="-4.5" y="-4.5" width="9" height="9" rx="1.5"/></svg>"#,
+            EN.legend_refused,
         );
-        let _ = write!(
-            s,
-            r#"<span class="legend-item"><svg viewBox="-13 -13 26 26" class="swatch death" aria-hidden="true"><circle r="8"/><path d="M-5 -5 L5 5 M5 -5 L-5 5"/></svg>{}</span>"#,
-            esc(EN.legend_lost)
+        item(&mut s, &format!(r#"<svg viewBox="-13 -13 26 26" class="swatch death" aria-hidden="true">{BURST}</svg>"#), EN.legend_lost);
+        item(&mut s, &format!(r#"<svg viewBox="-13 -13 26 26" class="swatch cut" aria-hidden="true">{CUT_SIGN}</svg>"#), EN.legend_cut);
+        item(
+            &mut s,
+            r#"<svg viewBox="-13 -13 26 26" class="swatch" aria-hidden="true"><circle class="timer-legend" r="9"/></svg>"#,
+            EN.legend_timer,
         );
-        let _ = write!(
-            s,
-            r#"<span class="legend-item"><svg viewBox="-13 -13 26 26" class="swatch cut" aria-hidden="true"><circle r="8"/><path d="M-4 -4 L4 4 M4 -4 L-4 4"/></svg>{}</span>"#,
-            esc(EN.legend_cut)
-        );
-        let _ = write!(
-            s,
-            r#"<span class="legend-item"><svg viewBox="-13 -13 26 26" class="swatch" aria-hidden="true"><circle class="timer-legend" r="9"/></svg>{}</span>"#,
-            esc(EN.legend_timer)
-        );
+        let mut halos = String::from(r#"<svg viewBox="0 0 62 16" class="swatch wide" aria-hidden="true">"#);
+        for g in 0..4 {
+            let _ = write!(halos, r#"<circle class="halo group-{g}" cx="{}" cy="8" r="5.5"/>"#, 8 + 15 * g);
+        }
+        halos.push_str("</svg>");
+        item(&mut s, &halos, EN.legend_groups);
         s
     });
     html! {
-        <details class="legend" open=true>
+        <details class="legend">
             <summary>{ EN.legend }</summary>
             <div class="legend-grid">{ Html::from_html_unchecked(AttrValue::from((*markup).clone())) }</div>
         </details>

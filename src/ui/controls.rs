@@ -23,6 +23,7 @@ fn select_value(e: &Event) -> String {
 const PLAY_ICON: &str = "M7 4 L19 12 L7 20 Z";
 const PAUSE_ICON: &str = "M6 4 H10 V20 H6 Z M14 4 H18 V20 H14 Z";
 const STEP_ICON: &str = "M5 4 L15 12 L5 20 Z M16 4 H19 V20 H16 Z";
+const REPLAY_ICON: &str = "M12 5 V1 L7 6 L12 11 V7 A5 5 0 1 1 7 12 H5 A7 7 0 1 0 12 5 Z";
 
 fn icon(d: &'static str) -> Html {
     html! { <svg viewBox="0 0 24 24" aria-hidden="true" class="icon-svg"><path d={d} /></svg> }
@@ -63,13 +64,15 @@ pub fn Header(props: &HeaderProps) -> Html {
         })
     };
     let play_label = if playing { EN.pause } else { EN.play };
-    // From an embed, open this very session in the full playground. (Yew delegates events:
-    // `current_target` is the app's root, so the link is found from the click's target.)
+    // From an embed, open this very moment in the full playground. The link is written
+    // when it is about to be used (pointer down, focus, click), not every frame. Events are
+    // delegated to the page's root, so the link is found from the event's target.
     let open_full = {
         let ctl = props.ctl.clone();
-        Callback::from(move |e: MouseEvent| {
-            let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-            if let Some(a) = target.and_then(|t| t.closest("a.open-full").ok().flatten()) {
+        Callback::from(move |e: web_sys::Event| {
+            let link =
+                e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("a.open-full").ok().flatten());
+            if let Some(a) = link {
                 let _ = a.set_attribute("href", &super::share::link(&ctl.0.borrow()));
             }
         })
@@ -102,7 +105,11 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <output class="clock" data-sim-time={(now / 1000).to_string()} aria-label={EN.clock} title={EN.clock}>{ format!("{} s", secs(now)) }</output>
             </div>
             if props.compact {
-                <a class="open-full" href="./" target="_blank" rel="noopener" onclick={open_full} title={EN.open_full} aria-label={EN.open_full}>
+                <button type="button" class="icon" aria-label={EN.replay} title={EN.replay} onclick={emit(|| Action::Replay)}>{ icon(REPLAY_ICON) }</button>
+                <a class="open-full" href="./" target="_blank" rel="noopener" title={EN.open_full} aria-label={EN.open_full}
+                    onclick={open_full.reform(|e: MouseEvent| e.into())}
+                    onpointerdown={open_full.reform(|e: PointerEvent| e.into())}
+                    onfocus={open_full.reform(|e: FocusEvent| e.into())}>
                     <span class="long">{ EN.open_full }</span><span class="short" aria-hidden="true">{ "↗" }</span>
                 </a>
             } else {
@@ -256,6 +263,11 @@ pub fn Controls(props: &PanelProps) -> Html {
     let picked = use_state(|| None::<NodeId>);
     let cut = use_state(|| (1 as NodeId, 2 as NodeId));
     let seed_input = use_state(|| props.ctl.0.borrow().seed);
+    // A new session (an example, a new seed) brings its own seed into the field.
+    {
+        let seed_input = seed_input.clone();
+        use_effect_with(props.ctl.0.borrow().seed, move |&seed| seed_input.set(seed));
+    }
     let c = props.ctl.0.borrow();
     let world = c.session.world();
     let settings = world.settings();
@@ -290,7 +302,7 @@ pub fn Controls(props: &PanelProps) -> Html {
             let Some((_, act)) = target_attr(&e, "data-act") else { return };
             let (from, to) = *cut;
             d.emit(match act.as_str() {
-                "request" => Action::Request,
+                "request" => Action::Request(None),
                 "isolate-leader" => Action::IsolateLeader,
                 "minority" => Action::LeaderInMinority,
                 "heal" => Action::Heal,

@@ -1,5 +1,7 @@
 //! The event log: what happened, in plain words; filterable; a click travels there.
 //! New lines are added to the top of the list as they come, instead of redrawing it.
+//! The list is one stop of the Tab key: the arrow keys move inside it (a listbox with an
+//! active option) and Enter travels to the active line's moment.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -18,13 +20,35 @@ const SHOWN: u32 = 200;
 fn line(out: &mut String, n: &Narrated) {
     let _ = write!(
         out,
-        r#"<li class="cat-{}"><button type="button" class="event" data-time="{}" title="{}"><time>{}</time><span>{}</span></button></li>"#,
+        r#"<li class="event cat-{}" role="option" aria-selected="false" data-time="{}" title="{}"><time>{}</time><span>{}</span></li>"#,
         n.category.name(),
         n.time,
         esc(EN.go_to_moment),
         secs(n.time),
         esc(&n.text)
     );
+}
+
+/// The id the active line carries, for `aria-activedescendant`.
+const ACTIVE_ID: &str = "event-active";
+
+/// Makes `next` the active line (or none).
+fn activate(list: &web_sys::Element, next: Option<web_sys::Element>) {
+    if let Some(old) = gloo::utils::document().get_element_by_id(ACTIVE_ID) {
+        old.remove_attribute("id").ok();
+        let _ = old.set_attribute("aria-selected", "false");
+    }
+    match next {
+        Some(el) => {
+            let _ = el.set_attribute("id", ACTIVE_ID);
+            let _ = el.set_attribute("aria-selected", "true");
+            let _ = list.set_attribute("aria-activedescendant", ACTIVE_ID);
+            el.scroll_into_view_with_bool(false);
+        }
+        None => {
+            let _ = list.remove_attribute("aria-activedescendant");
+        }
+    }
 }
 
 /// What the drawn list shows; when it changes the list is drawn anew.
@@ -104,10 +128,46 @@ pub fn EventLog(props: &PanelProps) -> Html {
             d.emit(Action::FilterNode(v.parse().ok()));
         })
     };
-    let on_click = Callback::from(move |e: MouseEvent| {
-        if let Some(t) = target_attr(&e, "data-time").and_then(|(_, t)| t.parse().ok()) {
-            d.emit(Action::Pause);
-            d.emit(Action::Seek(t));
+    let on_click = {
+        let d = d.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some((el, t)) = target_attr(&e, "data-time") {
+                if let (Ok(t), Some(list)) = (t.parse(), el.parent_element()) {
+                    activate(&list, Some(el));
+                    d.emit(Action::Pause);
+                    d.emit(Action::Seek(t));
+                }
+            }
+        })
+    };
+    let on_key = Callback::from(move |e: KeyboardEvent| {
+        // Events reach this listener through the page's root: the list is found from the target.
+        let Some(list) = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
+        let list = match list.closest(".event-list") {
+            Ok(Some(l)) => l,
+            _ => return,
+        };
+        let active = gloo::utils::document().get_element_by_id(ACTIVE_ID).filter(|a| a.parent_element().as_ref() == Some(&list));
+        let next = match e.key().as_str() {
+            "ArrowDown" => active.as_ref().and_then(|a| a.next_element_sibling()).or_else(|| list.first_element_child()),
+            "ArrowUp" => active.as_ref().and_then(|a| a.previous_element_sibling()).or_else(|| list.first_element_child()),
+            "Home" => list.first_element_child(),
+            "End" => list.last_element_child(),
+            "Enter" => {
+                e.prevent_default();
+                e.stop_propagation();
+                if let Some(t) = active.and_then(|a| a.get_attribute("data-time")).and_then(|t| t.parse().ok()) {
+                    d.emit(Action::Pause);
+                    d.emit(Action::Seek(t));
+                }
+                return;
+            }
+            _ => return,
+        };
+        e.prevent_default();
+        e.stop_propagation();
+        if next.is_some() {
+            activate(&list, next);
         }
     });
     let ids = c.session.world().machine_ids();
@@ -124,7 +184,7 @@ pub fn EventLog(props: &PanelProps) -> Html {
                 </label>
             </div>
             <div class="filters">{ toggles }</div>
-            <ol class="event-list" ref={list} onclick={on_click} data-empty={EN.no_events}></ol>
+            <ol class="event-list" ref={list} role="listbox" tabindex="0" aria-label={EN.events_list} onclick={on_click} onkeydown={on_key} data-empty={EN.no_events}></ol>
         </>
     }
 }

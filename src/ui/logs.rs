@@ -5,18 +5,20 @@ use std::fmt::Write as _;
 
 use yew::prelude::*;
 
-use super::markup::{esc, Markup};
+use super::markup::{esc, num, Markup};
 use super::PanelProps;
 use crate::raft::{Entry, Index};
-use crate::view::catalog::EN;
+use crate::view::catalog::{fill, EN};
+use crate::view::controller::GHOST_MS;
 use crate::view::frame::{self, entry_label, PeerView};
 
 /// The width of one index column, in CSS pixels, used to fit the window to the card.
 const COLUMN_PX: i32 = 40;
 
 /// One node's log as drawn: id, role, the entries shown and the index before the first of
-/// them, the snapshot index, and the commit index (unknown for a crashed node).
-type Row = (u32, &'static str, Vec<Entry>, Index, Index, Option<Index>);
+/// them, the snapshot index, the commit index (unknown for a crashed node), and whether
+/// the node is a stale leader.
+type Row = (u32, &'static str, Vec<Entry>, Index, Index, Option<Index>, bool);
 
 /// The grid's markup and the last index it shows.
 /// `back`: how many indexes before the newest the window ends (0 follows the tail).
@@ -42,20 +44,39 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
             Some(n) => {
                 let log = n.log();
                 let first = start.max(log.snapshot_index() + 1);
-                (v.id, v.role, log.slice(first, end).to_vec(), first - 1, log.snapshot_index(), Some(log.commit_index()))
+                (v.id, v.role, log.slice(first, end).to_vec(), first - 1, log.snapshot_index(), Some(log.commit_index()), v.stale.is_some())
             }
             None => match world.storage(0, v.id) {
                 Some(s) => {
                     let first = start.max(s.snapshot.index + 1);
                     let skip = (first - s.snapshot.index - 1) as usize;
                     let entries = s.entries.iter().skip(skip).take(window as usize).cloned().collect();
-                    (v.id, v.role, entries, first - 1, s.snapshot.index, None)
+                    (v.id, v.role, entries, first - 1, s.snapshot.index, None, false)
                 }
-                None => (v.id, v.role, Vec::new(), 0, 0, None),
+                None => (v.id, v.role, Vec::new(), 0, 0, None, false),
             },
         })
         .collect();
     let peers: Vec<PeerView> = world.leader(0).map(|l| frame::peers(world, 0, l)).unwrap_or_default();
+    let real_now = c.last_frame_ms();
+    // Discarded entries' ghosts, fading out over the cells where they were: placed on the
+    // row's grid, not inside a cell, so a cell's text stays its own entry's.
+    let ghosts = |node: u32| -> String {
+        let mut out = String::new();
+        for g in c.ghosts.iter().filter(|g| g.node == node && (start..=end).contains(&g.index)) {
+            let age = g.shown_at.map_or(0.0, |s| (real_now - s).max(0.0)) / GHOST_MS;
+            let title = fill(EN.ghost_title, &[("command", &g.label), ("term", &g.term.to_string())]);
+            let _ = write!(
+                out,
+                r#"<span class="ghost" style="grid-column:{} / span 1;opacity:{}" title="{}" aria-hidden="true">{}</span>"#,
+                g.index - start + 2,
+                num((1.0 - age).clamp(0.2, 1.0)),
+                esc(&title),
+                esc(&g.label)
+            );
+        }
+        out
+    };
 
     let mut s = String::with_capacity(8192);
     let _ = write!(s, r#"<div class="log-grid" role="table" aria-label="{}" style="--cols:{}">"#, esc(EN.logs), end - start + 1);
@@ -64,11 +85,12 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
         let _ = write!(s, r#"<span class="idx">{i}</span>"#);
     }
     s.push_str("</div>");
-    for (id, role, entries, before, snapshot, commit) in &rows {
+    for (id, role, entries, before, snapshot, commit, stale) in &rows {
         let peer = peers.iter().find(|p| p.id == *id);
         let _ = write!(
             s,
-            r#"<div class="log-row role-{role}" role="row"><span class="who" role="rowheader"><span class="dot"></span>{id}</span>"#
+            r#"<div class="log-row role-{role}{}" role="row"><span class="who" role="rowheader"><span class="dot"></span>{id}</span>"#,
+            if *stale { " stale" } else { "" }
         );
         for i in start..=end {
             let mut class = String::new();
@@ -92,9 +114,14 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
                 Some(e) => {
                     let committed = commit.is_some_and(|c| i <= c);
                     let label = esc(&entry_label(e));
+                    let mut title = fill(EN.entry_title, &[("index", &i.to_string()), ("term", &e.term.to_string()), ("label", &label)]);
+                    if *stale && !committed {
+                        class.push_str(" stale");
+                        title = format!("{title} ({})", esc(EN.logs_stale));
+                    }
                     let _ = write!(
                         s,
-                        r#"<span class="cell entry term-{tc}{ok}{class}" data-log-entry="" data-node-id="{id}" data-index="{i}" data-term="{t}" data-committed="{committed}" title="index {i}, term {t}: {label}">{label}</span>"#,
+                        r#"<span class="cell entry term-{tc}{ok}{class}" data-log-entry="" data-node-id="{id}" data-index="{i}" data-term="{t}" data-committed="{committed}" title="{title}">{label}</span>"#,
                         tc = e.term % 8,
                         ok = if committed { " committed" } else { "" },
                         t = e.term,
@@ -105,6 +132,7 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
                 }
             }
         }
+        s.push_str(&ghosts(*id));
         s.push_str("</div>");
     }
     s.push_str("</div>");
@@ -146,9 +174,11 @@ pub fn LogsView(props: &PanelProps) -> Html {
     let mut legend = Markup::new();
     let _ = write!(
         legend.0,
-        r#"<span class="cell entry committed term-1 sample"></span> {} <span class="cell entry term-1 sample"></span> {} <span class="cell empty commit-edge sample"></span> {} · {}"#,
+        r#"<span class="cell entry committed neutral sample"></span> {} <span class="cell entry neutral sample"></span> {} <span class="cell entry neutral stale sample"></span> {} <span class="cell empty sample ghost-sample"></span> {} <span class="cell empty commit-edge sample"></span> {} · {}"#,
         esc(EN.logs_committed),
         esc(EN.logs_uncommitted),
+        esc(EN.logs_stale),
+        esc(EN.logs_discarded),
         esc(EN.logs_commit_index),
         esc(EN.logs_markers)
     );

@@ -46,6 +46,7 @@ fn action_for(act: &str, arg: u64) -> Option<Action> {
         "remove" => Action::Act(Cmd::Remove(node)),
         "promote" => Action::Act(Cmd::Promote(node)),
         "compact" => Action::Act(Cmd::Compact(node)),
+        "request" => Action::Request(Some(node)),
         "priority-up" | "priority-down" => return None,
         "drop" => Action::DropMessage(arg),
         "close" => Action::Select(Selection::None),
@@ -74,7 +75,19 @@ fn inspector_markup(props: &PanelProps) -> String {
                 return format!(r#"<p class="hint">{}</p>"#, esc(EN.inspector_empty));
             };
             let n = id.to_string();
-            close(&mut m, &fill(EN.node_title, &[("node", &n)]), &format!(r#" <span class="badge role-{0}">{0}</span>"#, v.role));
+            let badge = match v.stale {
+                Some(_) => format!(r#" <span class="badge role-leader stale">{}</span>"#, esc(EN.role_stale_leader)),
+                None => format!(r#" <span class="badge role-{0}">{0}</span>"#, v.role),
+            };
+            close(&mut m, &fill(EN.node_title, &[("node", &n)]), &badge);
+            if let Some(stale) = v.stale {
+                let template = match stale {
+                    frame::Stale::NoMajority => EN.stale_caption_no_majority,
+                    frame::Stale::NewerTerm => EN.stale_caption_newer_term,
+                };
+                let _ =
+                    write!(m.0, r#"<p class="stale-note">{}</p>"#, esc(&fill(template, &[("node", &n), ("term", &v.term.to_string())])));
+            }
             let up = world.is_up(id);
             let timer = if up && v.role != "leader" {
                 format!("{} / {} ({}%)", ms(v.timer_elapsed), ms(v.timer_timeout), (v.timer_fraction() * 100.0) as u32)
@@ -132,6 +145,7 @@ fn inspector_markup(props: &PanelProps) -> String {
             );
             m.raw(r#"<div class="row wrap actions">"#);
             if up {
+                act_button(&mut m, "request", id as u64, "primary", &fill(EN.request_to, &[("node", &n)]));
                 act_button(&mut m, "crash", id as u64, "danger", &fill(EN.crash_node, &[("node", &n)]));
                 act_button(&mut m, "timeout", id as u64, "", &fill(EN.timeout_node, &[("node", &n)]));
                 if world.leader(0).is_some_and(|l| l != id) {
@@ -265,4 +279,28 @@ pub fn Notices(props: &PanelProps) -> Html {
             <button type="button" class="icon small" aria-label={EN.close} onclick={dismiss}>{ "×" }</button>
         </div>
     }
+}
+
+/// Asks before a new session replaces one the user acted on. (The keyboard reaches it with
+/// Tab: see the page's key handler.)
+pub fn confirm_replace(c: &crate::view::controller::Controller, dispatch: &Callback<Action>) -> Html {
+    if c.pending_replace.is_none() {
+        return Html::default();
+    }
+    let d = dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| match target_attr(&e, "data-confirm").map(|(_, v)| v) {
+        Some(v) if v == "replace" => d.emit(Action::ConfirmReplace),
+        Some(v) if v == "stay" => {}
+        _ => d.emit(Action::CancelReplace),
+    });
+    let mut m = Markup::new();
+    let _ = write!(
+        m.0,
+        r#"<div class="dialog small" role="alertdialog" aria-modal="true" aria-label="{t}" data-confirm="stay"><h2>{t}</h2><p>{}</p><div class="row"><button type="button" class="danger" data-confirm="replace">{}</button><button type="button" id="replace-cancel" data-confirm="cancel">{}</button></div></div>"#,
+        esc(EN.replace_text),
+        esc(EN.replace_confirm),
+        esc(EN.cancel),
+        t = esc(EN.replace_title),
+    );
+    html! { <div class="overlay" {onclick}>{ m.html() }</div> }
 }

@@ -13,18 +13,77 @@ use crate::view::catalog::EN;
 use crate::view::library::LIBRARY;
 use crate::view::permalink;
 
+/// This page's address without its parameters.
+fn base() -> String {
+    let loc = gloo::utils::window().location();
+    format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
+}
+
 /// The link to the current moment of the session: `?s=<token>&t=<ms>` on this page's address.
 pub fn link(c: &crate::view::controller::Controller) -> String {
     let token = permalink::encode(&c.session.to_scenario());
-    let loc = gloo::utils::window().location();
-    let base = format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default());
-    format!("{base}?s={token}&t={}", c.now() / 1000)
+    format!("{}?s={token}&t={}", base(), c.now() / 1000)
+}
+
+/// Embed sizes offered, width x height in CSS pixels.
+const EMBED_SIZES: [(u32, u32); 3] = [(400, 300), (560, 420), (720, 540)];
+
+/// The embed form, as markup: it never changes, so what the user typed in it stays.
+fn embed_form() -> String {
+    let mut m = String::new();
+    let _ = write!(
+        m,
+        r#"<details class="embed-form"><summary>{}</summary><div class="row wrap"><label class="inline">{}<select data-embed="size">"#,
+        esc(EN.embed_options),
+        esc(EN.embed_size)
+    );
+    for (k, (w, h)) in EMBED_SIZES.iter().enumerate() {
+        let _ = write!(m, r#"<option value="{k}">{w} × {h}</option>"#);
+    }
+    let _ = write!(
+        m,
+        r#"</select></label><label class="check"><input type="checkbox" data-embed="autoplay" checked>{}</label></div><label class="stack"><span class="small">{}</span><input type="text" data-embed="caption" maxlength="200"></label></details>"#,
+        esc(EN.embed_autoplay),
+        esc(EN.embed_caption),
+    );
+    m
+}
+
+/// Whether an output is an embed snippet (not a scenario).
+fn is_snippet(text: &str) -> bool {
+    text.starts_with("<iframe")
+}
+
+/// The embed form's field `name`.
+fn field(name: &str) -> Option<web_sys::Element> {
+    gloo::utils::document().query_selector(&format!(".embed-form [data-embed={name}]")).ok().flatten()
+}
+
+/// An iframe that plays this session's scenario, as a writer pastes it into a page, with
+/// the choices of the embed form.
+fn embed_code(c: &crate::view::controller::Controller) -> String {
+    let size: usize = field("size").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()).and_then(|s| s.value().parse().ok()).unwrap_or(0);
+    let autoplay = field("autoplay").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).is_none_or(|i| i.checked());
+    let caption = field("caption").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
+    let (w, h) = EMBED_SIZES[size.min(EMBED_SIZES.len() - 1)];
+    let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
+    let mut src = format!("{}?embed=1&autoplay={}&speed={}&theme={}", base(), autoplay as u8, c.speed, c.prefs.theme.name());
+    let caption = caption.trim();
+    if !caption.is_empty() {
+        src.push_str("&caption=");
+        src.push_str(&enc(caption));
+    }
+    src.push_str("&scenario=");
+    src.push_str(&enc(c.scenario_text().trim_end()));
+    let title = if caption.is_empty() { EN.title } else { caption };
+    format!(r#"<iframe title="{}" width="{w}" height="{h}" loading="lazy" src="{}"></iframe>"#, esc(title), esc(&src))
 }
 
 #[function_component]
 pub fn SharePanel(props: &PanelProps) -> Html {
     let shown_link = use_state(String::new);
     let exported = use_state(|| None::<String>);
+
     let draft = use_node_ref();
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
     let c = props.ctl.0.borrow();
@@ -47,12 +106,29 @@ pub fn SharePanel(props: &PanelProps) -> Html {
             exported.set(Some(crate::script::print(&ctl.0.borrow().session.to_scenario())));
         })
     };
-    let run_draft = {
+    // The embed form: its button copies the snippet (shown where an exported scenario is);
+    // a change updates the one on show.
+    let on_embed = {
+        let ctl = props.ctl.clone();
+        let embed = exported.clone();
+        Callback::from(move |e: web_sys::Event| {
+            let Some((_, what)) = super::markup::target_attr(&e, "data-embed") else { return };
+            let copy = what == "copy" && e.type_() == "click";
+            if copy || (e.type_() == "change" && embed.as_deref().is_some_and(is_snippet)) {
+                let code = embed_code(&ctl.0.borrow());
+                if copy {
+                    let _ = gloo::utils::window().navigator().clipboard().write_text(&code);
+                }
+                embed.set(Some(code));
+            }
+        })
+    };
+    let run_draft = |here: bool| {
         let d = d.clone();
-        let draft = draft.clone();
+        let draft: NodeRef = draft.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(t) = draft.cast::<HtmlTextAreaElement>() {
-                d.emit(Action::LoadScenario(t.value()));
+                d.emit(if here { Action::RunHere(t.value()) } else { Action::LoadScenario(t.value()) });
             }
         })
     };
@@ -83,6 +159,7 @@ pub fn SharePanel(props: &PanelProps) -> Html {
     for (k, e) in LIBRARY.iter().enumerate() {
         let _ = write!(options, r#"<option value="{k}">{}</option>"#, esc(e.name));
     }
+    let snippet = exported.as_deref().is_some_and(is_snippet);
     let download = exported.as_ref().map(|text| format!("data:text/plain;charset=utf-8,{}", js_sys::encode_uri_component(text)));
 
     html! {
@@ -91,6 +168,7 @@ pub fn SharePanel(props: &PanelProps) -> Html {
             <div class="row wrap">
                 <button type="button" class="primary" onclick={copy}>{ EN.copy_link }</button>
                 <button type="button" onclick={export}>{ EN.export_scenario }</button>
+                <button type="button" data-embed="copy" onclick={on_embed.reform(|e: MouseEvent| e.into())}>{ EN.copy_embed }</button>
             </div>
             if !shown_link.is_empty() {
                 <label class="stack">
@@ -102,24 +180,28 @@ pub fn SharePanel(props: &PanelProps) -> Html {
             }
             if let Some(text) = &*exported {
                 <label class="stack">
-                    <span class="small">{ EN.exported }</span>
-                    <textarea readonly=true rows="6" aria-label={EN.exported_scenario} value={text.clone()} />
+                    <span class="small">{ if snippet { EN.embed_copied } else { EN.exported } }</span>
+                    <textarea readonly=true rows="6" aria-label={if snippet { EN.embed_code } else { EN.exported_scenario }} value={text.clone()} />
                 </label>
-                <a class="button" href={download.unwrap_or_default()} download="raft-session.txt">{ EN.download }</a>
+                if !snippet {
+                    <a class="button" href={download.unwrap_or_default()} download="raft-session.txt">{ EN.download }</a>
+                }
             }
+            <div onchange={on_embed.reform(|e: Event| e)}>{ Html::from_html_unchecked(AttrValue::from(embed_form())) }</div>
             <label class="stack">
                 <span>{ EN.examples }</span>
                 <select aria-label={EN.examples} onchange={on_example}>{ Html::from_html_unchecked(AttrValue::from(options)) }</select>
             </label>
             <label class="stack">
                 <span>{ EN.import_scenario }</span>
-                <textarea ref={draft} rows="5" spellcheck="false" aria-label={EN.scenario_text} placeholder={"cluster nodes=5 seed=7\nrun 2s\ncrash leader"} />
+                <textarea ref={draft.clone()} rows="5" spellcheck="false" aria-label={EN.scenario_text} placeholder={"cluster nodes=5 seed=7\nrun 2s\ncrash leader"} />
             </label>
             if let Some(e) = &c.import_error {
                 <p class="notice bad" role="alert">{ e.clone() }</p>
             }
             <div class="row wrap">
-                <button type="button" onclick={run_draft}>{ EN.run_scenario }</button>
+                <button type="button" onclick={run_draft(false)}>{ EN.run_scenario }</button>
+                <button type="button" onclick={run_draft(true)}>{ EN.run_here }</button>
                 <label class="button file">
                     { EN.open_file }
                     <input type="file" accept=".txt,text/plain" onchange={on_file} aria-label={EN.open_file} />

@@ -11,6 +11,7 @@ use crate::view::catalog::EN;
 use crate::view::frame::{self, MessageView};
 use crate::view::narrate::{narrate, Category, Narrated};
 use crate::view::params::Theme;
+use crate::view::story::{self, Caption};
 
 /// What the inspector shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +31,34 @@ pub struct Death {
     /// Virtual time it died, and the real time it was first drawn (ms).
     pub time: Time,
     pub shown_at: Option<f64>,
+}
+
+/// An entry a node discarded (a new leader's log overwrote it), drawn in the logs for a
+/// moment where it was.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ghost {
+    pub node: NodeId,
+    pub index: u64,
+    pub term: u64,
+    /// The entry's short text (its command, or `·` for a no-op).
+    pub label: String,
+    /// The real time it was first drawn (ms).
+    pub shown_at: Option<f64>,
+}
+
+/// What replaces the session once the user confirms.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Replacement {
+    Scenario(String),
+    Seed(u64),
+}
+
+/// The scenario text the session was started from, and how many recorded interventions it
+/// had then (more, or a forked future, means the user did something of their own).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub text: String,
+    pub actions: usize,
 }
 
 /// One sample of the charts.
@@ -152,6 +181,8 @@ const MAX_NARRATION: usize = 2000;
 const MAX_SAMPLES: usize = 300;
 /// How long a dying message stays drawn, in real milliseconds.
 pub const DEATH_MS: f64 = 900.0;
+/// How long a discarded entry stays drawn in the logs, in real milliseconds of play.
+pub const GHOST_MS: f64 = 5000.0;
 
 pub enum Action {
     TogglePlay,
@@ -163,7 +194,8 @@ pub enum Action {
     Seek(Time),
     BackToLatest,
     Act(Cmd),
-    Request,
+    /// A client write: to the leader (`None`), or only to the given node.
+    Request(Option<NodeId>),
     DropMessage(u64),
     Select(Selection),
     /// Crash the selected node, or restart it if it is down.
@@ -181,8 +213,19 @@ pub enum Action {
     ToggleCategory(Category),
     FilterNode(Option<NodeId>),
     /// Replaces the session by one that replays this scenario text (from an import, a file
-    /// or the library). A text that does not parse changes nothing and says why.
+    /// or the library). A text that does not parse changes nothing and says why. If the
+    /// user did something of their own in this session, the replacement waits for
+    /// `ConfirmReplace` (or `CancelReplace`); `NewSession` likewise.
     LoadScenario(String),
+    ConfirmReplace,
+    CancelReplace,
+    /// Carries out a scenario's commands on the running cluster, from now: commands before
+    /// the first `run` at once, each later one when virtual time reaches it. `cluster` is
+    /// refused (it starts a new cluster); expectations are skipped, as when a scenario is
+    /// loaded.
+    RunHere(String),
+    /// Back to the start of the session, playing (the recorded story replays).
+    Replay,
     ImportFailed(String),
 }
 
@@ -211,6 +254,17 @@ pub struct Controller {
     pub import_error: Option<String>,
     /// Set when the run stopped at a safety violation.
     pub stopped_at: Option<String>,
+    /// Entries discarded a moment ago, drawn as ghosts in the logs.
+    pub ghosts: Vec<Ghost>,
+    /// A replacement of the session waiting for the user's confirmation.
+    pub pending_replace: Option<Replacement>,
+    /// The scenario the session came from, if any, and its comments as captions.
+    pub source: Option<Source>,
+    pub story: Vec<Caption>,
+    /// A caption given by the page's address (`caption=`), shown instead of the story's.
+    pub caption: Option<String>,
+    /// Commands of `RunHere` waiting for their virtual time.
+    queued: VecDeque<(Time, Cmd)>,
     violations_seen: usize,
     last_frame: Option<f64>,
     carry: f64,
@@ -241,6 +295,12 @@ impl Controller {
             filter_node: None,
             import_error: None,
             stopped_at: None,
+            ghosts: Vec::new(),
+            pending_replace: None,
+            source: None,
+            story: Vec::new(),
+            caption: None,
+            queued: VecDeque::new(),
             violations_seen: 0,
             last_frame: None,
             carry: 0.0,
@@ -248,8 +308,51 @@ impl Controller {
             last_sample: None,
             version: 0,
         };
+        c.sync_prefs();
         c.absorb();
         c
+    }
+
+    /// Remembers the scenario text the session was started from (its comments become
+    /// captions, an embed snippet carries it as written).
+    pub fn set_source(&mut self, text: &str) {
+        self.source = Some(Source { text: text.to_string(), actions: self.session.actions().len() });
+        self.story = story::captions(text);
+    }
+
+    /// The caption for this moment: the page's own (`caption=`) if it has one, else the
+    /// story's latest.
+    pub fn caption_now(&self) -> Option<&str> {
+        self.caption.as_deref().or_else(|| story::current(&self.story, self.now()))
+    }
+
+    /// Whether the user did something of their own in this session (replacing it loses it).
+    pub fn has_own_actions(&self) -> bool {
+        let from_source = self.source.as_ref().map_or(0, |s| s.actions);
+        self.session.actions().len() != from_source || self.session.forked_at().is_some()
+    }
+
+    /// The scenario that replays this session: the text it was loaded from while the user
+    /// has not changed it (comments and all), else the recorded session.
+    pub fn scenario_text(&self) -> String {
+        match &self.source {
+            Some(s) if !self.has_own_actions() => s.text.clone(),
+            _ => crate::script::print(&self.session.to_scenario()),
+        }
+    }
+
+    /// The settings panel shows the running cluster's settings.
+    fn sync_prefs(&mut self) {
+        let world = self.session.world();
+        let settings = world.settings();
+        let raft = &settings.raft;
+        self.prefs.nodes = (world.machine_ids().len() as u32).clamp(1, crate::sim::MAX_NODES);
+        self.prefs.election_min_ms = (raft.election_timeout_min / MS).max(1);
+        self.prefs.election_max_ms = (raft.election_timeout_max / MS).max(1);
+        self.prefs.heartbeat_ms = (raft.heartbeat_interval / MS).max(1);
+        self.prefs.pre_vote = raft.pre_vote;
+        self.prefs.check_quorum = raft.check_quorum;
+        self.seed = settings.seed;
     }
 
     pub fn now(&self) -> Time {
@@ -278,7 +381,7 @@ impl Controller {
         if whole >= 1.0 {
             self.carry -= whole;
             let target = self.now() + whole as Time;
-            self.session.advance_to(target);
+            self.advance(target);
             self.absorb();
         }
         self.deaths.retain(|d| d.shown_at.is_none_or(|s| real_ms - s < DEATH_MS));
@@ -286,6 +389,46 @@ impl Controller {
             if d.shown_at.is_none() {
                 d.shown_at = Some(real_ms);
             }
+        }
+        let before = self.ghosts.len();
+        self.ghosts.retain(|g| g.shown_at.is_none_or(|s| real_ms - s < GHOST_MS));
+        if self.ghosts.len() != before {
+            self.version += 1;
+        }
+        for g in self.ghosts.iter_mut() {
+            if g.shown_at.is_none() {
+                g.shown_at = Some(real_ms);
+            }
+        }
+    }
+
+    /// Advances to `target`, carrying out queued commands at their times on the way.
+    fn advance(&mut self, target: Time) {
+        while let Some(&(due, _)) = self.queued.front() {
+            if due > target {
+                break;
+            }
+            self.session.advance_to(due);
+            if let Some((_, cmd)) = self.queued.pop_front() {
+                self.last_error = self.session.act(cmd).err();
+            }
+        }
+        self.session.advance_to(target);
+    }
+
+    /// Before an action, moves the clock on to the next whole millisecond, so a recorded
+    /// session reads `run 1.137s` rather than `run 1137335us`. While playing the moment is
+    /// a frame boundary anyway; while paused only if no event lies before it, so the state
+    /// the user acts on is the state on the screen.
+    fn settle_to_ms(&mut self) {
+        let now = self.now();
+        let next = now.div_ceil(MS) * MS;
+        if next == now {
+            return;
+        }
+        let quiet = self.session.world().next_event_time().is_none_or(|t| t > next);
+        if self.playing || quiet {
+            self.advance(next);
         }
     }
 
@@ -302,6 +445,7 @@ impl Controller {
             self.last_error = Some(e);
         }
         let events = self.session.drain_trace();
+        let machines = self.session.world().machine_ids();
         for e in &events {
             if let TraceKind::Dropped { from, to, sent_at, deliver_at, reason, .. } = &e.kind {
                 if e.group == 0 && *reason != DropReason::NodeDown {
@@ -310,11 +454,17 @@ impl Controller {
                     self.deaths.push(Death { from: *from, to: *to, progress, reason: *reason, time: e.time, shown_at: None });
                 }
             }
+            if let TraceKind::Discarded { node, index, term, command } = &e.kind {
+                if e.group == 0 {
+                    let label = command.as_deref().unwrap_or("·").to_string();
+                    self.ghosts.push(Ghost { node: *node, index: *index, term: *term, label, shown_at: None });
+                }
+            }
             // Every message sent is an event; tell them only when someone looks at them.
             if matches!(e.kind, TraceKind::Sent { .. }) && self.prefs.hidden_categories.contains(&Category::Message) {
                 continue;
             }
-            if let Some(n) = narrate(&EN, e) {
+            if let Some(n) = narrate(&EN, e, &machines) {
                 self.narration.push_back(n);
                 self.narrated_total += 1;
             }
@@ -325,6 +475,10 @@ impl Controller {
         if self.deaths.len() > 200 {
             let excess = self.deaths.len() - 200;
             self.deaths.drain(..excess);
+        }
+        if self.ghosts.len() > 100 {
+            let excess = self.ghosts.len() - 100;
+            self.ghosts.drain(..excess);
         }
         self.sample();
         let violations = self.session.world().violations();
@@ -374,6 +528,8 @@ impl Controller {
             self.samples.pop_back();
         }
         self.deaths.clear();
+        self.ghosts.clear();
+        self.queued.clear();
         self.last_sample = self.samples.back().map(|s| (s.time, self.session.world().messages_sent().values().sum()));
         self.violations_seen = self.session.world().violations().len();
         if self.violations_seen == 0 {
@@ -381,13 +537,66 @@ impl Controller {
         }
     }
 
+    /// The leader the page shows: the one leader that can commit, if there is exactly one
+    /// (a stale leader cut off in a minority is not it).
     pub fn leader(&self) -> Option<NodeId> {
-        self.session.world().leader(0)
+        let nodes = frame::nodes(self.session.world(), 0);
+        match frame::working_leaders(&nodes).as_slice() {
+            [one] => Some(one.id),
+            _ => None,
+        }
     }
 
     fn act(&mut self, cmd: Cmd) {
+        self.settle_to_ms();
         self.last_error = self.session.act(cmd).err();
         self.absorb();
+    }
+
+    /// Starts a new session from a scenario text, or says why it cannot.
+    fn load(&mut self, text: &str) -> Result<(), String> {
+        let scenario = crate::script::parse(text).map_err(|e| e.to_string())?;
+        let session = Session::from_scenario(&scenario)?;
+        self.replace_session(session);
+        self.set_source(text);
+        self.set_playing(true);
+        Ok(())
+    }
+
+    fn new_session(&mut self, seed: u64) {
+        match Session::new(self.prefs.spec(seed)) {
+            Ok(session) => self.replace_session(session),
+            Err(e) => self.last_error = Some(e.to_string()),
+        }
+    }
+
+    /// Queues a scenario's commands on the running cluster, from now.
+    fn run_here(&mut self, text: &str) -> Result<(), String> {
+        let scenario = crate::script::parse(text).map_err(|e| e.to_string())?;
+        if let Some(k) = scenario.commands.iter().position(|c| matches!(c, Cmd::Cluster(_))) {
+            return Err(crate::view::catalog::fill(EN.cluster_not_here, &[("line", &scenario.lines[k].to_string())]));
+        }
+        self.settle_to_ms();
+        let start = self.now();
+        let mut t = start;
+        self.queued.clear();
+        for cmd in scenario.commands {
+            match cmd {
+                Cmd::Run(d) => t += d,
+                Cmd::Expect(_) => {}
+                cmd => self.queued.push_back((t, cmd)),
+            }
+        }
+        // The story from now on is this text's (it stays in time order).
+        self.story.retain(|c| c.time <= start);
+        self.story.extend(story::captions(text).into_iter().map(|c| Caption { time: start + c.time, text: c.text }));
+        // What is due now happens now; the rest as time reaches it.
+        self.advance(start);
+        if !self.queued.is_empty() {
+            self.set_playing(true);
+        }
+        self.absorb();
+        Ok(())
     }
 
     pub fn dispatch(&mut self, action: Action) {
@@ -400,6 +609,8 @@ impl Controller {
             Action::Step => {
                 self.set_playing(false);
                 self.session.step();
+                let now = self.now();
+                self.advance(now);
                 self.absorb();
             }
             Action::Speed(s) => {
@@ -409,6 +620,7 @@ impl Controller {
             Action::Faster => self.dispatch(Action::Speed(self.speed * 2.0)),
             Action::Slower => self.dispatch(Action::Speed(self.speed / 2.0)),
             Action::Seek(t) => {
+                self.queued.clear();
                 let back = t < self.now();
                 self.session.seek(t.min(self.session.horizon().max(t)));
                 if back {
@@ -417,15 +629,16 @@ impl Controller {
                 self.absorb();
             }
             Action::BackToLatest => {
+                self.queued.clear();
                 let h = self.session.horizon();
                 self.session.seek(h);
                 self.absorb();
             }
             Action::Act(cmd) => self.act(cmd),
-            Action::Request => {
+            Action::Request(via) => {
                 let keys = crate::sim::client::KEYS;
                 let key = keys[((self.next_value - 1) as usize) % keys.len()];
-                let cmd = Cmd::Propose { command: format!("{key}={}", self.next_value), via: None };
+                let cmd = Cmd::Propose { command: format!("{key}={}", self.next_value), via };
                 self.next_value += 1;
                 self.act(cmd);
             }
@@ -458,20 +671,41 @@ impl Controller {
             },
             Action::Heal => self.act(Cmd::Heal),
             Action::NewSession { seed } => {
-                let spec = self.prefs.spec(seed);
-                match Session::new(spec) {
-                    Ok(session) => self.replace_session(session),
-                    Err(e) => self.last_error = Some(e.to_string()),
+                if self.has_own_actions() {
+                    self.pending_replace = Some(Replacement::Seed(seed));
+                } else {
+                    self.new_session(seed);
                 }
             }
             Action::LoadScenario(text) => {
-                match crate::script::parse(&text).map_err(|e| e.to_string()).and_then(|s| Session::from_scenario(&s)) {
-                    Ok(session) => {
-                        self.replace_session(session);
-                        self.set_playing(true);
-                    }
+                // A text that does not parse is reported before anything is asked.
+                match crate::script::parse(&text).map_err(|e| e.to_string()).and_then(|s| Session::from_scenario(&s).map(|_| ())) {
                     Err(e) => self.import_error = Some(e),
+                    Ok(()) if self.has_own_actions() => self.pending_replace = Some(Replacement::Scenario(text)),
+                    Ok(()) => {
+                        if let Err(e) = self.load(&text) {
+                            self.import_error = Some(e);
+                        }
+                    }
                 }
+            }
+            Action::ConfirmReplace => match self.pending_replace.take() {
+                Some(Replacement::Scenario(text)) => {
+                    if let Err(e) = self.load(&text) {
+                        self.import_error = Some(e);
+                    }
+                }
+                Some(Replacement::Seed(seed)) => self.new_session(seed),
+                None => {}
+            },
+            Action::CancelReplace => self.pending_replace = None,
+            Action::RunHere(text) => match self.run_here(&text) {
+                Ok(()) => self.import_error = None,
+                Err(e) => self.import_error = Some(e),
+            },
+            Action::Replay => {
+                self.dispatch(Action::Seek(0));
+                self.set_playing(true);
             }
             Action::ImportFailed(e) => self.import_error = Some(e),
             Action::SetPrefs(p) => self.prefs = p,
@@ -483,6 +717,7 @@ impl Controller {
             }
             Action::CloseOverlays => {
                 self.help_open = false;
+                self.pending_replace = None;
                 self.selected = Selection::None;
             }
             Action::ToggleCategory(c) => {
@@ -497,12 +732,17 @@ impl Controller {
 
     /// Starts over with another session.
     pub fn replace_session(&mut self, session: Session) {
-        self.seed = session.spec().seed.unwrap_or(self.seed);
         self.session = session;
+        self.sync_prefs();
         self.narration.clear();
         self.narration_epoch += 1;
         self.samples.clear();
         self.deaths.clear();
+        self.ghosts.clear();
+        self.queued.clear();
+        self.source = None;
+        self.story.clear();
+        self.pending_replace = None;
         self.selected = Selection::None;
         self.stopped_at = None;
         self.violations_seen = 0;
@@ -577,8 +817,8 @@ mod tests {
         let mut c = controller(5);
         c.session.advance_to(2 * SECOND);
         let leader = c.leader().expect("a leader after 2 s");
-        c.dispatch(Action::Request);
-        c.dispatch(Action::Request);
+        c.dispatch(Action::Request(None));
+        c.dispatch(Action::Request(None));
         c.session.advance_to(3 * SECOND);
         c.dispatch(Action::Pause);
         let log = c.session.world().node(0, leader).unwrap().log().entries().iter().map(frame::entry_label).collect::<Vec<_>>();
@@ -610,7 +850,7 @@ mod tests {
         let mut c = controller(7);
         c.dispatch(Action::Pause);
         c.dispatch(Action::Seek(2 * SECOND));
-        c.dispatch(Action::Request);
+        c.dispatch(Action::Request(None));
         c.dispatch(Action::Seek(3 * SECOND));
         assert!(c.narration.iter().any(|n| n.time > SECOND));
         let epoch = c.narration_epoch;
@@ -644,5 +884,124 @@ mod tests {
         p.hidden_categories.insert(Category::Client);
         assert_eq!(Prefs::decode(&p.encode()), p);
         assert_eq!(Prefs::decode("nodes=99;speed=-1;emin=400;emax=100;junk"), Prefs::default());
+    }
+
+    fn told(c: &Controller, needle: &str) -> bool {
+        c.narration.iter().any(|n| n.text.contains(needle))
+    }
+
+    const SPLIT: &str = "# Node 1 leads.\ncluster nodes=5 seed=5\ntimeout 1\nrun 500ms\n# Split.\npartition 1,2 | 3,4,5\npropose x=1 via 1\nrun 2s\n# Healed.\nheal\nrun 1s\n";
+
+    #[test]
+    fn a_request_goes_to_the_chosen_node_and_a_refusal_is_told_plainly() {
+        let mut c = controller(5);
+        c.session.advance_to(2 * SECOND);
+        let leader = c.leader().unwrap();
+        let follower = c.session.world().machine_ids().into_iter().find(|&n| n != leader).unwrap();
+        c.dispatch(Action::Request(Some(follower)));
+        assert!(
+            told(&c, &format!("Node {follower} refused x=1: it is not the leader (it believes node {leader} leads)")),
+            "{:?}",
+            c.narration
+        );
+        assert!(told(&c, "The request x=1 failed: no node took it, so it had no effect"));
+        c.dispatch(Action::Request(Some(leader)));
+        assert!(told(&c, &format!("Leader {leader} appended y=2")));
+        assert_eq!(c.session.actions().last().map(|a| &a.1), Some(&Cmd::Propose { command: "y=2".into(), via: Some(leader) }));
+    }
+
+    #[test]
+    fn a_split_shows_a_stale_leader_and_the_heal_a_rollback_with_ghosts() {
+        let mut c = controller(1);
+        c.dispatch(Action::LoadScenario(SPLIT.to_string()));
+        c.dispatch(Action::Speed(1.0));
+        play(&mut c, 1700);
+        assert_eq!(c.caption_now(), Some("Split."));
+        let stale: Vec<_> = frame::nodes(c.session.world(), 0).into_iter().filter(|n| n.stale.is_some()).map(|n| n.id).collect();
+        assert_eq!(stale, vec![1], "the old leader is stale");
+        assert!(c.leader().is_some_and(|l| l >= 3), "the page's leader is the majority's");
+        assert!(told(&c, "The request x=1 was never acknowledged: node 1 took it"), "the client timed out");
+        play(&mut c, 1100);
+        assert_eq!(c.caption_now(), Some("Healed."));
+        c.caption = Some("Mine".into());
+        assert_eq!(c.caption_now(), Some("Mine"), "the page's own caption is shown instead of the story's");
+        c.caption = None;
+        assert!(told(&c, "discarded entry 2 (x=1, term 1): it was never committed"), "{:?}", c.narration);
+        assert!(c.ghosts.iter().any(|g| g.label == "x=1" && g.index == 2), "{:?}", c.ghosts);
+        // Ghosts fade after a few seconds of play.
+        c.dispatch(Action::Speed(0.001));
+        play(&mut c, GHOST_MS as u32 + 500);
+        assert!(c.ghosts.is_empty());
+    }
+
+    #[test]
+    fn commands_run_on_the_current_cluster_at_their_times() {
+        let mut c = controller(5);
+        c.session.advance_to(2 * SECOND);
+        c.dispatch(Action::Pause);
+        let before = c.session.actions().len();
+        c.dispatch(Action::RunHere("# Cut.\npartition 1,2 | 3,4,5\nrun 500ms\nexpect leader\nheal\n".to_string()));
+        assert_eq!(c.import_error, None);
+        assert!(c.session.world().network().is_partitioned(), "the first command at once");
+        assert!(c.playing, "the rest plays out");
+        assert_eq!(c.caption_now(), Some("Cut."));
+        c.dispatch(Action::Speed(1.0));
+        play(&mut c, 700);
+        assert!(!c.session.world().network().is_partitioned(), "healed 500 ms later");
+        assert_eq!(c.session.actions().len(), before + 2, "both recorded (the expectation is skipped)");
+        let (t0, t1) = (c.session.actions()[before].0, c.session.actions()[before + 1].0);
+        assert_eq!(t1 - t0, 500 * MS);
+        c.dispatch(Action::RunHere("cluster nodes=3\ncrash 1".to_string()));
+        assert!(c.import_error.as_deref().unwrap_or("").contains("line 1: `cluster` starts a new cluster"), "{:?}", c.import_error);
+        assert!(c.session.world().is_up(1));
+    }
+
+    #[test]
+    fn replacing_a_session_the_user_acted_on_asks_first() {
+        let mut c = controller(5);
+        let example = crate::view::library::LIBRARY[1].text;
+        c.dispatch(Action::LoadScenario(example.to_string()));
+        assert!(c.pending_replace.is_none(), "nothing of the user's to lose: loaded at once");
+        assert_eq!(c.scenario_text(), example, "an untouched example is shared as written");
+        c.dispatch(Action::LoadScenario("run 2x".to_string()));
+        assert!(c.import_error.is_some() && c.pending_replace.is_none(), "a bad text is refused before asking");
+        c.session.advance_to(SECOND);
+        c.dispatch(Action::Act(Cmd::Crash(Target::Node(2))));
+        assert!(c.has_own_actions());
+        assert!(!c.scenario_text().starts_with('#'), "a changed session is shared as recorded");
+        c.dispatch(Action::LoadScenario(SPLIT.to_string()));
+        assert!(matches!(c.pending_replace, Some(Replacement::Scenario(_))));
+        assert!(!c.session.world().is_up(2), "nothing replaced yet");
+        c.dispatch(Action::CancelReplace);
+        assert!(c.pending_replace.is_none() && !c.session.world().is_up(2));
+        c.dispatch(Action::NewSession { seed: 9 });
+        assert_eq!(c.pending_replace, Some(Replacement::Seed(9)));
+        c.dispatch(Action::ConfirmReplace);
+        assert_eq!((c.seed, c.now(), c.session.actions().len()), (9, 0, 0));
+    }
+
+    #[test]
+    fn after_loading_an_example_the_settings_are_the_examples() {
+        let mut c = controller(5);
+        let figure7 = crate::view::library::LIBRARY.iter().find(|e| e.name.starts_with("Figure 7")).unwrap();
+        c.dispatch(Action::LoadScenario(figure7.text.to_string()));
+        let spec = c.session.spec().clone();
+        assert_eq!(c.prefs.nodes, 7);
+        assert_eq!(Some(c.seed), spec.seed);
+        assert_eq!(c.prefs.spec(c.seed).nodes, Some(7), "restarting with these settings keeps the example's cluster");
+    }
+
+    #[test]
+    fn actions_land_on_whole_milliseconds_so_exports_read_well() {
+        let mut c = controller(5);
+        play(&mut c, 1234);
+        assert_ne!(c.now() % MS, 0, "frames stop anywhere");
+        c.dispatch(Action::Request(None));
+        play(&mut c, 777);
+        c.dispatch(Action::Act(Cmd::Heal));
+        assert!(c.session.actions().iter().all(|(t, _)| t % MS == 0), "{:?}", c.session.actions());
+        let text = crate::script::print(&c.session.to_scenario());
+        let runs: Vec<&str> = text.lines().filter(|l| l.starts_with("run ")).collect();
+        assert!(runs[..runs.len() - 1].iter().all(|r| !r.ends_with("us") && r.split('.').nth(1).is_none_or(|f| f.len() <= 4)), "{text}");
     }
 }

@@ -26,6 +26,59 @@ pub struct NodeView {
     /// Whether the node is a member (voter or learner) of its own configuration.
     pub member: bool,
     pub priority: u32,
+    /// For a node that believes it leads but cannot commit: why.
+    pub stale: Option<Stale>,
+}
+
+/// Why a live leader cannot commit anything (it still believes it leads: its role stays
+/// `leader`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Stale {
+    /// Fewer than a majority of its configuration's voters are up and connected to it in
+    /// both directions (itself included).
+    NoMajority,
+    /// Enough voters are reachable, but too many of them are already in a newer term and
+    /// will refuse its appends: it has been replaced and will step down when it hears so.
+    NewerTerm,
+}
+
+/// Whether node `id` is a live leader that cannot commit, and why.
+///
+/// A leader commits an entry once a majority of its configuration's voters store it (§5.3).
+/// A voter counts here if it is up, the network connects it to the leader both ways, and its
+/// term is not above the leader's (a voter in a newer term refuses the leader's appends,
+/// §5.1). Fewer than a majority: the leader is stale. A leader whose term is below the
+/// highest live term is stale exactly when that newer term has reached too many of its
+/// voters; a lone node that inflated its term out of reach does not stop a leader that
+/// still commits with a majority.
+pub fn stale_reason(world: &World, group: u32, id: NodeId) -> Option<Stale> {
+    let node = world.node(group, id)?;
+    if node.role() != Role::Leader {
+        return None;
+    }
+    let net = world.network();
+    let voters = &node.membership().voters;
+    let majority = voters.len() / 2 + 1;
+    let reachable: Vec<NodeId> = voters
+        .iter()
+        .copied()
+        .filter(|&v| world.is_up(v) && world.node(group, v).is_some() && net.connected(id, v) && net.connected(v, id))
+        .collect();
+    if reachable.len() < majority {
+        return Some(Stale::NoMajority);
+    }
+    let accepting = reachable.iter().filter(|&&v| world.node(group, v).is_some_and(|n| n.term() <= node.term())).count();
+    if accepting < majority {
+        return Some(Stale::NewerTerm);
+    }
+    None
+}
+
+/// The leaders that can commit (not stale), in id order. Normally one; none during an
+/// election or when only stale leaders are left; more than one only when a "break it"
+/// switch lets two leaders win.
+pub fn working_leaders(nodes: &[NodeView]) -> Vec<&NodeView> {
+    nodes.iter().filter(|n| n.role == "leader" && n.stale.is_none()).collect()
 }
 
 impl NodeView {
@@ -74,6 +127,7 @@ pub fn nodes(world: &World, group: u32) -> Vec<NodeView> {
                     votes: s.votes,
                     member: s.membership.contains(id),
                     priority: s.priority,
+                    stale: stale_reason(world, group, id),
                 }
             }
             None => {
@@ -93,6 +147,7 @@ pub fn nodes(world: &World, group: u32) -> Vec<NodeView> {
                     votes: Vec::new(),
                     member: true,
                     priority: 1,
+                    stale: None,
                 }
             }
         })
@@ -236,4 +291,80 @@ pub fn peers(world: &World, group: u32, leader: NodeId) -> Vec<PeerView> {
             },
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::ast::{Cmd, Target};
+    use crate::script::session::Session;
+    use crate::sim::MS;
+
+    fn session(text: &str) -> Session {
+        Session::from_scenario(&crate::script::parse(text).unwrap()).unwrap()
+    }
+
+    fn view(s: &Session, id: NodeId) -> NodeView {
+        nodes(s.world(), 0).into_iter().find(|n| n.id == id).unwrap()
+    }
+
+    const SPLIT: &str = "cluster nodes=5 seed=5\ntimeout 1\nrun 500ms\npartition 1,2 | 3,4,5";
+
+    #[test]
+    fn a_leader_cut_off_in_a_minority_is_stale_at_once_and_stays_leader() {
+        let mut s = session(SPLIT);
+        s.advance_to(499 * MS);
+        assert_eq!((view(&s, 1).role, view(&s, 1).stale), ("leader", None), "node 1 leads a whole cluster");
+        s.advance_to(500 * MS);
+        let v = view(&s, 1);
+        assert_eq!((v.role, v.stale), ("leader", Some(Stale::NoMajority)), "it still believes it leads, but 2 of 5 is no majority");
+        assert!(working_leaders(&nodes(s.world(), 0)).is_empty(), "no leader can commit until the majority elects one");
+        s.advance_to(2500 * MS);
+        let all = nodes(s.world(), 0);
+        let working = working_leaders(&all);
+        assert_eq!(working.len(), 1, "{all:?}");
+        assert!([3, 4, 5].contains(&working[0].id) && working[0].term > 1);
+        assert_eq!(view(&s, 1).stale, Some(Stale::NoMajority), "two crowns, one of them stale");
+    }
+
+    #[test]
+    fn after_the_heal_the_old_leader_is_stale_because_a_newer_term_holds_the_majority() {
+        let mut s = session(SPLIT);
+        s.advance_to(2500 * MS);
+        s.act(Cmd::Heal).unwrap();
+        let v = view(&s, 1);
+        assert_eq!((v.role, v.stale), ("leader", Some(Stale::NewerTerm)), "it reaches everyone, but 3 of 5 are in a newer term");
+        s.advance_to(3500 * MS);
+        assert_ne!(view(&s, 1).role, "leader", "it heard of the newer term and stepped down");
+    }
+
+    #[test]
+    fn a_leader_whose_majority_crashed_is_stale() {
+        let mut s = session("cluster nodes=5 seed=5\ntimeout 1\nrun 500ms");
+        s.advance_to(500 * MS);
+        for (down, stale) in [(2, None), (3, None), (4, Some(Stale::NoMajority))] {
+            s.act(Cmd::Crash(Target::Node(down))).unwrap();
+            assert_eq!(view(&s, 1).stale, stale, "after crashing node {down}");
+        }
+    }
+
+    #[test]
+    fn a_lone_node_inflating_its_term_out_of_reach_does_not_make_the_leader_stale() {
+        let mut s = session("cluster nodes=5 seed=5\ntimeout 1\nrun 500ms\nisolate 5\nrun 3s");
+        s.advance_to(3500 * MS);
+        assert!(view(&s, 5).term > view(&s, 1).term, "node 5 kept timing out alone");
+        assert_eq!((view(&s, 1).role, view(&s, 1).stale), ("leader", None), "node 1 still commits with 1, 2, 3, 4");
+        assert_eq!(working_leaders(&nodes(s.world(), 0)).len(), 1);
+    }
+
+    #[test]
+    fn followers_and_crashed_nodes_are_never_stale() {
+        let mut s = session(SPLIT);
+        s.advance_to(2500 * MS);
+        for v in nodes(s.world(), 0) {
+            if v.role != "leader" {
+                assert_eq!(v.stale, None, "{v:?}");
+            }
+        }
+    }
 }

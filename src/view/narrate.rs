@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::catalog::{fill, Catalog};
-use crate::raft::{ConfChange, MessageKind, NodeId, Role, Time};
+use crate::raft::{ConfChange, MessageKind, NodeId, ProposeError, Role, Time};
 use crate::sim::client::Outcome;
 use crate::sim::{DropReason, TraceEvent, TraceKind};
 
@@ -82,8 +82,24 @@ fn change_text(change: &ConfChange) -> String {
     }
 }
 
+/// Why a node refused a client request, in plain words. The core's reasons are matched
+/// against its own messages, so a reason this does not know is passed on as it is.
+fn refusal(c: &Catalog, reason: &str, hint: Option<NodeId>) -> String {
+    if reason == (ProposeError::NotLeader { leader_hint: hint }).to_string() {
+        return match hint {
+            Some(h) => fill(c.why_not_leader_hint, &[("leader", &h.to_string())]),
+            None => c.why_not_leader.to_string(),
+        };
+    }
+    match (1..=crate::sim::MAX_NODES).find(|&n| reason == ProposeError::TransferInProgress(n).to_string()) {
+        Some(n) => fill(c.why_transfer, &[("node", &n.to_string())]),
+        None => reason.to_string(),
+    }
+}
+
 /// The words for one trace event, if it is worth telling. Only group 0 is told.
-pub fn narrate(c: &Catalog, e: &TraceEvent) -> Option<Narrated> {
+/// `machines` are the cluster's machines (a partition names the nodes left out).
+pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narrated> {
     if e.group != 0 {
         return None;
     }
@@ -135,15 +151,20 @@ pub fn narrate(c: &Catalog, e: &TraceEvent) -> Option<Narrated> {
             vec![*node],
             fill(c.n_proposed, &[("node", &s(*node as u64)), ("index", &s(*index)), ("term", &s(*term)), ("command", command)]),
         ),
-        TraceKind::Refused { node, command, reason, .. } => {
-            (Category::Client, vec![*node], fill(c.n_refused, &[("node", &s(*node as u64)), ("command", command), ("reason", reason)]))
-        }
+        TraceKind::Refused { node, command, reason, leader_hint } => (
+            Category::Client,
+            vec![*node],
+            fill(c.n_refused, &[("node", &s(*node as u64)), ("command", command), ("reason", &refusal(c, reason, *leader_hint))]),
+        ),
         TraceKind::Crashed { node } => (Category::Fault, vec![*node], fill(c.n_crashed, &[("node", &s(*node as u64))])),
         TraceKind::Restarted { node } => (Category::Fault, vec![*node], fill(c.n_restarted, &[("node", &s(*node as u64))])),
         TraceKind::Partitioned { groups } => {
-            let g: Vec<String> = groups.iter().map(|g| format!("{{{}}}", list(g))).collect();
-            let mut text = g.join(" | ");
-            text.push_str(" | the rest");
+            let mut g: Vec<String> = groups.iter().map(|g| format!("{{{}}}", list(g))).collect();
+            let rest: Vec<NodeId> = machines.iter().copied().filter(|m| !groups.iter().any(|g| g.contains(m))).collect();
+            if !rest.is_empty() {
+                g.push(format!("{{{}}}", list(&rest)));
+            }
+            let text = g.join(" | ");
             (Category::Fault, groups.concat(), fill(c.n_partitioned, &[("groups", &text)]))
         }
         TraceKind::Healed => (Category::Fault, vec![], c.n_healed.to_string()),
@@ -196,12 +217,15 @@ pub fn narrate(c: &Catalog, e: &TraceEvent) -> Option<Narrated> {
             (Category::Replication, vec![*node], fill(template, &refs))
         }
         TraceKind::OpEnded { command, node, outcome, .. } => {
-            let template = match outcome {
-                Outcome::Unknown => c.n_op_unknown,
-                Outcome::Failed => c.n_op_failed,
+            let template = match (outcome, node) {
+                (Outcome::Unknown, Some(_)) => c.n_op_unknown_taken,
+                (Outcome::Unknown, None) => c.n_op_unknown,
+                (Outcome::Failed, Some(_)) => c.n_op_failed_taken,
+                (Outcome::Failed, None) => c.n_op_failed,
                 _ => return None,
             };
-            (Category::Client, node.iter().copied().collect(), fill(template, &[("command", command)]))
+            let n = node.map(|n| n.to_string()).unwrap_or_default();
+            (Category::Client, node.iter().copied().collect(), fill(template, &[("command", command), ("node", &n)]))
         }
         TraceKind::Dropped { from, to, kind, reason, .. } => {
             let t = match reason {
@@ -232,32 +256,75 @@ mod tests {
         TraceEvent { step: 1, time: 1_500_000, group: 0, kind }
     }
 
+    const FIVE: [NodeId; 5] = [1, 2, 3, 4, 5];
+
+    fn told(kind: TraceKind) -> String {
+        narrate(&EN, &ev(kind), &FIVE).unwrap().text
+    }
+
     #[test]
     fn elections_read_like_the_paper() {
-        let n = narrate(&EN, &ev(TraceKind::Role { node: 3, from: Role::Follower, to: Role::Candidate, term: 4 })).unwrap();
+        let n = narrate(&EN, &ev(TraceKind::Role { node: 3, from: Role::Follower, to: Role::Candidate, term: 4 }), &FIVE).unwrap();
         assert_eq!(n.text, "Node 3 timed out and became a candidate for term 4");
         assert_eq!(n.category, Category::Election);
         assert_eq!(n.nodes, vec![3]);
-        let n = narrate(&EN, &ev(TraceKind::Role { node: 3, from: Role::Candidate, to: Role::Leader, term: 4 })).unwrap();
+        let n = narrate(&EN, &ev(TraceKind::Role { node: 3, from: Role::Candidate, to: Role::Leader, term: 4 }), &FIVE).unwrap();
         assert_eq!(n.text, "Node 3 won the election: leader of term 4");
-        let n = narrate(&EN, &ev(TraceKind::Role { node: 2, from: Role::Follower, to: Role::PreCandidate, term: 4 })).unwrap();
+        let n = narrate(&EN, &ev(TraceKind::Role { node: 2, from: Role::Follower, to: Role::PreCandidate, term: 4 }), &FIVE).unwrap();
         assert_eq!(n.text, "Node 2 timed out and asks for pre-votes for term 5 (its term stays 4)");
     }
 
     #[test]
     fn commits_name_the_command_and_the_holders() {
-        let n =
-            narrate(&EN, &ev(TraceKind::Committed { node: 1, index: 7, term: 2, command: Some("x=1".into()), stored_on: vec![1, 2, 4] }))
-                .unwrap();
+        let n = narrate(
+            &EN,
+            &ev(TraceKind::Committed { node: 1, index: 7, term: 2, command: Some("x=1".into()), stored_on: vec![1, 2, 4] }),
+            &FIVE,
+        )
+        .unwrap();
         assert_eq!(n.text, "Entry 7 (x=1) committed: stored on nodes 1, 2, 4");
         assert_eq!(n.category, Category::Replication);
     }
 
     #[test]
     fn deliveries_are_not_told_and_other_groups_are_skipped() {
-        assert!(narrate(&EN, &ev(TraceKind::Delivered { id: 1, from: 1, to: 2, kind: MessageKind::Heartbeat })).is_none());
+        assert!(narrate(&EN, &ev(TraceKind::Delivered { id: 1, from: 1, to: 2, kind: MessageKind::Heartbeat }), &FIVE).is_none());
         let mut e = ev(TraceKind::Crashed { node: 1 });
         e.group = 1;
-        assert!(narrate(&EN, &e).is_none());
+        assert!(narrate(&EN, &e, &FIVE).is_none());
+    }
+
+    #[test]
+    fn refusals_say_why_in_plain_words() {
+        let refused = |reason: String, hint| TraceKind::Refused { node: 2, command: "x=1".into(), leader_hint: hint, reason };
+        let not_leader = |hint| ProposeError::NotLeader { leader_hint: hint }.to_string();
+        assert_eq!(told(refused(not_leader(None), None)), "Node 2 refused x=1: it is not the leader and knows of none");
+        assert_eq!(told(refused(not_leader(Some(4)), Some(4))), "Node 2 refused x=1: it is not the leader (it believes node 4 leads)");
+        assert_eq!(
+            told(refused(ProposeError::TransferInProgress(3).to_string(), None)),
+            "Node 2 refused x=1: it is handing leadership over to node 3"
+        );
+        assert!(!told(refused(not_leader(None), None)).contains("None"));
+        assert_eq!(told(refused("something new".into(), None)), "Node 2 refused x=1: something new");
+    }
+
+    #[test]
+    fn a_rollback_is_told_entry_by_entry_and_the_client_hears_nothing() {
+        let discarded = TraceKind::Discarded { node: 2, index: 2, term: 1, command: Some("x=1".into()) };
+        assert_eq!(told(discarded), "Node 2 discarded entry 2 (x=1, term 1): it was never committed");
+        let unknown = |node| TraceKind::OpEnded { op: 1, command: "x=1".into(), node, outcome: Outcome::Unknown };
+        let taken = told(unknown(Some(1)));
+        assert!(taken.starts_with("The request x=1 was never acknowledged: node 1 took it"), "{taken}");
+        assert!(told(unknown(None)).starts_with("The request x=1 was never acknowledged"));
+        let failed = told(TraceKind::OpEnded { op: 1, command: "x=1".into(), node: None, outcome: Outcome::Failed });
+        assert_eq!(failed, "The request x=1 failed: no node took it, so it had no effect");
+        let written = TraceKind::OpEnded { op: 1, command: "x=1".into(), node: Some(1), outcome: Outcome::Written };
+        assert!(narrate(&EN, &ev(written), &FIVE).is_none(), "a success is told by its commit");
+    }
+
+    #[test]
+    fn partitions_name_every_side_and_only_real_leftovers() {
+        assert_eq!(told(TraceKind::Partitioned { groups: vec![vec![1, 2], vec![3, 4, 5]] }), "Network partitioned: {1, 2} | {3, 4, 5}");
+        assert_eq!(told(TraceKind::Partitioned { groups: vec![vec![3]] }), "Network partitioned: {3} | {1, 2, 4, 5}");
     }
 }

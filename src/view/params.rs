@@ -1,6 +1,8 @@
 //! The page's URL parameters: `seed`, `nodes`, `speed` (virtual ms per real ms), `scenario`
-//! (scenario text), `embed=1`, `theme` (auto, light, dark), `autoplay` (1/0). Each bad value
-//! is reported and replaced by its default; nothing stops the page.
+//! (scenario text), `embed=1`, `theme` (auto, light, dark), `autoplay` (1/0), `caption`
+//! (one line of text), `s` and `t` (a permalink's session and moment; `t` also works with
+//! `scenario`). Each bad value is reported and replaced by its default; nothing stops the
+//! page.
 
 use crate::sim::MAX_NODES;
 use crate::view::geometry::{SPEED_MAX, SPEED_MIN};
@@ -42,9 +44,24 @@ pub struct PageParams {
     pub autoplay: Option<bool>,
     /// An encoded session (permalink).
     pub session: Option<String>,
-    /// The virtual time (ms) a permalink opens at, paused.
+    /// The virtual time (ms) a permalink or a scenario opens at (paused, unless
+    /// `autoplay=1`).
     pub time: Option<u64>,
+    /// One line shown above the cluster, instead of the scenario's comments.
+    pub caption: Option<String>,
 }
+
+impl PageParams {
+    /// Whether the page starts playing: `autoplay` when given; otherwise yes, except when it
+    /// opens at a chosen moment (`t=` with a session or a scenario that could be used),
+    /// which opens paused so it can be looked at.
+    pub fn plays(&self, at_moment: bool) -> bool {
+        self.autoplay.unwrap_or(!at_moment)
+    }
+}
+
+/// The longest caption taken from the address, in characters.
+pub const MAX_CAPTION: usize = 200;
 
 fn flag(v: &str) -> Option<bool> {
     match v {
@@ -88,6 +105,13 @@ pub fn from_pairs(pairs: &[(String, String)]) -> (PageParams, Vec<String>) {
                 None => errors.push(format!("autoplay: `{v}` is not 1 or 0")),
             },
             "s" | "session" => p.session = Some(v.to_string()),
+            "caption" => {
+                let line: String = v.chars().filter(|c| !c.is_control()).take(MAX_CAPTION).collect();
+                if v.chars().count() > MAX_CAPTION {
+                    errors.push(format!("caption: longer than {MAX_CAPTION} characters; the rest is left out"));
+                }
+                p.caption = Some(line).filter(|l| !l.trim().is_empty());
+            }
             "t" => match v.parse::<u64>() {
                 Ok(t) if t <= 86_400_000 => p.time = Some(t),
                 _ => errors.push(format!("t: `{v}` is not a time in milliseconds (0 to 86400000)")),
@@ -120,5 +144,25 @@ mod tests {
         assert_eq!(p, PageParams::default());
         assert_eq!(e.len(), 4, "{e:?}");
         assert!(e[1].contains("1 to 9"));
+    }
+
+    #[test]
+    fn autoplay_defaults_to_playing_except_at_a_chosen_moment() {
+        let plays = |list: &[(&str, &str)], at_moment| from_pairs(&pairs(list)).0.plays(at_moment);
+        assert!(plays(&[], false));
+        assert!(plays(&[("scenario", "run 1s")], false));
+        assert!(!plays(&[("scenario", "run 1s"), ("t", "500")], true), "a moment opens paused");
+        assert!(plays(&[("t", "500"), ("autoplay", "1")], true));
+        assert!(!plays(&[("autoplay", "0")], false));
+    }
+
+    #[test]
+    fn a_caption_is_one_line_of_bounded_length() {
+        let (p, e) = from_pairs(&pairs(&[("caption", "Leader crash\n demo")]));
+        assert_eq!((p.caption.as_deref(), e.len()), (Some("Leader crash demo"), 0));
+        let long = "x".repeat(MAX_CAPTION + 5);
+        let (p, e) = from_pairs(&pairs(&[("caption", &long)]));
+        assert_eq!((p.caption.map(|c| c.len()), e.len()), (Some(MAX_CAPTION), 1));
+        assert_eq!(from_pairs(&pairs(&[("caption", "  ")])).0.caption, None);
     }
 }
