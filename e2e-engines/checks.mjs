@@ -299,7 +299,7 @@ export const checks = [
       await waitLeader(d);
       // The import box too: the error names line and column; the current run goes on.
       await d.type('textarea[aria-label="Scenario text"]', 'cluster nodes=3 seed=2\nrun 1s\ncrash 12');
-      await d.clickByName('Run this scenario');
+      await d.clickByName('Run as a new scenario');
       await d.waitFor(() => [...document.querySelectorAll('[role=alert]')].some((e) => e.textContent.includes('line 3, column 7: expected a node id')), [],
         { what: 'the import error (line 3, column 7)' });
       const t0 = await d.eval(pageSimTime);

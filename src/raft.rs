@@ -16,6 +16,26 @@
 //! Time is an input: every call carries `now`, the caller's clock in microseconds. The node
 //! keeps deadlines and says when it next wants to be ticked ([`RaftNode::next_deadline`]).
 //!
+//! # The caller's contract
+//!
+//! The node is correct only if its caller keeps these rules (the simulator does, and its
+//! checker would notice otherwise):
+//! - **Time never goes back**: every `now` is at least the previous one.
+//! - **One input at a time**: all the effects of an input are carried out, in order, before
+//!   the next input is given. A crash may stop a machine between two effects of an input
+//!   (its volatile state is then lost with the rest); what was already persisted stays.
+//! - **Persist before you send**: a `Persist*` effect is on stable storage before the
+//!   effects that follow it run (Figure 2: "respond to RPCs only after updating stable
+//!   storage"); the node emits them in that order.
+//! - **A `ResetElectionTimer` is answered** (with [`RaftNode::set_election_timeout`])
+//!   before the next input, with a timeout drawn from the configured range.
+//! - **Timers and leases**: lease reads (dissertation §6.4.1) assume that no server's own
+//!   election timer fires within the minimum election timeout of its last contact with a
+//!   leader, and that clocks run at rates within [`CLOCK_DRIFT_PERCENT`] of each other. The
+//!   node keeps the first (it draws no timer shorter than the minimum after a contact, and
+//!   redraws its timer when the timing changes); `campaign_now` (a forced timeout) breaks
+//!   it on purpose, which is why lease reads and forced timeouts do not mix.
+//!
 //! Names follow the Raft paper (Ongaro & Ousterhout, "In Search of an Understandable
 //! Consensus Algorithm", 2014) and Ongaro's dissertation ("Consensus: Bridging Theory and
 //! Practice", 2014) for membership changes, leadership transfer and reads.

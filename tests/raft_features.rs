@@ -1687,3 +1687,135 @@ fn feature_run(seed: u64, config: Config, steps: usize) -> (Net, usize) {
     }
     (net, answered_reads)
 }
+
+// =======================================================================================
+// Timers, leases and the caller's contract (issue 8)
+// =======================================================================================
+
+/// What leases rest on (dissertation §6.4.1): a server's own election timer never fires
+/// within the minimum election timeout of its last contact with a leader. A new timing
+/// redraws the timer at once — here the caller's old, short timeout would otherwise fire
+/// inside the new, longer lease.
+#[test]
+fn a_new_election_timing_redraws_the_timer_from_now() {
+    let mut net = steady(Config::default());
+    net.advance(20 * MS);
+    let longer = Config { election_timeout_min: 1_000 * MS, election_timeout_max: 2_000 * MS, ..Config::default() };
+    let ((), effects) = net.run(2, |n, now| n.set_config(now, longer.clone()));
+    assert!(effects.contains(&Effect::ResetElectionTimer), "{effects:?}");
+    assert_eq!(net.node(2).status().election_elapsed, 0, "the timer starts over now");
+    // The same switches with the same timing leave the timer alone.
+    let ((), effects) = net.run(3, |n, now| n.set_config(now, Config::default()));
+    assert!(!effects.contains(&Effect::ResetElectionTimer), "{effects:?}");
+}
+
+/// Even a timer that somehow runs short (a caller that answered a reset with a timeout below
+/// the minimum) does not fire within the minimum election timeout of the last contact with
+/// the leader: the node draws again instead of standing.
+#[test]
+fn a_timer_never_fires_within_the_minimum_timeout_of_the_last_leader_contact() {
+    let mut net = steady(Config::default());
+    let contact = net.now;
+    net.run(2, |n, now| n.step(now, heartbeat(1, 2, 1, 1)));
+    net.run(2, |n, _| n.set_election_timeout(10 * MS));
+    net.advance_to(contact + 20 * MS);
+    let effects = net.tick(2);
+    assert_eq!(net.node(2).role(), Role::Follower, "{effects:?}");
+    assert!(effects.contains(&Effect::ResetElectionTimer));
+    assert!(sends(&effects).is_empty(), "no vote requests: {effects:?}");
+    // Past the minimum, it stands.
+    net.run(2, |n, _| n.set_election_timeout(MIN));
+    net.advance_to(contact + 20 * MS + MIN);
+    net.tick(2);
+    assert_eq!(net.node(2).role(), Role::Candidate);
+}
+
+/// Only one server may hold a TimeoutNow (§3.10): a second transfer aborts a first one whose
+/// TimeoutNow has not gone out, and is refused once it has.
+#[test]
+fn a_second_transfer_aborts_the_first_unless_its_timeout_now_went_out() {
+    let mut net = steady(Config::default());
+    net.isolate(3);
+    propose_n(&mut net, 1, "x", 2);
+    net.deliver_all();
+    // Node 3 lags: the transfer to it waits for it to catch up; no TimeoutNow yet.
+    assert_eq!(transfer(&mut net, 1, 3).0, Ok(()));
+    assert_eq!(net.node(1).status().transferee, Some(3));
+    let (result, effects) = transfer(&mut net, 1, 2);
+    assert_eq!(result, Ok(()));
+    assert_eq!(kinds(&sends(&effects)), [MessageKind::TimeoutNow], "node 2 is up to date");
+    assert_eq!(net.node(1).status().transferee, Some(2));
+    // The TimeoutNow to node 2 is out: another transfer is refused, the same one is a no-op.
+    assert_eq!(transfer(&mut net, 1, 3).0, Err(TransferError::AlreadyHandingOver(2)));
+    assert_eq!(transfer(&mut net, 1, 2), (Ok(()), vec![]));
+    // Node 3 catching up later gets no TimeoutNow.
+    net.heal(3);
+    net.deliver_until(|n| n.node(2).role() == Role::Leader);
+    assert!(!net.sent.iter().any(|m| m.kind() == MessageKind::TimeoutNow && m.to == 3), "only node 2 got one");
+}
+
+/// etcd's `ReportSnapshot(failure)`: a snapshot that was lost leaves the follower's next
+/// index at match + 1, so the resend needs no refused append first: after the loss, the
+/// next thing node 3 gets besides heartbeats is the snapshot again.
+#[test]
+fn after_a_lost_snapshot_the_leader_probes_from_match_plus_one_and_resends_it() {
+    let (mut net, last) = snapshot_in_flight_to_node_3(5);
+    let match_before = net.match_index(1, 3);
+    net.drop_where(is_snapshot);
+    net.take_sent();
+    let until = net.now + 2 * MIN;
+    let mut to3: Vec<Message> = Vec::new();
+    while net.now < until && !to3.iter().any(is_snapshot) {
+        net.advance(MS);
+        net.tick_due();
+        for m in net.in_flight.iter().filter(|m| m.to == 3 && m.from == 1) {
+            if !to3.contains(m) {
+                to3.push(m.clone());
+            }
+        }
+        net.drop_where(is_snapshot);
+        net.deliver_all();
+    }
+    let k = to3
+        .iter()
+        .position(is_snapshot)
+        .unwrap_or_else(|| panic!("the snapshot is sent again: {:?}", to3.iter().map(|m| (m.kind(), m.term)).collect::<Vec<_>>()));
+    for m in &to3[..k] {
+        let probe =
+            matches!(&m.body, Body::AppendEntries { prev_log_index, entries, .. } if *prev_log_index > match_before || !entries.is_empty());
+        assert!(!probe, "only heartbeats before the resend, no probe past what node 3 holds: {m:?}");
+    }
+    assert_eq!(progress_state(&net, 1, 3), ProgressState::Snapshot { pending_index: last });
+}
+
+/// A leader that hears from nobody (check-quorum off, so it stays leader) does not pile up
+/// heartbeat rounds: it keeps only those recent enough to extend a lease.
+#[test]
+fn an_isolated_leader_keeps_a_bounded_list_of_heartbeat_rounds() {
+    let mut net = steady(Config::default());
+    net.isolate(1);
+    let lease = Config::default().lease_duration();
+    let heartbeat = Config::default().heartbeat_interval;
+    for _ in 0..2_000 {
+        net.advance(heartbeat);
+        net.tick(1);
+        net.drop_where(|_| true);
+    }
+    assert_eq!(net.node(1).role(), Role::Leader);
+    assert!(net.node(1).rounds_kept() <= (lease / heartbeat) as usize + 2, "{} rounds kept", net.node(1).rounds_kept());
+}
+
+/// The `send-before-persist` bug puts messages ahead of the writes they depend on; without
+/// it every write comes first (the caller's contract).
+#[test]
+fn send_before_persist_reorders_an_inputs_effects() {
+    let order = |breaks: Breaks| {
+        let mut net = Net::with_config(&V3, Config { breaks, ..Config::default() });
+        let effects = net.campaign(1);
+        let persist = position(&effects, |e| matches!(e, Effect::PersistHardState(_))).expect("persisted");
+        let send = position(&effects, |e| matches!(e, Effect::Send(_))).expect("sent");
+        persist < send
+    };
+    assert!(order(Breaks::default()), "the vote for itself is durable before the requests go out");
+    assert!(!order(Breaks { send_before_persist: true, ..Breaks::default() }));
+}

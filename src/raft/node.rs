@@ -457,6 +457,11 @@ impl RaftNode {
         }
     }
 
+    /// How many heartbeat rounds the leader remembers the send time of (bounded; for tests).
+    pub fn rounds_kept(&self) -> usize {
+        self.round_sent.len()
+    }
+
     pub fn progress(&self, peer: NodeId) -> Option<&Progress> {
         self.progress.get(&peer)
     }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::ast::*;
 use crate::raft::{ConfChange, Index, NodeId, Payload, Role, Time};
-use crate::sim::client::Outcome;
+use crate::sim::client::{OpKind, Outcome};
 use crate::sim::settings::SettingsError;
 use crate::sim::{Settings, SimError, TraceMode, World};
 
@@ -586,9 +586,24 @@ fn committed_on(w: &World, id: NodeId, command: &str) -> Result<bool, String> {
     }
     let n = w.node(0, id).ok_or(format!("node {id} is down, so what it has committed is unknown"))?;
     let log = n.log();
-    let found =
+    let in_log =
         log.slice(log.first_index(), log.commit_index()).iter().any(|e| matches!(&e.payload, Payload::Command(c) if &*c.data == command));
-    Ok(found)
+    Ok(in_log || in_snapshot(w, log.snapshot_index(), command))
+}
+
+/// Whether a write of `command` was committed at an index a snapshot up to `snapshot`
+/// covers: the write was acknowledged (so its entry committed), or some live node holds its
+/// entry committed. A snapshot holds only committed entries, so it holds that one.
+fn in_snapshot(w: &World, snapshot: Index, command: &str) -> bool {
+    if snapshot == 0 {
+        return false;
+    }
+    let Some((key, value)) = crate::sim::kv::parse_write(command) else { return false };
+    w.history().iter().any(|op| {
+        let same = matches!(&op.kind, OpKind::Write { key: k, value: v } if &**k == key && &**v == value);
+        let Some((index, term)) = op.entry.filter(|&(i, _)| same && i <= snapshot) else { return false };
+        op.outcome == Outcome::Written || w.live_nodes(0).any(|n| n.log().commit_index() >= index && n.log().term(index) == Some(term))
+    })
 }
 
 fn converged(w: &World) -> Result<(), String> {
