@@ -19,7 +19,7 @@ use crate::raft::{NodeId, Payload, Time};
 use crate::script::ast::{ClusterSpec, Cmd, Setting, Target};
 use crate::script::session::Session;
 use crate::sim::{MAX_NODES, MS};
-use crate::view::catalog::EN;
+use crate::view::catalog::cat;
 use crate::view::frame::{self, entry_label};
 use crate::view::narrate::narrate;
 
@@ -235,7 +235,7 @@ impl Simulation {
             if matches!(e.kind, crate::sim::TraceKind::Sent { .. }) {
                 continue;
             }
-            if let Some(n) = narrate(&EN, &e, &machines) {
+            if let Some(n) = narrate(cat(), &e, &machines) {
                 self.events.push(EventState { time: ms(n.time), category: n.category.name(), nodes: n.nodes, text: n.text });
             }
         }

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod check;
 pub mod golden;
+pub mod lesson;
 pub mod parse;
 pub mod plan;
 pub mod print;

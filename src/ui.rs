@@ -42,11 +42,18 @@ pub struct PanelProps {
 }
 
 /// Mounts the playground into `#app`, if the page has one (pages that only use the
-/// JavaScript API have none).
+/// JavaScript API have none), in the reader's language: a language other than English is
+/// fetched first (it is not part of the first download).
 pub fn start() {
     platform::install_panic_overlay();
-    if let Some(root) = gloo::utils::document().get_element_by_id("app") {
+    let Some(root) = gloo::utils::document().get_element_by_id("app") else { return };
+    let (params, _) = platform::page_params();
+    let lang = crate::view::params::Lang::choose(params.lang, platform::stored_lang().as_deref(), &platform::browser_languages());
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = platform::switch_language(lang).await {
+            app::startup_notice(crate::view::catalog::fill(crate::view::catalog::cat().lang_failed, &[("error", &e)]));
+        }
         root.set_inner_html("");
         yew::Renderer::<app::App>::with_root(root).render();
-    }
+    });
 }

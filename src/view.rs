@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod controller;
+pub mod errors;
 pub mod frame;
 pub mod geometry;
 pub mod library;

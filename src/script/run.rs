@@ -187,6 +187,11 @@ impl Runner {
         }
     }
 
+    /// Whether an expectation holds now (without counting it as met).
+    pub fn check(&self, e: &Expect) -> Result<(), String> {
+        self.expect(e)
+    }
+
     /// Carries out one intervention; refuses expectations. The page acts through this
     /// only, so its build does not carry the expectation checks.
     pub fn intervene(&mut self, cmd: &Cmd) -> Result<(), String> {

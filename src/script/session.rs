@@ -296,6 +296,32 @@ impl Session {
         result
     }
 
+    /// Whether an expectation of the scenario language holds now.
+    pub fn check(&self, e: &Expect) -> Result<(), String> {
+        self.runner.check(e)
+    }
+
+    /// Forgets every recorded action from the `keep`-th on and travels back to `t` (not
+    /// before the last action kept): the session goes on from there as if the rest had
+    /// never been done. Lessons go back a step with it. False (and nothing changed) if no
+    /// checkpoint lies before both.
+    pub fn rewind(&mut self, t: Time, keep: usize) -> bool {
+        let Some(k) = self.checkpoints.iter().rposition(|c| c.applied <= keep && c.time <= t) else { return false };
+        self.checkpoints.truncate(k + 1);
+        let cp = self.checkpoints[k].clone();
+        self.actions.truncate(keep);
+        self.marks.retain(|m| m.time <= t);
+        self.forked_at = self.forked_at.filter(|&f| f <= t);
+        self.runner.world = cp.world;
+        self.applied = cp.applied;
+        self.runner.world.drain_trace();
+        self.replay_failure = None;
+        self.horizon = t;
+        self.advance_to(t);
+        self.trace.clear();
+        true
+    }
+
     /// Travels to virtual time `t` (before or after now, up to anything): from the latest
     /// checkpoint at or before `t` (if it is not behind the current time), replaying what
     /// was recorded.
@@ -390,6 +416,30 @@ mod tests {
         s.seek(SECOND);
         assert_eq!(s.world().summary(0), at_1);
         assert!(s.world().node(0, 2 as NodeId).is_some(), "node 2 is up again before its crash");
+    }
+
+    #[test]
+    fn rewinding_forgets_the_later_actions_as_if_never_done() {
+        let mut s = Session::new(spec(3)).unwrap();
+        s.advance_to(2 * SECOND);
+        s.act(Cmd::Crash(Target::Node(2))).unwrap();
+        s.advance_to(3 * SECOND);
+        s.act(Cmd::Partition(vec![vec![1], vec![2, 3, 4, 5]])).unwrap();
+        s.act(Cmd::Crash(Target::Node(4))).unwrap();
+        s.advance_to(9 * SECOND);
+        // Back to 3 s, keeping only the crash of node 2: the partition and the second crash
+        // at that very moment are gone.
+        assert!(s.rewind(3 * SECOND, 1));
+        assert_eq!((s.now(), s.horizon(), s.actions().len()), (3 * SECOND, 3 * SECOND, 1));
+        let mut fresh = Session::new(spec(3)).unwrap();
+        fresh.advance_to(2 * SECOND);
+        fresh.act(Cmd::Crash(Target::Node(2))).unwrap();
+        fresh.advance_to(3 * SECOND);
+        assert_eq!(summary(&s), summary(&fresh));
+        s.advance_to(6 * SECOND);
+        fresh.advance_to(6 * SECOND);
+        assert_eq!(summary(&s), summary(&fresh), "the same future from there");
+        assert!(!s.world().network().is_partitioned());
     }
 
     #[test]

@@ -20,8 +20,18 @@ use super::share::SharePanel;
 use super::{Action, Controller, Ctl};
 use crate::script::ast::Cmd;
 use crate::script::session::Session;
-use crate::view::catalog::EN;
+use crate::view::catalog::cat;
 use crate::view::controller::{Prefs, Selection};
+
+thread_local! {
+    /// Problems met before the page was built (a language that could not be loaded).
+    static STARTUP: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A notice for the page to show when it starts.
+pub fn startup_notice(text: String) {
+    STARTUP.with(|s| s.borrow_mut().push(text));
+}
 
 /// The controller the page starts with, from the URL and the saved settings. Every
 /// problem becomes a notice; the page always starts.
@@ -37,7 +47,7 @@ fn build_controller() -> Controller {
         (Some(token), _) => match crate::view::permalink::decode(token) {
             Ok(s) => Some(crate::script::print(&s)),
             Err(e) => {
-                notices.push(format!("link: {e}"));
+                notices.push(format!("link: {}", crate::view::errors::translate(&e.to_string())));
                 None
             }
         },
@@ -58,13 +68,13 @@ fn build_controller() -> Controller {
                         Ok(s)
                     }
                     Err(e) => {
-                        notices.push(format!("scenario: {e}"));
+                        notices.push(format!("scenario: {}", crate::view::errors::translate(&e)));
                         fallback(&prefs, seed)
                     }
                 }
             }
             Err(e) => {
-                notices.push(format!("scenario: {e}"));
+                notices.push(format!("scenario: {}", crate::view::errors::parse_error(&e)));
                 fallback(&prefs, seed)
             }
         },
@@ -92,6 +102,7 @@ fn build_controller() -> Controller {
         c.prefs.theme = t;
     }
     c.embed = params.embed;
+    STARTUP.with(|s| notices.extend(s.borrow_mut().drain(..)));
     c.notices = notices;
     c.set_playing(params.plays(open_at.is_some()));
     c
@@ -248,12 +259,12 @@ pub fn App() -> Html {
 
     // The skip link takes the keyboard straight to the controls (a focusable target: the
     // next Tab reaches the first control); the footer links to the other pages.
-    let skip = format!(r##"<a class="skip-link" href="#controls">{}</a>"##, super::markup::esc(EN.skip_to_controls));
+    let skip = format!(r##"<a class="skip-link" href="#controls">{}</a>"##, super::markup::esc(cat().skip_to_controls));
     let footer = format!(
         r#"<footer class="site-links"><a href="./embed.html">{}</a><a href="./api.html">{}</a><a href="./language.html">{}</a></footer>"#,
-        super::markup::esc(EN.link_embed),
-        super::markup::esc(EN.link_api),
-        super::markup::esc(EN.link_language)
+        super::markup::esc(cat().link_embed),
+        super::markup::esc(cat().link_api),
+        super::markup::esc(cat().link_language)
     );
     html! {
         <div class="app">
@@ -262,35 +273,35 @@ pub fn App() -> Html {
             <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
             <main class="layout">
                 <div class="col main-col">
-                    <section class="card stage" aria-label={EN.cluster}>
+                    <section class="card stage" aria-label={cat().cluster}>
                         { caption(&ctl.borrow()) }
                         <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                         <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
                         <Legend />
                     </section>
-                    <section class="card logs" aria-label={EN.logs}>
+                    <section class="card logs" aria-label={cat().logs}>
                         <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
                     <div class="duo">
-                        <section class="card events" aria-label={EN.events}>
+                        <section class="card events" aria-label={cat().events}>
                             <EventLog ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                         </section>
-                        <section class="card charts" aria-label={EN.charts}>
+                        <section class="card charts" aria-label={cat().charts}>
                             <Charts ctl={ctl_prop.clone()} version={chart_version} dispatch={dispatch.clone()} />
                         </section>
                     </div>
                 </div>
                 <aside class="col side">
-                    <section class={classes!("card", "inspector", selected.then_some("active"))} aria-label={EN.inspector}>
+                    <section class={classes!("card", "inspector", selected.then_some("active"))} aria-label={cat().inspector}>
                         <Inspector ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                     </section>
-                    <section id="controls" tabindex="-1" class="card controls" aria-label={EN.controls}>
+                    <section id="controls" tabindex="-1" class="card controls" aria-label={cat().controls}>
                         <Controls ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
-                    <section class="card invariants" aria-label={EN.invariants}>
+                    <section class="card invariants" aria-label={cat().invariants}>
                         <Invariants ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
-                    <section class="card share" aria-label={EN.share}>
+                    <section class="card share" aria-label={cat().share}>
                         <SharePanel ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>
                 </aside>

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use super::markup::{esc, num, secs};
 use super::PanelProps;
 use crate::raft::NodeId;
-use crate::view::catalog::EN;
+use crate::view::catalog::cat;
 use crate::view::controller::Sample;
 
 const W: f64 = 320.0;
@@ -74,22 +74,22 @@ pub fn Charts(props: &PanelProps) -> Html {
     let samples: Vec<&Sample> = c.samples.iter().collect();
     let ids = c.session.world().machine_ids();
     if samples.len() < 2 {
-        return html! { <><h2>{ EN.charts }</h2><p class="hint">{ EN.no_events }</p></> };
+        return html! { <><h2>{ cat().charts }</h2><p class="hint">{ cat().no_events }</p></> };
     }
     let (t0, t1) = (samples[0].time, samples[samples.len() - 1].time);
     let max_rate = samples.iter().map(|s| s.messages_per_second).fold(1.0, f64::max).ceil();
     let mut out = String::new();
-    per_node(&mut out, &samples, |s| &s.terms, &ids, EN.chart_term);
-    per_node(&mut out, &samples, |s| &s.commits, &ids, EN.chart_commit);
+    per_node(&mut out, &samples, |s| &s.terms, &ids, cat().chart_term);
+    per_node(&mut out, &samples, |s| &s.commits, &ids, cat().chart_commit);
     let mut area = format!(r#"<polygon class="area" points="{},{} "#, num(x_of(t0, t0, t1)), num(y_of(0.0, max_rate)));
     for s in &samples {
         let _ = write!(area, "{},{} ", num(x_of(s.time, t0, t1)), num(y_of(s.messages_per_second, max_rate)));
     }
     let _ = write!(area, r#"{},{}"/>"#, num(x_of(t1, t0, t1)), num(y_of(0.0, max_rate)));
-    chart(&mut out, EN.chart_messages, max_rate as u64, t0, t1, &area, "");
+    chart(&mut out, cat().chart_messages, max_rate as u64, t0, t1, &area, "");
     html! {
         <>
-            <h2>{ EN.charts }</h2>
+            <h2>{ cat().charts }</h2>
             <div class="chart-row">{ Html::from_html_unchecked(AttrValue::from(out)) }</div>
         </>
     }

@@ -12,7 +12,7 @@ use super::markup::{esc, num, target_attr, Markup};
 use super::{Action, PanelProps};
 use crate::raft::{MessageKind, NodeId};
 use crate::sim::DropReason;
-use crate::view::catalog::{fill, EN};
+use crate::view::catalog::{cat, fill};
 use crate::view::controller::{Selection, DEATH_MS};
 use crate::view::frame::{self, MessageView, NodeView, Stale};
 use crate::view::geometry::{along, arc_path, midpoint, node_position, node_radius, Point, SIZE};
@@ -20,12 +20,12 @@ use crate::view::narrate::kind_name;
 
 pub fn role_label(role: &str) -> &'static str {
     match role {
-        "leader" => EN.role_leader,
-        "candidate" => EN.role_candidate,
-        "precandidate" => EN.role_precandidate,
-        "learner" => EN.role_learner,
-        "crashed" => EN.role_crashed,
-        _ => EN.role_follower,
+        "leader" => cat().role_leader,
+        "candidate" => cat().role_candidate,
+        "precandidate" => cat().role_precandidate,
+        "learner" => cat().role_learner,
+        "crashed" => cat().role_crashed,
+        _ => cat().role_follower,
     }
 }
 
@@ -101,7 +101,7 @@ fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, k: f6
                 _ => "link oneway",
             };
             let _ = write!(lines, r#"<line class="{class}" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, num(pa.x), num(pa.y), num(pb.x), num(pb.y));
-            let cut = |from: &NodeView, to: &NodeView| fill(EN.n_cut, &[("from", &from.id.to_string()), ("to", &to.id.to_string())]);
+            let cut = |from: &NodeView, to: &NodeView| fill(cat().n_cut, &[("from", &from.id.to_string()), ("to", &to.id.to_string())]);
             match (ab, ba) {
                 (false, false) => cut_sign(&mut marks, midpoint(pa, pb, 0.0), k, &format!("{} ⇹ {}", a.id, b.id)),
                 (false, true) => cut_sign(&mut marks, along(pa, pb, r, 0.3, lane_for(a.id, b.id) * k), k, &cut(a, b)),
@@ -125,7 +125,7 @@ fn message_markup(m: &MessageView, small: bool) -> String {
         id = m.id,
         f = m.from,
         t = m.to,
-        title = kind_name(&EN, kind),
+        title = kind_name(cat(), kind),
     );
     message_shape(&mut out, m.kind, (!small).then_some(m.entries), m.success.unwrap_or(true));
     out.push_str("</g>");
@@ -219,18 +219,18 @@ impl Scale {
 fn leader_line(nodes: &[NodeView]) -> String {
     let working = frame::working_leaders(nodes);
     let head = match working.as_slice() {
-        [] => EN.no_leader.to_string(),
-        [one] => fill(EN.leader_is, &[("node", &one.id.to_string()), ("term", &one.term.to_string())]),
+        [] => cat().no_leader.to_string(),
+        [one] => fill(cat().leader_is, &[("node", &one.id.to_string()), ("term", &one.term.to_string())]),
         many => {
             let ids: Vec<String> = many.iter().map(|n| n.id.to_string()).collect();
-            fill(EN.leaders_are, &[("nodes", &ids.join(", "))])
+            fill(cat().leaders_are, &[("nodes", &ids.join(", "))])
         }
     };
     let mut out = format!("<span>{}</span>", esc(&head));
     for n in nodes {
         let template = match n.stale {
-            Some(Stale::NoMajority) => EN.stale_caption_no_majority,
-            Some(Stale::NewerTerm) => EN.stale_caption_newer_term,
+            Some(Stale::NoMajority) => cat().stale_caption_no_majority,
+            Some(Stale::NewerTerm) => cat().stale_caption_newer_term,
             None => continue,
         };
         let _ = write!(
@@ -359,7 +359,7 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     };
     html! {
         <div class="cluster-wrap">
-            <svg ref={svg} class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={EN.cluster} {onclick}>
+            <svg ref={svg} class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={cat().cluster} {onclick}>
                 <g class="links">{ Html::from_html_unchecked(AttrValue::from(links)) }</g>
                 <g class="messages" ref={layer}></g>
                 <g class="deaths">{ Html::from_html_unchecked(AttrValue::from(deaths)) }</g>
@@ -398,23 +398,24 @@ fn render_node(
     };
     let crashed = v.role == "crashed";
     let label = if crashed {
-        EN.role_crashed
+        cat().role_crashed
     } else if !v.member {
-        EN.role_removed
+        cat().role_removed
     } else if v.stale.is_some() {
-        EN.role_stale_leader
+        cat().role_stale_leader
     } else {
         role_label(v.role)
     };
     let reason = v.stale.map(|s| match s {
-        Stale::NoMajority => EN.stale_no_majority,
-        Stale::NewerTerm => EN.stale_newer_term,
+        Stale::NoMajority => cat().stale_no_majority,
+        Stale::NewerTerm => cat().stale_newer_term,
     });
     let described = match reason {
         Some(why) => format!("{label} ({why})"),
         None => label.to_string(),
     };
-    let aria = format!("{}: {}, {} {}", fill(EN.node_title, &[("node", &id.to_string())]), described, EN.f_term.to_lowercase(), v.term);
+    let aria =
+        format!("{}: {}, {} {}", fill(cat().node_title, &[("node", &id.to_string())]), described, cat().f_term.to_lowercase(), v.term);
 
     // The inside of the node, as markup: timer arc, crown, votes, cross, labels.
     let mut m = Markup::new();
@@ -438,12 +439,12 @@ fn render_node(
     }
     let _ = write!(
         m.0,
-        r#"<text class="id" y="{}" font-size="{}">{id}</text><text class="term" y="{}" font-size="{}">T{}</text>"#,
+        r#"<text class="id" y="{}" font-size="{}">{id}</text><text class="term" y="{}" font-size="{}">{}</text>"#,
         num(-r * 0.14),
         num(scale.font(27.0 * k.min(1.25))),
         num(r * 0.6),
         num(scale.font(13.0)),
-        v.term
+        esc(&fill(cat().term_short, &[("term", &v.term.to_string())]))
     );
     // Votes received during an election: a dot per other voter, filled when granted.
     if matches!(v.role, "candidate" | "precandidate") {
@@ -495,18 +496,18 @@ fn render_node(
 /// The key to the drawing: roles and message kinds, with the same shapes and colours.
 #[function_component]
 pub fn Legend() -> Html {
-    let markup = use_memo((), |_| {
+    let markup = use_memo(cat().lang, |_| {
         let mut s = String::new();
         let item = |s: &mut String, svg: &str, label: &str| {
             let _ = write!(s, r#"<span class="legend-item">{svg}{}</span>"#, esc(label));
         };
         let roles = [
-            ("follower", EN.role_follower),
-            ("precandidate", EN.role_precandidate),
-            ("candidate", EN.role_candidate),
-            ("leader", EN.role_leader),
-            ("learner", EN.role_learner),
-            ("crashed", EN.role_crashed),
+            ("follower", cat().role_follower),
+            ("precandidate", cat().role_precandidate),
+            ("candidate", cat().role_candidate),
+            ("leader", cat().role_leader),
+            ("learner", cat().role_learner),
+            ("crashed", cat().role_crashed),
         ];
         for (role, label) in roles {
             let svg = format!(
@@ -517,37 +518,37 @@ pub fn Legend() -> Html {
         item(
             &mut s,
             r#"<svg viewBox="-13 -15 26 28" class="swatch node role-leader stale" aria-hidden="true"><circle class="body" r="8"/><path class="crown" transform="translate(0,-10) scale(.45)" d="M-12 6 L-12 -4 L-6 1 L0 -7 L6 1 L12 -4 L12 6 Z"/></svg>"#,
-            EN.legend_stale,
+            cat().legend_stale,
         );
         for k in MessageKind::ALL {
             let mut svg = format!(r#"<svg viewBox="-13 -13 26 26" class="swatch msg kind-{}" aria-hidden="true">"#, k.name());
             message_shape(&mut svg, k.name(), Some(2), true);
             svg.push_str("</svg>");
-            item(&mut s, &svg, kind_name(&EN, k));
+            item(&mut s, &svg, kind_name(cat(), k));
         }
         item(
             &mut s,
             r#"<svg viewBox="-13 -13 26 26" class="swatch msg kind-append-response" aria-hidden="true"><rect class="shape no" x="-4.5" y="-4.5" width="9" height="9" rx="1.5"/></svg>"#,
-            EN.legend_refused,
+            cat().legend_refused,
         );
-        item(&mut s, &format!(r#"<svg viewBox="-13 -13 26 26" class="swatch death" aria-hidden="true">{BURST}</svg>"#), EN.legend_lost);
-        item(&mut s, &format!(r#"<svg viewBox="-13 -13 26 26" class="swatch cut" aria-hidden="true">{CUT_SIGN}</svg>"#), EN.legend_cut);
+        item(&mut s, &format!(r#"<svg viewBox="-13 -13 26 26" class="swatch death" aria-hidden="true">{BURST}</svg>"#), cat().legend_lost);
+        item(&mut s, &format!(r#"<svg viewBox="-13 -13 26 26" class="swatch cut" aria-hidden="true">{CUT_SIGN}</svg>"#), cat().legend_cut);
         item(
             &mut s,
             r#"<svg viewBox="-13 -13 26 26" class="swatch" aria-hidden="true"><circle class="timer-legend" r="9"/></svg>"#,
-            EN.legend_timer,
+            cat().legend_timer,
         );
         let mut halos = String::from(r#"<svg viewBox="0 0 62 16" class="swatch wide" aria-hidden="true">"#);
         for g in 0..4 {
             let _ = write!(halos, r#"<circle class="halo group-{g}" cx="{}" cy="8" r="5.5"/>"#, 8 + 15 * g);
         }
         halos.push_str("</svg>");
-        item(&mut s, &halos, EN.legend_groups);
+        item(&mut s, &halos, cat().legend_groups);
         s
     });
     html! {
         <details class="legend">
-            <summary>{ EN.legend }</summary>
+            <summary>{ cat().legend }</summary>
             <div class="legend-grid">{ Html::from_html_unchecked(AttrValue::from((*markup).clone())) }</div>
         </details>
     }

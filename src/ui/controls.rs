@@ -12,9 +12,9 @@ use crate::raft::NodeId;
 use crate::script::ast::{Cmd, Setting};
 use crate::script::session::MarkKind;
 use crate::sim::{MAX_NODES, MS};
-use crate::view::catalog::{fill, EN};
+use crate::view::catalog::{cat, fill};
 use crate::view::geometry::{slider_from_speed, speed_from_slider, speed_label};
-use crate::view::params::Theme;
+use crate::view::params::{Lang, Theme};
 
 fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
@@ -63,7 +63,21 @@ pub fn Header(props: &HeaderProps) -> Html {
             d.emit(Action::SetPrefs(p));
         })
     };
-    let play_label = if playing { EN.pause } else { EN.play };
+    let on_lang = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let Some(lang) = Lang::from_tag(&select_value(&e)) else { return };
+            let d = d.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match super::platform::switch_language(lang).await {
+                    Ok(()) => super::platform::remember_language(lang),
+                    Err(e) => d.emit(Action::ImportFailed(fill(cat().lang_failed, &[("error", &e)]))),
+                }
+                d.emit(Action::LanguageChanged);
+            });
+        })
+    };
+    let play_label = if playing { cat().pause } else { cat().play };
     // From an embed, open this very moment in the full playground. The link is written
     // when it is about to be used (pointer down, focus, click), not every frame. Events are
     // delegated to the page's root, so the link is found from the event's target.
@@ -86,8 +100,8 @@ pub fn Header(props: &HeaderProps) -> Html {
                         <circle class="logo-leader" cx="32" cy="12" r="9"/><circle class="logo-node" cx="13" cy="46" r="8"/><circle class="logo-node" cx="51" cy="46" r="8"/>
                     </svg>
                     <div>
-                        <h1>{ EN.title }</h1>
-                        <p class="tagline">{ EN.tagline }</p>
+                        <h1>{ cat().title }</h1>
+                        <p class="tagline">{ cat().tagline }</p>
                     </div>
                 </div>
             }
@@ -95,35 +109,43 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <button type="button" class="icon primary" aria-label={play_label} title={format!("{play_label} (Space)")} onclick={emit(|| Action::TogglePlay)}>
                     { icon(if playing { PAUSE_ICON } else { PLAY_ICON }) }
                 </button>
-                <button type="button" class="icon" aria-label={EN.step} title={format!("{} (S)", EN.step)} onclick={emit(|| Action::Step)}>{ icon(STEP_ICON) }</button>
+                <button type="button" class="icon" aria-label={cat().step} title={format!("{} (S)", cat().step)} onclick={emit(|| Action::Step)}>{ icon(STEP_ICON) }</button>
                 <label class="speed">
-                    <span class="label">{ EN.speed }</span>
-                    <input type="range" min="0" max="1000" step="1" aria-label={EN.speed}
+                    <span class="label">{ cat().speed }</span>
+                    <input type="range" min="0" max="1000" step="1" aria-label={cat().speed}
                         value={slider_from_speed(c.speed).to_string()} oninput={on_speed} />
                     <span class="speed-value">{ format!("{}×", speed_label(c.speed)) }</span>
                 </label>
-                <output class="clock" data-sim-time={(now / 1000).to_string()} aria-label={EN.clock} title={EN.clock}>{ format!("{} s", secs(now)) }</output>
+                <output class="clock" data-sim-time={(now / 1000).to_string()} aria-label={cat().clock} title={cat().clock}>{ format!("{} s", secs(now)) }</output>
             </div>
             if props.compact {
-                <button type="button" class="icon" aria-label={EN.replay} title={EN.replay} onclick={emit(|| Action::Replay)}>{ icon(REPLAY_ICON) }</button>
-                <a class="open-full" href="./" target="_blank" rel="noopener" title={EN.open_full} aria-label={EN.open_full}
+                <button type="button" class="icon" aria-label={cat().replay} title={cat().replay} onclick={emit(|| Action::Replay)}>{ icon(REPLAY_ICON) }</button>
+                <a class="open-full" href="./" target="_blank" rel="noopener" title={cat().open_full} aria-label={cat().open_full}
                     onclick={open_full.reform(|e: MouseEvent| e.into())}
                     onpointerdown={open_full.reform(|e: PointerEvent| e.into())}
                     onfocus={open_full.reform(|e: FocusEvent| e.into())}>
-                    <span class="long">{ EN.open_full }</span><span class="short" aria-hidden="true">{ "↗" }</span>
+                    <span class="long">{ cat().open_full }</span><span class="short" aria-hidden="true">{ "↗" }</span>
                 </a>
             } else {
                 <div class="top-actions">
-                    <span class="seed" title={EN.seed}>{ format!("{} {}", EN.seed, c.seed) }</span>
+                    <span class="seed" title={cat().seed}>{ format!("{} {}", cat().seed, c.seed) }</span>
+                    <label class="lang">
+                        <span class="visually-hidden">{ cat().language }</span>
+                        <select aria-label={cat().language} onchange={on_lang}>
+                            { for [(Lang::En, cat().lang_en, "en"), (Lang::Zh, cat().lang_zh, "zh-CN")].iter().map(|(l, name, tag)| html! {
+                                <option value={l.name()} lang={*tag} selected={cat().lang == l.tag()}>{ *name }</option>
+                            }) }
+                        </select>
+                    </label>
                     <label class="theme">
-                        <span class="visually-hidden">{ EN.theme }</span>
-                        <select aria-label={EN.theme} onchange={on_theme}>
-                            { for [(Theme::Auto, EN.theme_auto), (Theme::Light, EN.theme_light), (Theme::Dark, EN.theme_dark)].iter().map(|(t, l)| html! {
+                        <span class="visually-hidden">{ cat().theme }</span>
+                        <select aria-label={cat().theme} onchange={on_theme}>
+                            { for [(Theme::Auto, cat().theme_auto), (Theme::Light, cat().theme_light), (Theme::Dark, cat().theme_dark)].iter().map(|(t, l)| html! {
                                 <option value={t.name()} selected={c.prefs.theme == *t}>{ *l }</option>
                             }) }
                         </select>
                     </label>
-                    <button type="button" class="icon" aria-label={EN.help} title={format!("{} (?)", EN.help)} onclick={emit(|| Action::ToggleHelp)}>{ "?" }</button>
+                    <button type="button" class="icon" aria-label={cat().help} title={format!("{} (?)", cat().help)} onclick={emit(|| Action::ToggleHelp)}>{ "?" }</button>
                 </div>
             }
         </header>
@@ -154,13 +176,13 @@ fn TimelineMarks(props: &PanelProps) -> Html {
         let left = format!("{}.{}", left as u64 / 10, left as u64 % 10);
         let (class, title) = match &mark.kind {
             MarkKind::Election { node, term } => {
-                ("election", fill(EN.n_elected, &[("node", &node.to_string()), ("term", &term.to_string())]))
+                ("election", fill(cat().n_elected, &[("node", &node.to_string()), ("term", &term.to_string())]))
             }
-            MarkKind::Crash { node } => ("crash", fill(EN.n_crashed, &[("node", &node.to_string())])),
-            MarkKind::Restart { node } => ("restart", fill(EN.n_restarted, &[("node", &node.to_string())])),
-            MarkKind::Commit { index } => ("commit", format!("commit {index}")),
-            MarkKind::Network => ("network", EN.network.to_string()),
-            MarkKind::Violation => ("violation", EN.violated.to_string()),
+            MarkKind::Crash { node } => ("crash", fill(cat().n_crashed, &[("node", &node.to_string())])),
+            MarkKind::Restart { node } => ("restart", fill(cat().n_restarted, &[("node", &node.to_string())])),
+            MarkKind::Commit { index } => ("commit", fill(cat().mark_commit, &[("index", &index.to_string())])),
+            MarkKind::Network => ("network", cat().network.to_string()),
+            MarkKind::Violation => ("violation", cat().violated.to_string()),
             MarkKind::Action => ("action", String::new()),
         };
         let _ = write!(m.0, r#"<span class="mark {class}" style="left:{left}%" title="{} ({} s)"></span>"#, esc(&title), secs(mark.time));
@@ -190,16 +212,16 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <div class="timeline-track">
                 <TimelineMarks ctl={props.ctl.clone()} version={props.slow} dispatch={props.dispatch.clone()} />
                 <input type="range" min="0" max={(horizon / MS).to_string()} step="1" value={(now / MS).to_string()}
-                    aria-label={EN.timeline} oninput={on_input} />
+                    aria-label={cat().timeline} oninput={on_input} />
             </div>
             <div class="timeline-info">
                 <span>{ "0 s" }</span>
                 if in_past {
-                    <span class="past" role="status">{ EN.in_past }
-                        <button type="button" class="link" onclick={back}>{ EN.back_to_now }</button>
+                    <span class="past" role="status">{ cat().in_past }
+                        <button type="button" class="link" onclick={back}>{ cat().back_to_now }</button>
                     </span>
                 } else if let Some(f) = forked {
-                    <span class="forked" role="status">{ fill(EN.forked, &[("time", &format!("{} s", secs(f)))]) }</span>
+                    <span class="forked" role="status">{ fill(cat().forked, &[("time", &format!("{} s", secs(f)))]) }</span>
                 }
                 <span>{ format!("{} s", secs(horizon)) }</span>
             </div>
@@ -418,24 +440,25 @@ pub fn Controls(props: &PanelProps) -> Html {
             esc(label)
         );
     };
-    let _ = write!(m.0, r#"<h2>{}</h2><fieldset class="group"><legend>{}</legend><div class="row">"#, esc(EN.controls), esc(EN.clients));
-    button(&mut m, "request", "primary", "R", EN.request);
+    let _ =
+        write!(m.0, r#"<h2>{}</h2><fieldset class="group"><legend>{}</legend><div class="row">"#, esc(cat().controls), esc(cat().clients));
+    button(&mut m, "request", "primary", "R", cat().request);
     m.raw(r#"</div><div class="row">"#);
-    check(&mut m, "workload", workload_on, EN.workload);
+    check(&mut m, "workload", workload_on, cat().workload);
     let _ = write!(
         m.0,
         r#"<label class="inline"><input type="range" min="1" max="50" step="1" value="{}" aria-label="{}" data-set="rate"><span class="value">{}/s</span></label></div></fieldset>"#,
         prefs.rate.min(50),
-        esc(EN.rate),
+        esc(cat().rate),
         prefs.rate
     );
-    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(EN.network));
-    button(&mut m, "isolate-leader", "", "L", EN.preset_isolate_leader);
-    button(&mut m, "minority", "", "", EN.preset_minority);
-    button(&mut m, "heal", "", "H", EN.preset_heal);
-    let _ = write!(m.0, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(EN.partition_hint));
+    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().network));
+    button(&mut m, "isolate-leader", "", "L", cat().preset_isolate_leader);
+    button(&mut m, "minority", "", "", cat().preset_minority);
+    button(&mut m, "heal", "", "H", cat().preset_heal);
+    let _ = write!(m.0, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(cat().partition_hint));
     for (k, bin) in bins.iter().enumerate() {
-        let name = fill(EN.group_name, &[("n", &(k + 1).to_string())]);
+        let name = fill(cat().group_name, &[("n", &(k + 1).to_string())]);
         let _ = write!(
             m.0,
             r#"<div class="bin group-{}{}" data-bin="{k}" role="group" aria-label="{n}"><span class="bin-name">{n}</span>"#,
@@ -448,13 +471,13 @@ pub fn Controls(props: &PanelProps) -> Html {
                 m.0,
                 r#"<button type="button" class="chip{}" draggable="true" data-chip="{id}" aria-label="{}">{id}</button>"#,
                 if *picked == Some(*id) { " picked" } else { "" },
-                esc(&fill(EN.move_node, &[("node", &id.to_string())]))
+                esc(&fill(cat().move_node, &[("node", &id.to_string())]))
             );
         }
         m.raw("</div>");
     }
     m.raw(r#"</div></div><div class="row wrap cutrow">"#);
-    for (set, current, label) in [("cut-from", cut.0, EN.cut_from), ("cut-to", cut.1, EN.cut_to)] {
+    for (set, current, label) in [("cut-from", cut.0, cat().cut_from), ("cut-to", cut.1, cat().cut_to)] {
         let _ = write!(m.0, r#"<select data-set="{set}" aria-label="{}">"#, esc(label));
         for id in &ids {
             let _ = write!(m.0, r#"<option value="{id}"{}>{id}</option>"#, if *id == current { " selected" } else { "" });
@@ -464,41 +487,42 @@ pub fn Controls(props: &PanelProps) -> Html {
             m.raw(r#"<span aria-hidden="true">→</span>"#);
         }
     }
-    button(&mut m, "cut", "", "", EN.cut_link);
-    button(&mut m, "uncut", "", "", EN.uncut_link);
+    button(&mut m, "cut", "", "", cat().cut_link);
+    button(&mut m, "uncut", "", "", cat().uncut_link);
     let loss = (link.loss * 100.0).round() as u32;
     let _ = write!(
         m.0,
         r#"</div><label class="slider"><span>{l}</span><input type="range" min="0" max="100" step="1" value="{loss}" aria-label="{l}" data-set="loss"><span class="value">{loss}%</span></label>"#,
-        l = esc(EN.loss)
+        l = esc(cat().loss)
     );
     let _ = write!(
         m.0,
         r#"<div class="slider"><span>{l}</span><input type="range" min="1" max="300" step="1" value="{lo}" aria-label="{lmin}" data-set="latency-min"><input type="range" min="1" max="300" step="1" value="{hi}" aria-label="{lmax}" data-set="latency-max"><span class="value">{lo}–{hi} ms</span></div></fieldset>"#,
-        l = esc(EN.latency),
+        l = esc(cat().latency),
         lo = link.latency_min / MS,
         hi = link.latency_max / MS,
-        lmin = esc(EN.latency_min),
-        lmax = esc(EN.latency_max),
+        lmin = esc(cat().latency_min),
+        lmax = esc(cat().latency_max),
     );
-    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(EN.membership));
+    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().membership));
     if free_id(&ids).is_some() {
-        button(&mut m, "add-voter", "", "", EN.add_voter);
-        button(&mut m, "add-learner", "", "", EN.add_learner);
+        button(&mut m, "add-voter", "", "", cat().add_voter);
+        button(&mut m, "add-learner", "", "", cat().add_learner);
     } else {
-        let _ = write!(m.0, r#"<span class="hint">{}</span>"#, esc(EN.cluster_full));
+        let _ = write!(m.0, r#"<span class="hint">{}</span>"#, esc(cat().cluster_full));
     }
-    button(&mut m, "read", "", "", EN.read_key);
+    button(&mut m, "read", "", "", cat().read_key);
     m.raw(r#"</div><div class="row wrap">"#);
-    check(&mut m, "lease", raft.lease_read, EN.lease_reads);
-    check(&mut m, "priority", raft.priority_election, EN.priority_election);
+    check(&mut m, "lease", raft.lease_read, cat().lease_reads);
+    check(&mut m, "priority", raft.priority_election, cat().priority_election);
     let _ = write!(
         m.0,
         r#"</div><label class="inline">{}<input type="number" min="0" max="10000" value="{}" data-set="snapshot"></label></fieldset>"#,
-        esc(EN.auto_compact),
+        esc(cat().auto_compact),
         settings.snapshot_threshold
     );
-    let _ = write!(m.0, r#"<fieldset class="group bugs"><legend>{}</legend><p class="hint">{}</p>"#, esc(EN.bugs), esc(EN.bugs_intro));
+    let _ =
+        write!(m.0, r#"<fieldset class="group bugs"><legend>{}</legend><p class="hint">{}</p>"#, esc(cat().bugs), esc(cat().bugs_intro));
     for (k, name) in crate::raft::Breaks::NAMES.iter().enumerate() {
         let on = raft.breaks.get(name).unwrap_or(false);
         let _ = write!(
@@ -506,18 +530,18 @@ pub fn Controls(props: &PanelProps) -> Html {
             r#"<label class="bug{}"><input type="checkbox" data-set="break:{name}"{}><span><b>{}</b><small>{}</small></span></label>"#,
             if on { " on" } else { "" },
             if on { " checked" } else { "" },
-            esc(EN.bug_names[k]),
-            esc(EN.bug_help[k])
+            esc(cat().bug_names[k]),
+            esc(cat().bug_help[k])
         );
     }
     m.raw("</fieldset>");
-    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(EN.settings));
-    check(&mut m, "prevote", raft.pre_vote, EN.prevote);
-    check(&mut m, "checkquorum", raft.check_quorum, EN.checkquorum);
+    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().settings));
+    check(&mut m, "prevote", raft.pre_vote, cat().prevote);
+    check(&mut m, "checkquorum", raft.check_quorum, cat().checkquorum);
     let _ = write!(
         m.0,
         r#"</div><div class="form-grid"><label for="set-nodes">{}</label><select id="set-nodes" data-set="nodes">"#,
-        esc(EN.nodes)
+        esc(cat().nodes)
     );
     for n in 1..=MAX_NODES {
         let _ = write!(m.0, r#"<option value="{n}"{}>{n}</option>"#, if prefs.nodes == n { " selected" } else { "" });
@@ -525,24 +549,24 @@ pub fn Controls(props: &PanelProps) -> Html {
     let _ = write!(
         m.0,
         r#"</select><span>{et}</span><span class="pair"><input type="number" min="10" max="5000" value="{emin}" aria-label="{etmin}" data-set="emin">–<input type="number" min="10" max="5000" value="{emax}" aria-label="{etmax}" data-set="emax">ms</span><label for="set-hb">{hb}</label><span class="pair"><input id="set-hb" type="number" min="1" max="2000" value="{hbv}" data-set="hb">ms</span><label for="set-seed">{seed}</label><span class="pair"><input id="set-seed" type="number" min="0" value="{sv}" data-set="seed">"#,
-        et = esc(EN.election_timeout),
-        etmin = esc(EN.election_min),
-        etmax = esc(EN.election_max),
+        et = esc(cat().election_timeout),
+        etmin = esc(cat().election_min),
+        etmax = esc(cat().election_max),
         emin = prefs.election_min_ms,
         emax = prefs.election_max_ms,
-        hb = esc(EN.heartbeat),
+        hb = esc(cat().heartbeat),
         hbv = prefs.heartbeat_ms,
-        seed = esc(EN.seed),
+        seed = esc(cat().seed),
         sv = *seed_input,
     );
-    button(&mut m, "new-seed", "", "", EN.new_seed);
+    button(&mut m, "new-seed", "", "", cat().new_seed);
     m.raw(r#"</span></div><div class="row">"#);
     let differ = prefs.nodes as usize != ids.len()
         || prefs.election_min_ms * MS != raft.election_timeout_min
         || prefs.election_max_ms * MS != raft.election_timeout_max
         || prefs.heartbeat_ms * MS != raft.heartbeat_interval
         || *seed_input != c.seed;
-    button(&mut m, "restart", if differ { "primary" } else { "" }, "", EN.apply_restart);
+    button(&mut m, "restart", if differ { "primary" } else { "" }, "", cat().apply_restart);
     m.raw("</div></fieldset>");
     html! { <div class="controls-body" {onclick} {onchange} {ondragstart} {ondrop} {ondragover}>{ m.html() }</div> }
 }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::markup::{esc, secs, target_attr};
 use super::{Action, PanelProps};
 use crate::raft::NodeId;
-use crate::view::catalog::EN;
+use crate::view::catalog::cat;
 use crate::view::controller::Controller;
 use crate::view::narrate::{Category, Narrated};
 
@@ -23,7 +23,7 @@ fn line(out: &mut String, n: &Narrated) {
         r#"<li class="event cat-{}" role="option" aria-selected="false" data-time="{}" title="{}"><time>{}</time><span>{}</span></li>"#,
         n.category.name(),
         n.time,
-        esc(EN.go_to_moment),
+        esc(cat().go_to_moment),
         secs(n.time),
         esc(&n.text)
     );
@@ -111,12 +111,12 @@ pub fn EventLog(props: &PanelProps) -> Html {
     let node = c.filter_node;
     let toggles: Html = Category::ALL
         .iter()
-        .map(|&cat| {
+        .map(|&category| {
             let d = d.clone();
-            let onchange = Callback::from(move |_: Event| d.emit(Action::ToggleCategory(cat)));
+            let onchange = Callback::from(move |_: Event| d.emit(Action::ToggleCategory(category)));
             html! {
-                <label class={classes!("check", "chip-check", format!("cat-{}", cat.name()))}>
-                    <input type="checkbox" checked={!hidden.contains(&cat)} {onchange} />{ cat.label(&EN) }
+                <label class={classes!("check", "chip-check", format!("cat-{}", category.name()))}>
+                    <input type="checkbox" checked={!hidden.contains(&category)} {onchange} />{ category.label(cat()) }
                 </label>
             }
         })
@@ -174,17 +174,17 @@ pub fn EventLog(props: &PanelProps) -> Html {
     html! {
         <>
             <div class="panel-head">
-                <h2>{ EN.events }</h2>
+                <h2>{ cat().events }</h2>
                 <label class="inline small">
-                    <span>{ EN.filter_node }</span>
-                    <select aria-label={EN.filter_events_by_node} onchange={on_node}>
-                        <option value="" selected={node.is_none()}>{ EN.all_nodes }</option>
+                    <span>{ cat().filter_node }</span>
+                    <select aria-label={cat().filter_events_by_node} onchange={on_node}>
+                        <option value="" selected={node.is_none()}>{ cat().all_nodes }</option>
                         { for ids.iter().map(|&id| html! { <option value={id.to_string()} selected={node == Some(id)}>{ id }</option> }) }
                     </select>
                 </label>
             </div>
             <div class="filters">{ toggles }</div>
-            <ol class="event-list" ref={list} role="listbox" tabindex="0" aria-label={EN.events_list} onclick={on_click} onkeydown={on_key} data-empty={EN.no_events}></ol>
+            <ol class="event-list" ref={list} role="listbox" tabindex="0" aria-label={cat().events_list} onclick={on_click} onkeydown={on_key} data-empty={cat().no_events}></ol>
         </>
     }
 }

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::markup::{esc, num, Markup};
 use super::PanelProps;
 use crate::raft::{Entry, Index};
-use crate::view::catalog::{fill, EN};
+use crate::view::catalog::{cat, fill};
 use crate::view::controller::GHOST_MS;
 use crate::view::frame::{self, entry_label, PeerView};
 
@@ -65,7 +65,7 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
         let mut out = String::new();
         for g in c.ghosts.iter().filter(|g| g.node == node && (start..=end).contains(&g.index)) {
             let age = g.shown_at.map_or(0.0, |s| (real_now - s).max(0.0)) / GHOST_MS;
-            let title = fill(EN.ghost_title, &[("command", &g.label), ("term", &g.term.to_string())]);
+            let title = fill(cat().ghost_title, &[("command", &g.label), ("term", &g.term.to_string())]);
             let _ = write!(
                 out,
                 r#"<span class="ghost" style="grid-column:{} / span 1;opacity:{}" title="{}" aria-hidden="true">{}</span>"#,
@@ -79,7 +79,7 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
     };
 
     let mut s = String::with_capacity(8192);
-    let _ = write!(s, r#"<div class="log-grid" role="table" aria-label="{}" style="--cols:{}">"#, esc(EN.logs), end - start + 1);
+    let _ = write!(s, r#"<div class="log-grid" role="table" aria-label="{}" style="--cols:{}">"#, esc(cat().logs), end - start + 1);
     s.push_str(r#"<div class="log-row head" role="row"><span class="who"></span>"#);
     for i in start..=end {
         let _ = write!(s, r#"<span class="idx">{i}</span>"#);
@@ -107,17 +107,18 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
             }
             if i <= *snapshot {
                 let label = if i == *snapshot { "snap" } else { "" };
-                let _ = write!(s, r#"<span class="cell compacted{class}" title="{} ≤ {snapshot}">{label}</span>"#, esc(EN.logs_snapshot));
+                let _ =
+                    write!(s, r#"<span class="cell compacted{class}" title="{} ≤ {snapshot}">{label}</span>"#, esc(cat().logs_snapshot));
                 continue;
             }
             match entries.get((i - before - 1) as usize) {
                 Some(e) => {
                     let committed = commit.is_some_and(|c| i <= c);
                     let label = esc(&entry_label(e));
-                    let mut title = fill(EN.entry_title, &[("index", &i.to_string()), ("term", &e.term.to_string()), ("label", &label)]);
+                    let mut title = fill(cat().entry_title, &[("index", &i.to_string()), ("term", &e.term.to_string()), ("label", &label)]);
                     if *stale && !committed {
                         class.push_str(" stale");
-                        title = format!("{title} ({})", esc(EN.logs_stale));
+                        title = format!("{title} ({})", esc(cat().logs_stale));
                     }
                     let _ = write!(
                         s,
@@ -175,21 +176,21 @@ pub fn LogsView(props: &PanelProps) -> Html {
     let _ = write!(
         legend.0,
         r#"<span class="cell entry committed neutral sample"></span> {} <span class="cell entry neutral sample"></span> {} <span class="cell entry neutral stale sample"></span> {} <span class="cell empty sample ghost-sample"></span> {} <span class="cell empty commit-edge sample"></span> {} · {}"#,
-        esc(EN.logs_committed),
-        esc(EN.logs_uncommitted),
-        esc(EN.logs_stale),
-        esc(EN.logs_discarded),
-        esc(EN.logs_commit_index),
-        esc(EN.logs_markers)
+        esc(cat().logs_committed),
+        esc(cat().logs_uncommitted),
+        esc(cat().logs_stale),
+        esc(cat().logs_discarded),
+        esc(cat().logs_commit_index),
+        esc(cat().logs_markers)
     );
     html! {
         <>
             <div class="panel-head">
-                <h2>{ EN.logs }</h2>
+                <h2>{ cat().logs }</h2>
                 <div class="pager">
-                    <button type="button" class="small" aria-label={EN.older_entries} disabled={end <= *window} onclick={page(step as i64)}>{ "◀" }</button>
-                    <button type="button" class="small" aria-label={EN.newer_entries} disabled={*back == 0} onclick={page(-(step as i64))}>{ "▶" }</button>
-                    <button type="button" class="small" disabled={*back == 0} onclick={newest}>{ EN.follow_tail }</button>
+                    <button type="button" class="small" aria-label={cat().older_entries} disabled={end <= *window} onclick={page(step as i64)}>{ "◀" }</button>
+                    <button type="button" class="small" aria-label={cat().newer_entries} disabled={*back == 0} onclick={page(-(step as i64))}>{ "▶" }</button>
+                    <button type="button" class="small" disabled={*back == 0} onclick={newest}>{ cat().follow_tail }</button>
                 </div>
             </div>
             <div class="log-scroll" ref={scroller}>{ Html::from_html_unchecked(AttrValue::from(markup)) }</div>

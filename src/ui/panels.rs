@@ -9,7 +9,7 @@ use super::{Action, PanelProps};
 use crate::raft::NodeId;
 use crate::script::ast::{Cmd, Target};
 use crate::sim::Invariant;
-use crate::view::catalog::{fill, EN};
+use crate::view::catalog::{cat, fill};
 use crate::view::controller::Selection;
 use crate::view::frame;
 
@@ -17,8 +17,17 @@ fn ms(t: u64) -> String {
     format!("{}.{} ms", t / 1000, (t % 1000) / 100)
 }
 
+/// A follower's replication state (etcd's Progress), in words.
+fn state_label(state: &str) -> &'static str {
+    match state {
+        "probe" => cat().state_probe,
+        "snapshot" => cat().state_snapshot,
+        _ => cat().state_replicate,
+    }
+}
+
 fn opt(n: Option<NodeId>) -> String {
-    n.map_or(EN.none.to_string(), |n| n.to_string())
+    n.map_or(cat().none.to_string(), |n| n.to_string())
 }
 
 fn facts(m: &mut Markup, rows: &[(&str, String)]) {
@@ -63,27 +72,27 @@ fn inspector_markup(props: &PanelProps) -> String {
             m.0,
             r#"<div class="panel-head"><h2>{}{badge}</h2><button type="button" class="icon small" data-act="close" data-node="0" aria-label="{}">×</button></div>"#,
             esc(title),
-            esc(EN.close)
+            esc(cat().close)
         );
     };
     match c.selected {
         Selection::None => {
-            let _ = write!(m.0, r#"<h2>{}</h2><p class="hint">{}</p>"#, esc(EN.inspector), esc(EN.inspector_empty));
+            let _ = write!(m.0, r#"<h2>{}</h2><p class="hint">{}</p>"#, esc(cat().inspector), esc(cat().inspector_empty));
         }
         Selection::Node(id) => {
             let Some(v) = frame::nodes(world, 0).into_iter().find(|n| n.id == id) else {
-                return format!(r#"<p class="hint">{}</p>"#, esc(EN.inspector_empty));
+                return format!(r#"<p class="hint">{}</p>"#, esc(cat().inspector_empty));
             };
             let n = id.to_string();
             let badge = match v.stale {
-                Some(_) => format!(r#" <span class="badge role-leader stale">{}</span>"#, esc(EN.role_stale_leader)),
-                None => format!(r#" <span class="badge role-{0}">{0}</span>"#, v.role),
+                Some(_) => format!(r#" <span class="badge role-leader stale">{}</span>"#, esc(cat().role_stale_leader)),
+                None => format!(r#" <span class="badge role-{}">{}</span>"#, v.role, esc(super::cluster::role_label(v.role))),
             };
-            close(&mut m, &fill(EN.node_title, &[("node", &n)]), &badge);
+            close(&mut m, &fill(cat().node_title, &[("node", &n)]), &badge);
             if let Some(stale) = v.stale {
                 let template = match stale {
-                    frame::Stale::NoMajority => EN.stale_caption_no_majority,
-                    frame::Stale::NewerTerm => EN.stale_caption_newer_term,
+                    frame::Stale::NoMajority => cat().stale_caption_no_majority,
+                    frame::Stale::NewerTerm => cat().stale_caption_newer_term,
                 };
                 let _ =
                     write!(m.0, r#"<p class="stale-note">{}</p>"#, esc(&fill(template, &[("node", &n), ("term", &v.term.to_string())])));
@@ -95,22 +104,23 @@ fn inspector_markup(props: &PanelProps) -> String {
                 "—".to_string()
             };
             let mut rows = vec![
-                (EN.f_term, v.term.to_string()),
-                (EN.f_voted_for, opt(v.voted_for)),
-                (EN.f_leader, opt(v.leader)),
-                (EN.f_commit, v.commit_index.to_string()),
-                (EN.f_applied, v.applied_index.to_string()),
-                (EN.f_log_length, v.last_index.to_string()),
-                (EN.f_snapshot, v.snapshot_index.to_string()),
-                (EN.f_timer, timer),
+                (cat().f_term, v.term.to_string()),
+                (cat().f_voted_for, opt(v.voted_for)),
+                (cat().f_leader, opt(v.leader)),
+                (cat().f_commit, v.commit_index.to_string()),
+                (cat().f_applied, v.applied_index.to_string()),
+                (cat().f_log_length, v.last_index.to_string()),
+                (cat().f_snapshot, v.snapshot_index.to_string()),
+                (cat().f_timer, timer),
             ];
             if let Some(node) = world.node(0, id) {
                 let ms = node.membership();
-                let mut s = ms.voters.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+                let ids = |l: &[NodeId]| l.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+                let mut s = ids(&ms.voters);
                 if !ms.learners.is_empty() {
-                    let _ = write!(s, " + learners {}", ms.learners.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "));
+                    s = fill(cat().members_learners, &[("voters", &s), ("learners", &ids(&ms.learners))]);
                 }
-                rows.push((EN.f_members, s));
+                rows.push((cat().f_members, s));
             }
             facts(&mut m, &rows);
             if up && v.role != "leader" && v.timer_timeout > 0 {
@@ -124,14 +134,20 @@ fn inspector_markup(props: &PanelProps) -> String {
                 let _ = write!(
                     m.0,
                     r#"<table class="peers"><caption>{}</caption><thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
-                    esc(EN.f_peers),
-                    esc(EN.f_next),
-                    esc(EN.f_match),
-                    esc(EN.f_state)
+                    esc(cat().f_peers),
+                    esc(cat().f_next),
+                    esc(cat().f_match),
+                    esc(cat().f_state)
                 );
                 for p in frame::peers(world, 0, id) {
-                    let _ =
-                        write!(m.0, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", p.id, p.next_index, p.match_index, p.state);
+                    let _ = write!(
+                        m.0,
+                        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        p.id,
+                        p.next_index,
+                        p.match_index,
+                        state_label(p.state)
+                    );
                 }
                 m.raw("</tbody></table>");
             }
@@ -139,52 +155,52 @@ fn inspector_markup(props: &PanelProps) -> String {
             let _ = write!(
                 m.0,
                 r#"<div class="row priority"><span>{} {priority}</span><button type="button" class="icon small" data-act="priority-down" data-node="{id}" aria-label="{}">−</button><button type="button" class="icon small" data-act="priority-up" data-node="{id}" aria-label="{}">+</button></div>"#,
-                esc(EN.priority),
-                esc(&fill(EN.lower_priority, &[("node", &n)])),
-                esc(&fill(EN.raise_priority, &[("node", &n)])),
+                esc(cat().priority),
+                esc(&fill(cat().lower_priority, &[("node", &n)])),
+                esc(&fill(cat().raise_priority, &[("node", &n)])),
             );
             m.raw(r#"<div class="row wrap actions">"#);
             if up {
-                act_button(&mut m, "request", id as u64, "primary", &fill(EN.request_to, &[("node", &n)]));
-                act_button(&mut m, "crash", id as u64, "danger", &fill(EN.crash_node, &[("node", &n)]));
-                act_button(&mut m, "timeout", id as u64, "", &fill(EN.timeout_node, &[("node", &n)]));
+                act_button(&mut m, "request", id as u64, "primary", &fill(cat().request_to, &[("node", &n)]));
+                act_button(&mut m, "crash", id as u64, "danger", &fill(cat().crash_node, &[("node", &n)]));
+                act_button(&mut m, "timeout", id as u64, "", &fill(cat().timeout_node, &[("node", &n)]));
                 if world.leader(0).is_some_and(|l| l != id) {
-                    act_button(&mut m, "transfer", id as u64, "", &fill(EN.transfer_here, &[("node", &n)]));
+                    act_button(&mut m, "transfer", id as u64, "", &fill(cat().transfer_here, &[("node", &n)]));
                 }
-                act_button(&mut m, "isolate", id as u64, "", &fill(EN.isolate_node, &[("node", &n)]));
-                act_button(&mut m, "compact", id as u64, "", &fill(EN.compact_node, &[("node", &n)]));
+                act_button(&mut m, "isolate", id as u64, "", &fill(cat().isolate_node, &[("node", &n)]));
+                act_button(&mut m, "compact", id as u64, "", &fill(cat().compact_node, &[("node", &n)]));
                 if v.role == "learner" {
-                    act_button(&mut m, "promote", id as u64, "", &fill(EN.promote_node, &[("node", &n)]));
+                    act_button(&mut m, "promote", id as u64, "", &fill(cat().promote_node, &[("node", &n)]));
                 }
                 if v.member {
-                    act_button(&mut m, "remove", id as u64, "danger", &fill(EN.remove_node, &[("node", &n)]));
+                    act_button(&mut m, "remove", id as u64, "danger", &fill(cat().remove_node, &[("node", &n)]));
                 }
             } else {
-                act_button(&mut m, "restart", id as u64, "primary", &fill(EN.restart_node, &[("node", &n)]));
+                act_button(&mut m, "restart", id as u64, "primary", &fill(cat().restart_node, &[("node", &n)]));
             }
             m.raw("</div>");
         }
         Selection::Message(id) => {
-            close(&mut m, &fill(EN.message_title, &[("id", &id.to_string())]), "");
+            close(&mut m, &fill(cat().message_title, &[("id", &id.to_string())]), "");
             match world.message(id) {
                 None => {
-                    let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(EN.message_gone));
+                    let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(cat().message_gone));
                 }
                 Some(msg) => {
                     let v = frame::message_view(msg);
                     let mut rows = vec![
-                        (EN.f_kind, v.kind.to_string()),
-                        (EN.f_from, v.from.to_string()),
-                        (EN.f_to, v.to.to_string()),
-                        (EN.f_sent, format!("{} s", secs(v.sent_at))),
-                        (EN.f_arrives, format!("{} s", secs(v.deliver_at))),
+                        (cat().f_kind, v.kind.to_string()),
+                        (cat().f_from, v.from.to_string()),
+                        (cat().f_to, v.to.to_string()),
+                        (cat().f_sent, format!("{} s", secs(v.sent_at))),
+                        (cat().f_arrives, format!("{} s", secs(v.deliver_at))),
                     ];
                     for (k, val) in frame::message_fields(&msg.message) {
                         rows.push((k, val));
                     }
                     facts(&mut m, &rows);
                     m.raw(r#"<div class="row">"#);
-                    act_button(&mut m, "drop", id, "danger", EN.drop_message);
+                    act_button(&mut m, "drop", id, "danger", cat().drop_message);
                     m.raw("</div>");
                 }
             }
@@ -217,7 +233,7 @@ pub fn Invariants(props: &PanelProps) -> Html {
     let c = props.ctl.0.borrow();
     let violations = c.session.world().violations();
     let mut m = Markup::new();
-    let _ = write!(m.0, r#"<h2>{}</h2><ul class="invariant-list">"#, esc(EN.invariants));
+    let _ = write!(m.0, r#"<h2>{}</h2><ul class="invariant-list">"#, esc(cat().invariants));
     for (k, inv) in Invariant::ALL.iter().enumerate() {
         let first = violations.iter().find(|v| v.invariant == *inv);
         let ok = first.is_none();
@@ -227,9 +243,9 @@ pub fn Invariants(props: &PanelProps) -> Html {
             if ok { "" } else { " bad" },
             inv.name(),
             if ok { "✓" } else { "✗" },
-            esc(EN.invariant_names[k]),
-            esc(if ok { EN.holds } else { EN.violated }),
-            esc(EN.invariant_help[k]),
+            esc(cat().invariant_names[k]),
+            esc(if ok { cat().holds } else { cat().violated }),
+            esc(cat().invariant_help[k]),
         );
         if let Some(v) = first {
             let _ = write!(
@@ -239,7 +255,7 @@ pub fn Invariants(props: &PanelProps) -> Html {
                 secs(v.time),
                 esc(&v.event),
                 v.time,
-                esc(EN.go_to_moment)
+                esc(cat().go_to_moment)
             );
         }
         m.raw("</div></li>");
@@ -264,10 +280,10 @@ pub fn Notices(props: &PanelProps) -> Html {
     }
     let mut m = Markup::new();
     if let Some(s) = &c.stopped_at {
-        let _ = write!(m.0, r#"<p class="notice bad">{}</p>"#, esc(&fill(EN.violation_stop, &[("detail", s)])));
+        let _ = write!(m.0, r#"<p class="notice bad">{}</p>"#, esc(&fill(cat().violation_stop, &[("detail", s)])));
     }
     for n in &c.notices {
-        let _ = write!(m.0, r#"<p class="notice warn"><strong>{}: </strong>{}</p>"#, esc(EN.url_problem), esc(n));
+        let _ = write!(m.0, r#"<p class="notice warn"><strong>{}: </strong>{}</p>"#, esc(cat().url_problem), esc(n));
     }
     if let Some(e) = &c.last_error {
         let _ = write!(m.0, r#"<p class="notice warn">{}</p>"#, esc(e));
@@ -276,7 +292,7 @@ pub fn Notices(props: &PanelProps) -> Html {
     html! {
         <div class="notices" role="status">
             { m.html() }
-            <button type="button" class="icon small" aria-label={EN.close} onclick={dismiss}>{ "×" }</button>
+            <button type="button" class="icon small" aria-label={cat().close} onclick={dismiss}>{ "×" }</button>
         </div>
     }
 }
@@ -297,10 +313,10 @@ pub fn confirm_replace(c: &crate::view::controller::Controller, dispatch: &Callb
     let _ = write!(
         m.0,
         r#"<div class="dialog small" role="alertdialog" aria-modal="true" aria-label="{t}" data-confirm="stay"><h2>{t}</h2><p>{}</p><div class="row"><button type="button" class="danger" data-confirm="replace">{}</button><button type="button" id="replace-cancel" data-confirm="cancel">{}</button></div></div>"#,
-        esc(EN.replace_text),
-        esc(EN.replace_confirm),
-        esc(EN.cancel),
-        t = esc(EN.replace_title),
+        esc(cat().replace_text),
+        esc(cat().replace_confirm),
+        esc(cat().cancel),
+        t = esc(cat().replace_title),
     );
     html! { <div class="overlay" {onclick}>{ m.html() }</div> }
 }

@@ -2,11 +2,14 @@
 
 use wasm_bindgen::JsCast;
 
-use crate::view::catalog::EN;
+use std::cell::RefCell;
+
+use crate::view::catalog::{cat, set_current, Catalog};
 use crate::view::controller::Prefs;
-use crate::view::params::{self, PageParams, Theme};
+use crate::view::params::{self, Lang, PageParams, Theme};
 
 const PREFS_KEY: &str = "raft-playground.prefs";
+const LANG_KEY: &str = "raft-playground.lang";
 
 fn window() -> web_sys::Window {
     gloo::utils::window()
@@ -44,6 +47,85 @@ pub fn save_prefs(p: &Prefs) {
     }
 }
 
+/// The language the reader chose before, if any.
+pub fn stored_lang() -> Option<String> {
+    storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+}
+
+/// The browser's languages, most preferred first.
+pub fn browser_languages() -> Vec<String> {
+    let nav = window().navigator();
+    let list: Vec<String> = nav.languages().iter().filter_map(|v| v.as_string()).collect();
+    if list.is_empty() {
+        nav.language().into_iter().collect()
+    } else {
+        list
+    }
+}
+
+/// Fetches a text file served beside the page.
+pub async fn fetch_text(path: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let describe =
+        |e: wasm_bindgen::JsValue| e.as_string().or_else(|| js_sys::JSON::stringify(&e).ok().map(String::from)).unwrap_or_default();
+    let response = JsFuture::from(window().fetch_with_str(path)).await.map_err(describe)?;
+    let response: web_sys::Response = response.dyn_into().map_err(describe)?;
+    if !response.ok() {
+        return Err(format!("{path}: HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(describe)?).await.map_err(describe)?;
+    text.as_string().ok_or_else(|| format!("{path}: not text"))
+}
+
+thread_local! {
+    /// Catalogs read so far (each is read once and kept).
+    static LOADED: RefCell<Vec<(Lang, &'static Catalog)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes `lang` the page's language: fetches and reads its catalog the first time (English
+/// is built in), then sets `<html lang>` and the title. On failure the language stays.
+pub async fn switch_language(lang: Lang) -> Result<(), String> {
+    let catalog: &'static Catalog = match lang {
+        Lang::En => &crate::view::catalog::EN,
+        Lang::Zh => match LOADED.with(|l| l.borrow().iter().find(|(k, _)| *k == lang).map(|(_, c)| *c)) {
+            Some(c) => c,
+            None => {
+                let text = fetch_text("./i18n/zh-CN.txt").await?;
+                let c = Catalog::parse(lang.tag(), &text).map_err(|e| e.to_string())?;
+                let c: &'static Catalog = Box::leak(Box::new(c));
+                LOADED.with(|l| l.borrow_mut().push((lang, c)));
+                c
+            }
+        },
+    };
+    set_current(catalog);
+    let doc = gloo::utils::document();
+    if let Some(root) = doc.document_element() {
+        let _ = root.set_attribute("lang", lang.tag());
+    }
+    doc.set_title(cat().title);
+    Ok(())
+}
+
+/// Remembers the reader's language, and keeps the address's `lang=` (if it has one) in step
+/// so a reload stays in it.
+pub fn remember_language(lang: Lang) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(LANG_KEY, lang.name());
+    }
+    let loc = window().location();
+    let search = loc.search().unwrap_or_default();
+    if let Ok(p) = web_sys::UrlSearchParams::new_with_str(&search) {
+        if p.has("lang") {
+            p.set("lang", lang.name());
+            let url = format!("{}?{}{}", loc.pathname().unwrap_or_default(), String::from(p.to_string()), loc.hash().unwrap_or_default());
+            if let Ok(h) = window().history() {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            }
+        }
+    }
+}
+
 /// Sets `data-theme` on the document (light and dark follow the system when `auto`).
 pub fn apply_theme(theme: Theme) {
     if let Some(root) = gloo::utils::document().document_element() {
@@ -66,17 +148,17 @@ pub fn install_panic_overlay() {
         let Ok(overlay) = doc.create_element("div") else { return };
         overlay.set_class_name("panic-overlay");
         let _ = overlay.set_attribute("role", "alertdialog");
-        let _ = overlay.set_attribute("aria-label", EN.error_overlay_title);
+        let _ = overlay.set_attribute("aria-label", cat().error_overlay_title);
         let card = doc.create_element("div").ok();
         if let Some(card) = card {
             card.set_class_name("panic-card");
             let h = doc.create_element("h2").ok();
             if let Some(h) = h {
-                h.set_text_content(Some(EN.error_overlay_title));
+                h.set_text_content(Some(cat().error_overlay_title));
                 let _ = card.append_child(&h);
             }
             if let Ok(p) = doc.create_element("p") {
-                p.set_text_content(Some(EN.error_overlay_text));
+                p.set_text_content(Some(cat().error_overlay_text));
                 let _ = card.append_child(&p);
             }
             if let Ok(pre) = doc.create_element("pre") {
@@ -85,7 +167,7 @@ pub fn install_panic_overlay() {
             }
             // A plain link reloads without calling back into the stopped WebAssembly.
             if let Ok(a) = doc.create_element("a") {
-                a.set_text_content(Some(EN.reload));
+                a.set_text_content(Some(cat().reload));
                 a.set_class_name("button primary");
                 let href = gloo::utils::window().location().href().unwrap_or_default();
                 let _ = a.set_attribute("href", &href);

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::markup::esc;
 use super::{Action, PanelProps};
-use crate::view::catalog::EN;
+use crate::view::catalog::cat;
 use crate::view::library::LIBRARY;
 use crate::view::permalink;
 
@@ -34,8 +34,8 @@ fn embed_form() -> String {
     let _ = write!(
         m,
         r#"<details class="embed-form"><summary>{}</summary><div class="row wrap"><label class="inline">{}<select data-embed="size">"#,
-        esc(EN.embed_options),
-        esc(EN.embed_size)
+        esc(cat().embed_options),
+        esc(cat().embed_size)
     );
     for (k, (w, h)) in EMBED_SIZES.iter().enumerate() {
         let _ = write!(m, r#"<option value="{k}">{w} × {h}</option>"#);
@@ -43,8 +43,8 @@ fn embed_form() -> String {
     let _ = write!(
         m,
         r#"</select></label><label class="check"><input type="checkbox" data-embed="autoplay" checked>{}</label></div><label class="stack"><span class="small">{}</span><input type="text" data-embed="caption" maxlength="200"></label></details>"#,
-        esc(EN.embed_autoplay),
-        esc(EN.embed_caption),
+        esc(cat().embed_autoplay),
+        esc(cat().embed_caption),
     );
     m
 }
@@ -75,7 +75,7 @@ fn embed_code(c: &crate::view::controller::Controller) -> String {
     }
     src.push_str("&scenario=");
     src.push_str(&enc(c.scenario_text().trim_end()));
-    let title = if caption.is_empty() { EN.title } else { caption };
+    let title = if caption.is_empty() { cat().title } else { caption };
     format!(r#"<iframe title="{}" width="{w}" height="{h}" loading="lazy" src="{}"></iframe>"#, esc(title), esc(&src))
 }
 
@@ -155,56 +155,56 @@ pub fn SharePanel(props: &PanelProps) -> Html {
             }
         })
     };
-    let mut options = format!(r#"<option value="" selected>{}</option>"#, esc(EN.pick_example));
-    for (k, e) in LIBRARY.iter().enumerate() {
-        let _ = write!(options, r#"<option value="{k}">{}</option>"#, esc(e.name));
+    let mut options = format!(r#"<option value="" selected>{}</option>"#, esc(cat().pick_example));
+    for (k, name) in cat().example_names.iter().enumerate().take(LIBRARY.len()) {
+        let _ = write!(options, r#"<option value="{k}">{}</option>"#, esc(name));
     }
     let snippet = exported.as_deref().is_some_and(is_snippet);
     let download = exported.as_ref().map(|text| format!("data:text/plain;charset=utf-8,{}", js_sys::encode_uri_component(text)));
 
     html! {
         <>
-            <h2>{ EN.share }</h2>
+            <h2>{ cat().share }</h2>
             <div class="row wrap">
-                <button type="button" class="primary" onclick={copy}>{ EN.copy_link }</button>
-                <button type="button" onclick={export}>{ EN.export_scenario }</button>
-                <button type="button" data-embed="copy" onclick={on_embed.reform(|e: MouseEvent| e.into())}>{ EN.copy_embed }</button>
+                <button type="button" class="primary" onclick={copy}>{ cat().copy_link }</button>
+                <button type="button" onclick={export}>{ cat().export_scenario }</button>
+                <button type="button" data-embed="copy" onclick={on_embed.reform(|e: MouseEvent| e.into())}>{ cat().copy_embed }</button>
             </div>
             if !shown_link.is_empty() {
                 <label class="stack">
-                    <span class="small">{ EN.link_copied }</span>
-                    <input type="text" readonly=true value={(*shown_link).clone()} aria-label={EN.permalink} onfocus={Callback::from(|e: FocusEvent| {
+                    <span class="small">{ cat().link_copied }</span>
+                    <input type="text" readonly=true value={(*shown_link).clone()} aria-label={cat().permalink} onfocus={Callback::from(|e: FocusEvent| {
                         if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) { i.select(); }
                     })} />
                 </label>
             }
             if let Some(text) = &*exported {
                 <label class="stack">
-                    <span class="small">{ if snippet { EN.embed_copied } else { EN.exported } }</span>
-                    <textarea readonly=true rows="6" aria-label={if snippet { EN.embed_code } else { EN.exported_scenario }} value={text.clone()} />
+                    <span class="small">{ if snippet { cat().embed_copied } else { cat().exported } }</span>
+                    <textarea readonly=true rows="6" aria-label={if snippet { cat().embed_code } else { cat().exported_scenario }} value={text.clone()} />
                 </label>
                 if !snippet {
-                    <a class="button" href={download.unwrap_or_default()} download="raft-session.txt">{ EN.download }</a>
+                    <a class="button" href={download.unwrap_or_default()} download="raft-session.txt">{ cat().download }</a>
                 }
             }
             <div onchange={on_embed.reform(|e: Event| e)}>{ Html::from_html_unchecked(AttrValue::from(embed_form())) }</div>
             <label class="stack">
-                <span>{ EN.examples }</span>
-                <select aria-label={EN.examples} onchange={on_example}>{ Html::from_html_unchecked(AttrValue::from(options)) }</select>
+                <span>{ cat().examples }</span>
+                <select aria-label={cat().examples} onchange={on_example}>{ Html::from_html_unchecked(AttrValue::from(options)) }</select>
             </label>
             <label class="stack">
-                <span>{ EN.import_scenario }</span>
-                <textarea ref={draft.clone()} rows="5" spellcheck="false" aria-label={EN.scenario_text} placeholder={"cluster nodes=5 seed=7\nrun 2s\ncrash leader"} />
+                <span>{ cat().import_scenario }</span>
+                <textarea ref={draft.clone()} rows="5" spellcheck="false" aria-label={cat().scenario_text} placeholder={"cluster nodes=5 seed=7\nrun 2s\ncrash leader"} />
             </label>
             if let Some(e) = &c.import_error {
                 <p class="notice bad" role="alert">{ e.clone() }</p>
             }
             <div class="row wrap">
-                <button type="button" onclick={run_draft(false)}>{ EN.run_scenario }</button>
-                <button type="button" onclick={run_draft(true)}>{ EN.run_here }</button>
+                <button type="button" onclick={run_draft(false)}>{ cat().run_scenario }</button>
+                <button type="button" onclick={run_draft(true)}>{ cat().run_here }</button>
                 <label class="button file">
-                    { EN.open_file }
-                    <input type="file" accept=".txt,text/plain" onchange={on_file} aria-label={EN.open_file} />
+                    { cat().open_file }
+                    <input type="file" accept=".txt,text/plain" onchange={on_file} aria-label={cat().open_file} />
                 </label>
             </div>
         </>

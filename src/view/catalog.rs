@@ -1,7 +1,12 @@
-//! Every word the page shows, in one place. A second language is a second `Catalog`.
+//! Every word the page shows, in one place. English is compiled in (the first frame needs
+//! it); another language is a text file of `key = text` lines, fetched when it is first
+//! chosen and read into a [`Catalog`] by [`Catalog::parse`] (`www/i18n/zh-CN.txt`).
 //!
 //! Templates name their blanks (`{node}`, `{term}`...); [`fill`] puts values in. Keep the
-//! blanks when translating; their order may change.
+//! blanks when translating; their order may change. [`unfill`] reads values back out of a
+//! text made from a template (to translate messages that come from below the page).
+
+use std::cell::Cell;
 
 /// Replaces each `{name}` in `template` by its value.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
@@ -33,630 +38,725 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-pub struct Catalog {
-    pub lang: &'static str,
-    pub title: &'static str,
-    pub tagline: &'static str,
+/// Declares the catalog once: the struct, the English values, and the keys a catalog file
+/// uses (`field`, and `list.0`, `list.1`... for lists).
+macro_rules! catalog {
+    (
+        $( $field:ident = $en:expr; )*
+        @lists { $( $list:ident [$n:expr] = [ $( $item:expr ),* $(,)? ]; )* }
+    ) => {
+        #[derive(Clone)]
+        pub struct Catalog {
+            /// The language's tag, as `<html lang>` takes it (`en`, `zh-CN`).
+            pub lang: &'static str,
+            $( pub $field: &'static str, )*
+            $( pub $list: [&'static str; $n], )*
+        }
 
-    // Roles.
-    pub role_follower: &'static str,
-    pub role_precandidate: &'static str,
-    pub role_candidate: &'static str,
-    pub role_leader: &'static str,
-    pub role_learner: &'static str,
-    pub role_crashed: &'static str,
-    pub role_removed: &'static str,
+        pub static EN: Catalog = Catalog { lang: "en", $( $field: $en, )* $( $list: [ $( $item ),* ], )* };
 
-    // Message kinds, in MessageKind::ALL order.
-    pub kinds: [&'static str; crate::raft::MessageKind::ALL.len()],
+        impl Catalog {
+            const FIELDS: &'static [&'static str] = &[ $( stringify!($field) ),* ];
+            const LISTS: &'static [&'static str] = &[ $( stringify!($list) ),* ];
 
-    // Playback.
-    pub play: &'static str,
-    pub pause: &'static str,
-    pub step: &'static str,
-    pub speed: &'static str,
-    pub speed_value: &'static str,
-    pub clock: &'static str,
-    pub timeline: &'static str,
-    pub in_past: &'static str,
-    pub forked: &'static str,
-    pub back_to_now: &'static str,
+            fn fields_mut(&mut self) -> Vec<&mut &'static str> {
+                vec![ $( &mut self.$field ),* ]
+            }
 
-    // Panels.
-    pub cluster: &'static str,
-    pub inspector: &'static str,
-    pub inspector_empty: &'static str,
-    pub logs: &'static str,
-    pub events: &'static str,
-    pub invariants: &'static str,
-    pub charts: &'static str,
-    pub controls: &'static str,
-    pub settings: &'static str,
-    pub legend: &'static str,
-    pub legend_lost: &'static str,
-    pub legend_cut: &'static str,
-    pub legend_refused: &'static str,
-    pub legend_timer: &'static str,
-    pub follow_tail: &'static str,
-    pub older_entries: &'static str,
-    pub newer_entries: &'static str,
-    pub logs_committed: &'static str,
-    pub logs_uncommitted: &'static str,
-    pub logs_commit_index: &'static str,
-    pub logs_markers: &'static str,
-    pub logs_snapshot: &'static str,
-    pub entry_title: &'static str,
-    pub message_gone: &'static str,
-    pub go_to_moment: &'static str,
-    pub filter_events_by_node: &'static str,
-    pub network: &'static str,
-    pub clients: &'static str,
-
-    // Inspector fields.
-    pub f_role: &'static str,
-    pub f_term: &'static str,
-    pub f_voted_for: &'static str,
-    pub f_leader: &'static str,
-    pub f_commit: &'static str,
-    pub f_applied: &'static str,
-    pub f_log_length: &'static str,
-    pub f_snapshot: &'static str,
-    pub f_timer: &'static str,
-    pub f_members: &'static str,
-    pub f_peers: &'static str,
-    pub f_next: &'static str,
-    pub f_match: &'static str,
-    pub f_state: &'static str,
-    pub f_kind: &'static str,
-    pub f_from: &'static str,
-    pub f_to: &'static str,
-    pub f_sent: &'static str,
-    pub f_arrives: &'static str,
-    pub f_fields: &'static str,
-    pub none: &'static str,
-
-    // Node actions (templates with {node}).
-    pub crash_node: &'static str,
-    pub restart_node: &'static str,
-    pub timeout_node: &'static str,
-    pub transfer_here: &'static str,
-    pub isolate_node: &'static str,
-    pub drop_message: &'static str,
-    pub message_title: &'static str,
-    pub node_title: &'static str,
-    pub select_node: &'static str,
-
-    // Client.
-    pub request: &'static str,
-    pub workload: &'static str,
-    pub rate: &'static str,
-
-    // Network.
-    pub preset_isolate_leader: &'static str,
-    pub preset_minority: &'static str,
-    pub preset_heal: &'static str,
-    pub partition_editor: &'static str,
-    pub partition_hint: &'static str,
-    pub group_name: &'static str,
-    pub cut_link: &'static str,
-    pub cut_from: &'static str,
-    pub cut_to: &'static str,
-    pub move_node: &'static str,
-    pub latency_min: &'static str,
-    pub latency_max: &'static str,
-    pub election_min: &'static str,
-    pub election_max: &'static str,
-    pub uncut_link: &'static str,
-    pub loss: &'static str,
-    pub latency: &'static str,
-
-    // Membership, compaction, reads, priorities.
-    pub membership: &'static str,
-    pub add_voter: &'static str,
-    pub add_learner: &'static str,
-    pub remove_node: &'static str,
-    pub promote_node: &'static str,
-    pub compact_node: &'static str,
-    pub read_key: &'static str,
-    pub lease_reads: &'static str,
-    pub auto_compact: &'static str,
-    pub priority_election: &'static str,
-    pub priority: &'static str,
-    pub raise_priority: &'static str,
-    pub lower_priority: &'static str,
-    pub cluster_full: &'static str,
-
-    // Break it: known Raft bugs, in Breaks::NAMES order.
-    pub bugs: &'static str,
-    pub bugs_intro: &'static str,
-    pub bug_names: [&'static str; crate::raft::Breaks::NAMES.len()],
-    pub bug_help: [&'static str; crate::raft::Breaks::NAMES.len()],
-
-    // Sharing.
-    pub share: &'static str,
-    pub copy_link: &'static str,
-    pub link_copied: &'static str,
-    pub permalink: &'static str,
-    pub export_scenario: &'static str,
-    pub exported: &'static str,
-    pub exported_scenario: &'static str,
-    pub download: &'static str,
-    pub examples: &'static str,
-    pub pick_example: &'static str,
-    pub import_scenario: &'static str,
-    pub scenario_text: &'static str,
-    pub run_scenario: &'static str,
-    pub open_file: &'static str,
-    pub open_full: &'static str,
-
-    // Settings.
-    pub nodes: &'static str,
-    pub election_timeout: &'static str,
-    pub heartbeat: &'static str,
-    pub prevote: &'static str,
-    pub checkquorum: &'static str,
-    pub seed: &'static str,
-    pub new_seed: &'static str,
-    pub apply_restart: &'static str,
-    pub theme: &'static str,
-    pub theme_auto: &'static str,
-    pub theme_light: &'static str,
-    pub theme_dark: &'static str,
-
-    // Help.
-    pub help: &'static str,
-    pub help_title: &'static str,
-    pub help_intro: &'static str,
-    pub shortcuts: [(&'static str, &'static str); 8],
-    pub close: &'static str,
-
-    // Event log.
-    pub filter_node: &'static str,
-    pub all_nodes: &'static str,
-    pub cat_election: &'static str,
-    pub cat_replication: &'static str,
-    pub cat_client: &'static str,
-    pub cat_fault: &'static str,
-    pub cat_message: &'static str,
-    pub cat_safety: &'static str,
-    pub no_events: &'static str,
-
-    // Invariant names and descriptions, in Invariant::ALL order.
-    pub invariant_names: [&'static str; 12],
-    pub invariant_help: [&'static str; 12],
-    pub violated: &'static str,
-    pub holds: &'static str,
-    pub violation_stop: &'static str,
-
-    // Charts.
-    pub chart_term: &'static str,
-    pub chart_commit: &'static str,
-    pub chart_messages: &'static str,
-
-    // Narration (templates).
-    pub n_timeout_candidate: &'static str,
-    pub n_timeout_precandidate: &'static str,
-    pub n_prevote_won: &'static str,
-    pub n_elected: &'static str,
-    pub n_stepped_down: &'static str,
-    pub n_lost: &'static str,
-    pub n_became: &'static str,
-    pub n_term: &'static str,
-    pub n_voted: &'static str,
-    pub n_prevoted: &'static str,
-    pub n_committed: &'static str,
-    pub n_committed_noop: &'static str,
-    pub n_committed_config: &'static str,
-    pub n_proposed: &'static str,
-    pub n_refused: &'static str,
-    pub n_crashed: &'static str,
-    pub n_restarted: &'static str,
-    pub n_partitioned: &'static str,
-    pub n_healed: &'static str,
-    pub n_cut: &'static str,
-    pub n_uncut: &'static str,
-    pub n_link: &'static str,
-    pub n_forced_timeout: &'static str,
-    pub n_compacted: &'static str,
-    pub n_snapshot_installed: &'static str,
-    pub n_membership: &'static str,
-    pub n_node_added: &'static str,
-    pub n_transfer: &'static str,
-    pub n_read: &'static str,
-    pub n_discarded: &'static str,
-    pub n_discarded_noop: &'static str,
-    pub n_op_unknown: &'static str,
-    pub n_op_unknown_taken: &'static str,
-    pub n_op_failed: &'static str,
-    pub n_op_failed_taken: &'static str,
-    pub why_not_leader: &'static str,
-    pub why_not_leader_hint: &'static str,
-    pub why_transfer: &'static str,
-    pub n_violation: &'static str,
-    pub n_dropped_user: &'static str,
-    pub n_dropped_partition: &'static str,
-    pub n_dropped_loss: &'static str,
-    pub n_dropped_down: &'static str,
-    pub n_sent: &'static str,
-
-    // Errors and states.
-    pub error_overlay_title: &'static str,
-    pub error_overlay_text: &'static str,
-    pub reload: &'static str,
-    pub url_problem: &'static str,
-    pub no_leader: &'static str,
-    pub cluster_not_here: &'static str,
-
-    // Issue 9: stale leaders, requests to a node, embedding, layout.
-    pub role_stale_leader: &'static str,
-    pub stale_no_majority: &'static str,
-    pub stale_newer_term: &'static str,
-    pub stale_caption_no_majority: &'static str,
-    pub stale_caption_newer_term: &'static str,
-    pub leaders_are: &'static str,
-    pub request_to: &'static str,
-    pub legend_stale: &'static str,
-    pub legend_groups: &'static str,
-    pub logs_stale: &'static str,
-    pub logs_discarded: &'static str,
-    pub ghost_title: &'static str,
-    pub run_here: &'static str,
-    pub replace_title: &'static str,
-    pub replace_text: &'static str,
-    pub replace_confirm: &'static str,
-    pub cancel: &'static str,
-    pub copy_embed: &'static str,
-    pub embed_copied: &'static str,
-    pub embed_code: &'static str,
-    pub embed_options: &'static str,
-    pub embed_size: &'static str,
-    pub embed_caption: &'static str,
-    pub embed_autoplay: &'static str,
-    pub replay: &'static str,
-    pub skip_to_controls: &'static str,
-    pub link_embed: &'static str,
-    pub link_api: &'static str,
-    pub link_language: &'static str,
-    pub events_list: &'static str,
-    pub leader_is: &'static str,
+            fn lists_mut(&mut self) -> Vec<&mut [&'static str]> {
+                vec![ $( &mut self.$list[..] ),* ]
+            }
+        }
+    };
 }
 
-pub static EN: Catalog = Catalog {
-    lang: "en",
-    title: "Raft Playground",
-    tagline: "A real Raft cluster in your browser. Break it and watch it recover.",
+impl Catalog {
+    /// Every key of a catalog file, in declaration order (`field`, then `list.0`...).
+    pub fn keys() -> Vec<String> {
+        let mut keys: Vec<String> = Catalog::FIELDS.iter().map(|f| f.to_string()).collect();
+        for (name, list) in Catalog::LISTS.iter().zip(EN.clone().lists_mut()) {
+            keys.extend((0..list.len()).map(|k| format!("{name}.{k}")));
+        }
+        keys
+    }
 
-    role_follower: "follower",
-    role_precandidate: "pre-candidate",
-    role_candidate: "candidate",
-    role_leader: "leader",
-    role_learner: "learner",
-    role_crashed: "crashed",
-    role_removed: "removed",
+    /// Where the text of `key` is kept, if there is such a key.
+    fn slot(&mut self, key: &str) -> Option<&mut &'static str> {
+        if let Some(i) = Catalog::FIELDS.iter().position(|f| *f == key) {
+            return self.fields_mut().into_iter().nth(i);
+        }
+        let (name, k) = key.split_once('.')?;
+        let k: usize = k.parse().ok()?;
+        let i = Catalog::LISTS.iter().position(|l| *l == name)?;
+        self.lists_mut().into_iter().nth(i)?.get_mut(k)
+    }
+}
 
-    kinds: [
-        "vote request",
-        "vote response",
-        "pre-vote request",
-        "pre-vote response",
-        "append (with entries)",
-        "heartbeat",
-        "append response",
-        "snapshot",
-        "snapshot response",
-        "timeout now",
-        "read index request",
-        "read index response",
-    ],
+catalog! {
+    title = "Raft Playground";
+    tagline = "A real Raft cluster in your browser. Break it and watch it recover.";
 
-    play: "Play",
-    pause: "Pause",
-    step: "Step",
-    speed: "Speed",
-    speed_value: "{speed}× real time",
-    clock: "Virtual time",
-    timeline: "Timeline",
-    in_past: "Viewing the past. Acting now forks a new future.",
-    forked: "New future forked at {time}: what was recorded after it is gone.",
-    back_to_now: "Back to the latest",
+    // Roles.
+    role_follower = "follower";
+    role_precandidate = "pre-candidate";
+    role_candidate = "candidate";
+    role_leader = "leader";
+    role_learner = "learner";
+    role_crashed = "crashed";
+    role_removed = "removed";
 
-    cluster: "Cluster",
-    inspector: "Inspector",
-    inspector_empty: "Click a node or a message to inspect it.",
-    logs: "Logs",
-    events: "What happened",
-    invariants: "Safety invariants",
-    charts: "Charts",
-    controls: "Break it",
-    settings: "Settings",
-    legend: "Legend",
-    legend_lost: "lost message",
-    legend_cut: "cut link",
-    legend_refused: "answer: no",
-    legend_timer: "election timer",
-    follow_tail: "Newest",
-    older_entries: "Older entries",
-    newer_entries: "Newer entries",
-    logs_committed: "committed",
-    logs_uncommitted: "not yet committed",
-    logs_commit_index: "commit index",
-    logs_markers: "▴ match index, framed: next index (the leader's view of each follower)",
-    logs_snapshot: "in a snapshot",
-    entry_title: "index {index}, term {term}: {label}",
-    message_gone: "This message has arrived or was dropped.",
-    go_to_moment: "Go to that moment",
-    filter_events_by_node: "Filter events by node",
-    network: "Network",
-    clients: "Clients",
+    // Playback.
+    play = "Play";
+    pause = "Pause";
+    step = "Step";
+    speed = "Speed";
+    speed_value = "{speed}× real time";
+    clock = "Virtual time";
+    timeline = "Timeline";
+    in_past = "Viewing the past. Acting now forks a new future.";
+    forked = "New future forked at {time}: what was recorded after it is gone.";
+    back_to_now = "Back to the latest";
 
-    f_role: "Role",
-    f_term: "Term",
-    f_voted_for: "Voted for",
-    f_leader: "Leader",
-    f_commit: "Commit index",
-    f_applied: "Last applied",
-    f_log_length: "Log length",
-    f_snapshot: "Snapshot up to",
-    f_timer: "Election timer",
-    f_members: "Members",
-    f_peers: "Followers",
-    f_next: "next",
-    f_match: "match",
-    f_state: "state",
-    f_kind: "Kind",
-    f_from: "From",
-    f_to: "To",
-    f_sent: "Sent at",
-    f_arrives: "Arrives at",
-    f_fields: "Fields",
-    none: "none",
+    // Panels.
+    cluster = "Cluster";
+    inspector = "Inspector";
+    inspector_empty = "Click a node or a message to inspect it.";
+    logs = "Logs";
+    events = "What happened";
+    invariants = "Safety invariants";
+    charts = "Charts";
+    controls = "Break it";
+    settings = "Settings";
+    legend = "Legend";
+    legend_lost = "lost message";
+    legend_cut = "cut link";
+    legend_refused = "answer: no";
+    legend_timer = "election timer";
+    follow_tail = "Newest";
+    older_entries = "Older entries";
+    newer_entries = "Newer entries";
+    logs_committed = "committed";
+    logs_uncommitted = "not yet committed";
+    logs_commit_index = "commit index";
+    logs_markers = "▴ match index, framed: next index (the leader's view of each follower)";
+    logs_snapshot = "in a snapshot";
+    entry_title = "index {index}, term {term}: {label}";
+    message_gone = "This message has arrived or was dropped.";
+    go_to_moment = "Go to that moment";
+    filter_events_by_node = "Filter events by node";
+    network = "Network";
+    clients = "Clients";
 
-    crash_node: "Crash node {node}",
-    restart_node: "Restart node {node}",
-    timeout_node: "Force timeout on node {node}",
-    transfer_here: "Transfer leadership to node {node}",
-    isolate_node: "Isolate node {node}",
-    drop_message: "Drop this message",
-    message_title: "Message {id}",
-    node_title: "Node {node}",
-    select_node: "Select node {node}",
+    // Inspector fields.
+    f_role = "Role";
+    f_term = "Term";
+    f_voted_for = "Voted for";
+    f_leader = "Leader";
+    f_commit = "Commit index";
+    f_applied = "Last applied";
+    f_log_length = "Log length";
+    f_snapshot = "Snapshot up to";
+    f_timer = "Election timer";
+    f_members = "Members";
+    f_peers = "Followers";
+    f_next = "next";
+    f_match = "match";
+    f_state = "state";
+    f_kind = "Kind";
+    f_from = "From";
+    f_to = "To";
+    f_sent = "Sent at";
+    f_arrives = "Arrives at";
+    f_fields = "Fields";
+    none = "none";
 
-    request: "Send a client request",
-    workload: "Automatic workload",
-    rate: "Requests per second",
+    // Node actions (templates with {node}).
+    crash_node = "Crash node {node}";
+    restart_node = "Restart node {node}";
+    timeout_node = "Force timeout on node {node}";
+    transfer_here = "Transfer leadership to node {node}";
+    isolate_node = "Isolate node {node}";
+    drop_message = "Drop this message";
+    message_title = "Message {id}";
+    node_title = "Node {node}";
+    select_node = "Select node {node}";
 
-    preset_isolate_leader: "Isolate the leader",
-    preset_minority: "Leader in a minority",
-    preset_heal: "Heal the network",
-    partition_editor: "Partition: drag nodes between groups",
-    partition_hint: "Drag a node chip into another group (or tap a chip, then a group). Nodes in different groups cannot talk.",
-    group_name: "Group {n}",
-    cut_link: "Cut link",
-    cut_from: "Cut link from node",
-    cut_to: "Cut link to node",
-    move_node: "Move node {node}",
-    latency_min: "Latency minimum",
-    latency_max: "Latency maximum",
-    election_min: "Election timeout minimum (ms)",
-    election_max: "Election timeout maximum (ms)",
-    uncut_link: "Restore link",
-    loss: "Message loss",
-    latency: "Latency",
+    // Client.
+    request = "Send a client request";
+    workload = "Automatic workload";
+    rate = "Requests per second";
 
-    membership: "Membership, snapshots and reads",
-    add_voter: "Add a node",
-    add_learner: "Add a learner",
-    remove_node: "Remove node {node}",
-    promote_node: "Promote node {node} to voter",
-    compact_node: "Compact node {node}'s log",
-    read_key: "Read x (ReadIndex)",
-    lease_reads: "Lease reads",
-    auto_compact: "Snapshot past (entries, 0 = never)",
-    priority_election: "Priority election",
-    priority: "Priority",
-    raise_priority: "Raise node {node}'s priority",
-    lower_priority: "Lower node {node}'s priority",
-    cluster_full: "The cluster has the most nodes the playground draws (9).",
+    // Network.
+    preset_isolate_leader = "Isolate the leader";
+    preset_minority = "Leader in a minority";
+    preset_heal = "Heal the network";
+    partition_editor = "Partition: drag nodes between groups";
+    partition_hint = "Drag a node chip into another group (or tap a chip, then a group). Nodes in different groups cannot talk.";
+    group_name = "Group {n}";
+    cut_link = "Cut link";
+    cut_from = "Cut link from node";
+    cut_to = "Cut link to node";
+    move_node = "Move node {node}";
+    latency_min = "Latency minimum";
+    latency_max = "Latency maximum";
+    election_min = "Election timeout minimum (ms)";
+    election_max = "Election timeout maximum (ms)";
+    uncut_link = "Restore link";
+    loss = "Message loss";
+    latency = "Latency";
 
-    bugs: "Known bugs",
-    bugs_intro: "Switch off one rule of Raft and watch the safety invariants catch what goes wrong.",
-    bug_names: [
-        "Commit old-term entries by counting (Figure 8)",
-        "Forget the vote on restart",
-        "Vote without the log check",
-        "Keep a conflicting log suffix",
-        "Change membership without the barrier",
-        "Lease reads without check-quorum",
-        "Answer before the write is durable",
-    ],
-    bug_help: [
-        "§5.4.2: a leader may only commit an entry of its own term by counting; an older one can still be overwritten.",
-        "Figure 2: votedFor is durable. Forgetting it lets a server vote twice in a term: two leaders.",
-        "§5.4.1: only vote for a candidate whose log is at least as up to date, or a leader may lack committed entries.",
-        "AppendEntries rule 3: delete a conflicting entry and all that follow; keeping them breaks Log Matching.",
-        "A new leader must commit an entry of its term before a membership change, or two majorities can form.",
-        "§6.4.1: a lease is only safe while others refuse to vote (check-quorum); otherwise reads go stale.",
-        "Figure 2: respond only after updating stable storage. A crash in between makes a server forget what it promised.",
-    ],
+    // Membership, compaction, reads, priorities.
+    membership = "Membership, snapshots and reads";
+    add_voter = "Add a node";
+    add_learner = "Add a learner";
+    remove_node = "Remove node {node}";
+    promote_node = "Promote node {node} to voter";
+    compact_node = "Compact node {node}'s log";
+    read_key = "Read x (ReadIndex)";
+    lease_reads = "Lease reads";
+    auto_compact = "Snapshot past (entries, 0 = never)";
+    priority_election = "Priority election";
+    priority = "Priority";
+    raise_priority = "Raise node {node}'s priority";
+    lower_priority = "Lower node {node}'s priority";
+    cluster_full = "The cluster has the most nodes the playground draws (9).";
 
-    share: "Share and scenarios",
-    copy_link: "Copy link",
-    link_copied: "Link to this moment (copied): it replays everything you did.",
-    permalink: "Permalink",
-    export_scenario: "Export as scenario",
-    exported: "This session as a scenario (the README explains the language):",
-    exported_scenario: "Exported scenario",
-    download: "Download",
-    examples: "Load an example",
-    pick_example: "Choose a scenario…",
-    import_scenario: "Import a scenario",
-    scenario_text: "Scenario text",
-    run_scenario: "Run as a new scenario",
-    open_file: "Open a file…",
-    open_full: "Open in the playground ↗",
+    // Break it: known Raft bugs, in Breaks::NAMES order.
+    bugs = "Known bugs";
+    bugs_intro = "Switch off one rule of Raft and watch the safety invariants catch what goes wrong.";
 
-    nodes: "Nodes",
-    election_timeout: "Election timeout",
-    heartbeat: "Heartbeat interval",
-    prevote: "Pre-vote",
-    checkquorum: "Check-quorum",
-    seed: "Seed",
-    new_seed: "New seed",
-    apply_restart: "Restart with these settings",
-    theme: "Theme",
-    theme_auto: "Auto",
-    theme_light: "Light",
-    theme_dark: "Dark",
+    // Sharing.
+    share = "Share and scenarios";
+    copy_link = "Copy link";
+    link_copied = "Link to this moment (copied): it replays everything you did.";
+    permalink = "Permalink";
+    export_scenario = "Export as scenario";
+    exported = "This session as a scenario (the README explains the language):";
+    exported_scenario = "Exported scenario";
+    download = "Download";
+    examples = "Load an example";
+    pick_example = "Choose a scenario…";
+    import_scenario = "Import a scenario";
+    scenario_text = "Scenario text";
+    run_scenario = "Run as a new scenario";
+    open_file = "Open a file…";
+    open_full = "Open in the playground ↗";
 
-    help: "Help",
-    help_title: "Raft Playground: help",
-    help_intro: "Five servers run the Raft consensus algorithm over a simulated network. Everything you see is computed by a real Raft implementation. Click a node to inspect or crash it; use the controls to partition the network, lose or delay messages, and send client requests. Drag the timeline to go back in time.",
-    shortcuts: [
-        ("Space", "Play / pause"),
-        ("S or →", "Step one event"),
-        ("R", "Send a client request"),
-        ("C", "Crash or restart the selected node"),
-        ("L", "Isolate the leader"),
-        ("H", "Heal the network"),
-        ("+ / −", "Faster / slower"),
-        ("?", "Show or hide this help"),
-    ],
-    close: "Close",
+    // Settings.
+    nodes = "Nodes";
+    election_timeout = "Election timeout";
+    heartbeat = "Heartbeat interval";
+    prevote = "Pre-vote";
+    checkquorum = "Check-quorum";
+    seed = "Seed";
+    new_seed = "New seed";
+    apply_restart = "Restart with these settings";
+    theme = "Theme";
+    theme_auto = "Auto";
+    theme_light = "Light";
+    theme_dark = "Dark";
 
-    filter_node: "Node",
-    all_nodes: "All nodes",
-    cat_election: "Elections",
-    cat_replication: "Replication",
-    cat_client: "Clients",
-    cat_fault: "Faults",
-    cat_message: "Messages",
-    cat_safety: "Safety",
-    no_events: "Nothing yet.",
+    // Help.
+    help = "Help";
+    help_title = "Raft Playground: help";
+    help_intro = "Five servers run the Raft consensus algorithm over a simulated network. Everything you see is computed by a real Raft implementation. Click a node to inspect or crash it; use the controls to partition the network, lose or delay messages, and send client requests. Drag the timeline to go back in time.";
+    close = "Close";
 
-    invariant_names: [
-        "Election Safety",
-        "Leader Append-Only",
-        "Log Matching",
-        "Leader Completeness",
-        "State Machine Safety",
-        "Committed entries never lost",
-        "Durable state",
-        "Term never decreases",
-        "Commit never decreases",
-        "Applied never decreases",
-        "Index order",
-        "Linearizability",
-    ],
-    invariant_help: [
-        "At most one leader is elected in a term.",
-        "A leader never overwrites or deletes entries in its log.",
-        "Logs holding an entry with the same index and term are identical up to it.",
-        "An entry committed in a term is in the log of every later leader.",
-        "No two servers apply different commands at the same index.",
-        "No server discards a committed entry; restarts lose none.",
-        "Whatever a server acted on was on its disk when it crashed.",
-        "A server's term never goes back.",
-        "A live server's commit index never goes back.",
-        "A live server's applied index never goes back.",
-        "snapshot ≤ applied ≤ commit ≤ last index on every server.",
-        "Client reads and writes behave like one copy of the data.",
-    ],
-    violated: "violated",
-    holds: "holds",
-    violation_stop: "Stopped at a safety violation: {detail}",
+    // Event log.
+    filter_node = "Node";
+    all_nodes = "All nodes";
+    cat_election = "Elections";
+    cat_replication = "Replication";
+    cat_client = "Clients";
+    cat_fault = "Faults";
+    cat_message = "Messages";
+    cat_safety = "Safety";
+    no_events = "Nothing yet.";
 
-    chart_term: "Term per node",
-    chart_commit: "Commit index per node",
-    chart_messages: "Messages per second",
+    violated = "violated";
+    holds = "holds";
+    violation_stop = "Stopped at a safety violation: {detail}";
 
-    n_timeout_candidate: "Node {node} timed out and became a candidate for term {term}",
-    n_timeout_precandidate: "Node {node} timed out and asks for pre-votes for term {next} (its term stays {term})",
-    n_prevote_won: "Node {node} won the pre-vote and stands for term {term}",
-    n_elected: "Node {node} won the election: leader of term {term}",
-    n_stepped_down: "Node {node} stepped down in term {term}",
-    n_lost: "Node {node} lost the election for term {term}",
-    n_became: "Node {node} became {role} in term {term}",
-    n_term: "Node {node} moved to term {term}",
-    n_voted: "Node {node} voted for node {candidate} in term {term}",
-    n_prevoted: "Node {node} would vote for node {candidate} in term {term} (pre-vote)",
-    n_committed: "Entry {index} ({command}) committed: stored on nodes {nodes}",
-    n_committed_noop: "Entry {index} (no-op of term {term}) committed: stored on nodes {nodes}",
-    n_committed_config: "Entry {index} (membership change) committed: stored on nodes {nodes}",
-    n_proposed: "Leader {node} appended {command} as entry {index} (term {term})",
-    n_refused: "Node {node} refused {command}: {reason}",
-    n_crashed: "Node {node} crashed",
-    n_restarted: "Node {node} restarted from its disk",
-    n_partitioned: "Network partitioned: {groups}",
-    n_healed: "Network healed",
-    n_cut: "Link {from}→{to} cut",
-    n_uncut: "Link {from}→{to} restored",
-    n_link: "Network now: loss {loss}, latency {latency}",
-    n_forced_timeout: "Node {node}'s election timer fired by hand",
-    n_compacted: "Node {node} compacted its log into a snapshot up to entry {index}",
-    n_snapshot_installed: "Node {node} installed a snapshot up to entry {index}",
-    n_membership: "Leader {node} proposed a membership change ({change}) as entry {index}",
-    n_node_added: "Node {node} joined with an empty log",
-    n_transfer: "Leader {from} hands leadership to node {to}",
-    n_read: "Node {node} served a read: {key} = {value}",
-    n_discarded: "Node {node} discarded entry {index} ({command}, term {term}): it was never committed",
-    n_discarded_noop: "Node {node} discarded entry {index} (term {term}): it was never committed",
-    n_op_unknown: "The request {command} was never acknowledged: the client gave up waiting (it may or may not have taken effect)",
-    n_op_unknown_taken: "The request {command} was never acknowledged: node {node} took it, but no commit came back before the client gave up (it may or may not take effect)",
-    n_op_failed: "The request {command} failed: no node took it, so it had no effect",
-    n_op_failed_taken: "The request {command} failed: node {node} took it but did not answer in time",
-    why_not_leader: "it is not the leader and knows of none",
-    why_not_leader_hint: "it is not the leader (it believes node {leader} leads)",
-    why_transfer: "it is handing leadership over to node {node}",
-    n_violation: "SAFETY VIOLATION ({invariant}): {detail}",
-    n_dropped_user: "A {kind} {from}→{to} was dropped by hand",
-    n_dropped_partition: "A {kind} {from}→{to} was lost at the partition",
-    n_dropped_loss: "A {kind} {from}→{to} was lost",
-    n_dropped_down: "A {kind} {from}→{to} reached a crashed node",
-    n_sent: "{kind} {from}→{to}",
+    // Charts.
+    chart_term = "Term per node";
+    chart_commit = "Commit index per node";
+    chart_messages = "Messages per second";
 
-    error_overlay_title: "Something broke",
-    error_overlay_text: "The playground hit an internal error and stopped. Reloading starts it again.",
-    reload: "Reload",
-    url_problem: "Problem with the link",
-    no_leader: "No leader",
-    cluster_not_here: "line {line}: `cluster` starts a new cluster; use “Run as a new scenario” for it",
+    // Narration (templates).
+    n_timeout_candidate = "Node {node} timed out and became a candidate for term {term}";
+    n_timeout_precandidate = "Node {node} timed out and asks for pre-votes for term {next} (its term stays {term})";
+    n_prevote_won = "Node {node} won the pre-vote and stands for term {term}";
+    n_elected = "Node {node} won the election: leader of term {term}";
+    n_stepped_down = "Node {node} stepped down in term {term}";
+    n_lost = "Node {node} lost the election for term {term}";
+    n_became = "Node {node} became {role} in term {term}";
+    n_term = "Node {node} moved to term {term}";
+    n_voted = "Node {node} voted for node {candidate} in term {term}";
+    n_prevoted = "Node {node} would vote for node {candidate} in term {term} (pre-vote)";
+    n_committed = "Entry {index} ({command}) committed: stored on nodes {nodes}";
+    n_committed_noop = "Entry {index} (no-op of term {term}) committed: stored on nodes {nodes}";
+    n_committed_config = "Entry {index} (membership change) committed: stored on nodes {nodes}";
+    n_proposed = "Leader {node} appended {command} as entry {index} (term {term})";
+    n_refused = "Node {node} refused {command}: {reason}";
+    n_crashed = "Node {node} crashed";
+    n_restarted = "Node {node} restarted from its disk";
+    n_partitioned = "Network partitioned: {groups}";
+    n_healed = "Network healed";
+    n_cut = "Link {from}→{to} cut";
+    n_uncut = "Link {from}→{to} restored";
+    n_link = "Network now: loss {loss}, latency {latency}";
+    n_forced_timeout = "Node {node}'s election timer fired by hand";
+    n_compacted = "Node {node} compacted its log into a snapshot up to entry {index}";
+    n_snapshot_installed = "Node {node} installed a snapshot up to entry {index}";
+    n_membership = "Leader {node} proposed a membership change ({change}) as entry {index}";
+    n_node_added = "Node {node} joined with an empty log";
+    n_transfer = "Leader {from} hands leadership to node {to}";
+    n_read = "Node {node} served a read: {key} = {value}";
+    n_discarded = "Node {node} discarded entry {index} ({command}, term {term}): it was never committed";
+    n_discarded_noop = "Node {node} discarded entry {index} (term {term}): it was never committed";
+    n_op_unknown = "The request {command} was never acknowledged: the client gave up waiting (it may or may not have taken effect)";
+    n_op_unknown_taken = "The request {command} was never acknowledged: node {node} took it, but no commit came back before the client gave up (it may or may not take effect)";
+    n_op_failed = "The request {command} failed: no node took it, so it had no effect";
+    n_op_failed_taken = "The request {command} failed: node {node} took it but did not answer in time";
+    why_not_leader = "it is not the leader and knows of none";
+    why_not_leader_hint = "it is not the leader (it believes node {leader} leads)";
+    why_transfer = "it is handing leadership over to node {node}";
+    n_violation = "SAFETY VIOLATION ({invariant}): {detail}";
+    n_dropped_user = "A {kind} {from}→{to} was dropped by hand";
+    n_dropped_partition = "A {kind} {from}→{to} was lost at the partition";
+    n_dropped_loss = "A {kind} {from}→{to} was lost";
+    n_dropped_down = "A {kind} {from}→{to} reached a crashed node";
+    n_sent = "{kind} {from}→{to}";
 
-    role_stale_leader: "stale leader",
-    stale_no_majority: "no majority, cannot commit",
-    stale_newer_term: "newer term elsewhere, cannot commit",
-    stale_caption_no_majority: "Node {node} still believes it leads (term {term}) but cannot commit: it cannot reach a majority.",
-    stale_caption_newer_term: "Node {node} still believes it leads (term {term}) but cannot commit: a majority has moved to a newer term.",
-    leaders_are: "Leaders at once: nodes {nodes}",
-    request_to: "Send a client request to node {node}",
-    legend_stale: "stale leader: cannot commit",
-    legend_groups: "partition groups (as in the partition editor)",
-    logs_stale: "uncommitted on a stale leader",
-    logs_discarded: "discarded, never committed",
-    ghost_title: "discarded: {command} (term {term}), never committed",
-    run_here: "Run on the current cluster",
-    replace_title: "Replace this session?",
-    replace_text: "This starts another cluster: what you did in this one is not kept. Copy a link first to come back to it.",
-    replace_confirm: "Replace",
-    cancel: "Cancel",
-    copy_embed: "Copy embed code",
-    embed_copied: "Embed code (copied): paste it into your page.",
-    embed_code: "Embed code",
-    embed_options: "Embed options: size, autoplay, caption",
-    embed_size: "Size",
-    embed_caption: "Caption (optional; shown instead of the scenario's comments)",
-    embed_autoplay: "Start playing at once",
-    replay: "Replay from the start",
-    skip_to_controls: "Skip to the controls",
-    link_embed: "Embed it in a page",
-    link_api: "JavaScript API",
-    link_language: "The scenario language",
-    events_list: "What happened (arrow keys move, Enter goes to that moment)",
-    leader_is: "Leader: node {node} (term {term})",
-};
+    // Errors and states.
+    error_overlay_title = "Something broke";
+    error_overlay_text = "The playground hit an internal error and stopped. Reloading starts it again.";
+    reload = "Reload";
+    url_problem = "Problem with the link";
+    no_leader = "No leader";
+    cluster_not_here = "line {line}: `cluster` starts a new cluster; use “Run as a new scenario” for it";
+
+    // Issue 9: stale leaders, requests to a node, embedding, layout.
+    role_stale_leader = "stale leader";
+    stale_no_majority = "no majority, cannot commit";
+    stale_newer_term = "newer term elsewhere, cannot commit";
+    stale_caption_no_majority = "Node {node} still believes it leads (term {term}) but cannot commit: it cannot reach a majority.";
+    stale_caption_newer_term = "Node {node} still believes it leads (term {term}) but cannot commit: a majority has moved to a newer term.";
+    leaders_are = "Leaders at once: nodes {nodes}";
+    request_to = "Send a client request to node {node}";
+    legend_stale = "stale leader: cannot commit";
+    legend_groups = "partition groups (as in the partition editor)";
+    logs_stale = "uncommitted on a stale leader";
+    logs_discarded = "discarded, never committed";
+    ghost_title = "discarded: {command} (term {term}), never committed";
+    run_here = "Run on the current cluster";
+    replace_title = "Replace this session?";
+    replace_text = "This starts another cluster: what you did in this one is not kept. Copy a link first to come back to it.";
+    replace_confirm = "Replace";
+    cancel = "Cancel";
+    copy_embed = "Copy embed code";
+    embed_copied = "Embed code (copied): paste it into your page.";
+    embed_code = "Embed code";
+    embed_options = "Embed options: size, autoplay, caption";
+    embed_size = "Size";
+    embed_caption = "Caption (optional; shown instead of the scenario's comments)";
+    embed_autoplay = "Start playing at once";
+    replay = "Replay from the start";
+    skip_to_controls = "Skip to the controls";
+    link_embed = "Embed it in a page";
+    link_api = "JavaScript API";
+    link_language = "The scenario language";
+    events_list = "What happened (arrow keys move, Enter goes to that moment)";
+    leader_is = "Leader: node {node} (term {term})";
+
+    // Issue 10: languages, the address's errors, lessons.
+    language = "Language";
+    lang_en = "English";
+    lang_zh = "中文";
+    lang_failed = "The Chinese text could not be loaded ({error}); the page stays in English.";
+    p_seed = "`{value}` is not a whole number from 0 to {max}";
+    p_nodes = "`{value}` is not a node count from 1 to {max}";
+    p_speed = "`{value}` is not a speed from {min} to {max} (virtual ms per real ms)";
+    p_flag = "`{value}` is not 1 or 0";
+    p_theme = "`{value}` is not auto, light or dark";
+    p_caption = "longer than {max} characters; the rest is left out";
+    p_time = "`{value}` is not a time in milliseconds (0 to 86400000)";
+    p_lang = "`{value}` is not en or zh";
+    p_lesson = "`{value}` is not a lesson's name";
+    p_step = "`{value}` is not a step number (1, 2, ...)";
+    parse_error = "line {line}, column {column}: expected {expected}, found {found}";
+    ch_add = "add {node}";
+    ch_add_learner = "add learner {node}";
+    ch_promote = "promote {node}";
+    ch_remove = "remove {node}";
+    members_learners = "{voters} + learners {learners}";
+    mark_commit = "commit {index}";
+    term_short = "T{term}";
+    state_probe = "probe";
+    state_replicate = "replicate";
+    state_snapshot = "snapshot";
+
+    @lists {
+        // The engine's messages and the scenario parser's phrases, as the engine writes them
+        // (view::errors reads them back in this order; more specific shapes first).
+        engine[77] = [
+            "there is no node {node}",
+            "there is no Raft group {group}",
+            "node {node} is down",
+            "node {node} is already up",
+            "there is no leader",
+            "no message {id} is in flight",
+            "logs and terms can only be set before time starts",
+            "`{command}` is not a command of the form key=value",
+            "node {node} has nothing to compact",
+            "log terms must not decrease along the log",
+            "a cluster needs 1 to {max} nodes (got {n})",
+            "{what} must be a probability between 0 and 1 (got {value})",
+            "the latency range must satisfy min <= max (got {min}..{max} µs)",
+            "the client rate must be at most {max} requests per second (got {n})",
+            "the election timeout range must satisfy 0 < min <= max (got {min}..{max} µs)",
+            "the heartbeat interval ({heartbeat} µs) must be positive and below the minimum election timeout ({min} µs)",
+            "lease reads are only safe with check-quorum on (turn check-quorum on, or use ReadIndex reads)",
+            "node is not the leader (leader hint: {hint})",
+            "leadership is being transferred to node {node}",
+            "a membership change is still uncommitted; one change at a time",
+            "the leader has not yet committed an entry of its own term",
+            "node {node} is already a voter",
+            "node {node} is already a member",
+            "node {node} is not a learner",
+            "node {node} is not a member",
+            "node {node} is the last voter and cannot be removed",
+            "node {node} is not a voter",
+            "node {node} already leads",
+            "leadership is already being handed to node {node}",
+            "there is no leader to crash",
+            "there is no leader to isolate",
+            "no leader has been crashed, so none can be restarted",
+            "node {node} refused the request: it is not the leader (or is leaving the lead)",
+            "there is no known bug called {name}",
+            "`cluster` must be the first command",
+            "line {line}: `cluster` must be the first command",
+            "at {time}: `{command}`: {error}",
+            "node {node}: {error}",
+            "the end of the line",
+            "a node id (1..{max}) or `leader`",
+            "a node id (1..{max})",
+            "a duration such as 250ms or 2s",
+            "a range whose end is not below its start",
+            "a probability between 0 and 1",
+            "`on` or `off`",
+            "a comparison (= != < <= > >=)",
+            "a number",
+            "a term",
+            "a command such as x=1",
+            "a value, or `none`",
+            "a value",
+            "a setting ({names})",
+            "a setting",
+            "requests per second",
+            "a number of entries",
+            "a positive number of {what}",
+            "appends in flight",
+            "entries per append",
+            "priority",
+            "a number of clients (1..{max})",
+            "a number of clients",
+            "a percentage 0..100",
+            "a command ({names})",
+            "a command",
+            "a node count (1..{max})",
+            "a seed (a whole number)",
+            "a group count (1..{max})",
+            "a rate such as 20/s, or `off`",
+            "a key",
+            "the name of a known bug ({names})",
+            "the name of a known bug",
+            "a message id",
+            "what to expect ({names})",
+            "what to expect",
+            "a role ({names})",
+            "a role",
+            "an invariant ({names})",
+        ];
+        // The named scenarios of view::library, in its order.
+        example_names[16] = [
+            "Election in a 5-node cluster",
+            "Leader crash",
+            "Split vote",
+            "Partition: the old leader in the minority",
+            "Figure 7: every follower log converges",
+            "Figure 8: no commit by counting",
+            "Figure 8 with the rule broken",
+            "Term inflation without pre-vote",
+            "Term inflation with pre-vote",
+            "Check-quorum: an isolated leader steps down",
+            "Leadership transfer",
+            "Membership: learner, promote, add, remove",
+            "Snapshots and InstallSnapshot",
+            "Linearizable reads",
+            "The single-server membership bug",
+            "A forgotten vote: two leaders",
+        ];
+        // Message kinds, in MessageKind::ALL order.
+        kinds[crate::raft::MessageKind::ALL.len()] = [
+            "vote request",
+            "vote response",
+            "pre-vote request",
+            "pre-vote response",
+            "append (with entries)",
+            "heartbeat",
+            "append response",
+            "snapshot",
+            "snapshot response",
+            "timeout now",
+            "read index request",
+            "read index response",
+        ];
+        // Known bugs, in Breaks::NAMES order.
+        bug_names[crate::raft::Breaks::NAMES.len()] = [
+            "Commit old-term entries by counting (Figure 8)",
+            "Forget the vote on restart",
+            "Vote without the log check",
+            "Keep a conflicting log suffix",
+            "Change membership without the barrier",
+            "Lease reads without check-quorum",
+            "Answer before the write is durable",
+        ];
+        bug_help[crate::raft::Breaks::NAMES.len()] = [
+            "§5.4.2: a leader may only commit an entry of its own term by counting; an older one can still be overwritten.",
+            "Figure 2: votedFor is durable. Forgetting it lets a server vote twice in a term: two leaders.",
+            "§5.4.1: only vote for a candidate whose log is at least as up to date, or a leader may lack committed entries.",
+            "AppendEntries rule 3: delete a conflicting entry and all that follow; keeping them breaks Log Matching.",
+            "A new leader must commit an entry of its term before a membership change, or two majorities can form.",
+            "§6.4.1: a lease is only safe while others refuse to vote (check-quorum); otherwise reads go stale.",
+            "Figure 2: respond only after updating stable storage. A crash in between makes a server forget what it promised.",
+        ];
+        // The help's keyboard shortcuts.
+        shortcut_keys[8] = [
+            "Space",
+            "S or →",
+            "R",
+            "C",
+            "L",
+            "H",
+            "+ / −",
+            "?",
+        ];
+        shortcut_help[8] = [
+            "Play / pause",
+            "Step one event",
+            "Send a client request",
+            "Crash or restart the selected node",
+            "Isolate the leader",
+            "Heal the network",
+            "Faster / slower",
+            "Show or hide this help",
+        ];
+        // Invariant names and descriptions, in Invariant::ALL order.
+        invariant_names[12] = [
+            "Election Safety",
+            "Leader Append-Only",
+            "Log Matching",
+            "Leader Completeness",
+            "State Machine Safety",
+            "Committed entries never lost",
+            "Durable state",
+            "Term never decreases",
+            "Commit never decreases",
+            "Applied never decreases",
+            "Index order",
+            "Linearizability",
+        ];
+        invariant_help[12] = [
+            "At most one leader is elected in a term.",
+            "A leader never overwrites or deletes entries in its log.",
+            "Logs holding an entry with the same index and term are identical up to it.",
+            "An entry committed in a term is in the log of every later leader.",
+            "No two servers apply different commands at the same index.",
+            "No server discards a committed entry; restarts lose none.",
+            "Whatever a server acted on was on its disk when it crashed.",
+            "A server's term never goes back.",
+            "A live server's commit index never goes back.",
+            "A live server's applied index never goes back.",
+            "snapshot ≤ applied ≤ commit ≤ last index on every server.",
+            "Client reads and writes behave like one copy of the data.",
+        ];
+    }
+}
+
+/// A problem with a catalog file, for its author.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CatalogError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// The blanks of a template, in order (`{node}` gives `node`).
+pub fn blanks(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        out.push(&after[..end]);
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+impl Catalog {
+    /// Reads a catalog file: `key = text` lines (`#` starts a comment line; `\n` in a text is
+    /// a line break). Keys it does not give keep their English text ([`Catalog::missing`]
+    /// names them). An unknown key, a repeated one or a line without `=` is an error.
+    pub fn parse(lang: &'static str, text: &str) -> Result<Catalog, CatalogError> {
+        let mut c = EN.clone();
+        c.lang = lang;
+        let mut seen = std::collections::BTreeSet::new();
+        for (k, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let err = |message: String| CatalogError { line: k + 1, message };
+            let (key, value) = line.split_once('=').ok_or_else(|| err("expected `key = text`".to_string()))?;
+            let (key, value) = (key.trim(), value.trim());
+            if !seen.insert(key.to_string()) {
+                return Err(err(format!("`{key}` is given twice")));
+            }
+            let slot = c.slot(key).ok_or_else(|| err(format!("there is no key `{key}`")))?;
+            // Read once per language and kept for the page's life.
+            *slot = Box::leak(value.replace("\\n", "\n").into_boxed_str());
+        }
+        Ok(c)
+    }
+
+    /// The keys a catalog file does not give (they stay in English).
+    pub fn missing(text: &str) -> Vec<String> {
+        let given: std::collections::BTreeSet<&str> =
+            text.lines().filter(|l| !l.trim_start().starts_with('#')).filter_map(|l| l.split_once('=')).map(|(k, _)| k.trim()).collect();
+        Catalog::keys().into_iter().filter(|k| !given.contains(k.as_str())).collect()
+    }
+
+    /// The text of `key`, if there is such a key.
+    pub fn get(&self, key: &str) -> Option<&'static str> {
+        self.clone().slot(key).map(|s| *s)
+    }
+
+    /// Whether this is a Chinese catalog (its words need no spaces around numbers).
+    pub fn is_zh(&self) -> bool {
+        self.lang.starts_with("zh")
+    }
+}
+
+thread_local! {
+    static CURRENT: Cell<&'static Catalog> = const { Cell::new(&EN) };
+}
+
+/// The catalog the page speaks now (English until another is chosen).
+pub fn cat() -> &'static Catalog {
+    CURRENT.with(|c| c.get())
+}
+
+/// Makes `c` the catalog the page speaks.
+pub fn set_current(c: &'static Catalog) {
+    CURRENT.with(|cell| cell.set(c));
+}
+
+/// Reads the values of a template's blanks back out of a text made from it, or `None` if
+/// the text does not have the template's shape. A blank takes the shortest text that lets
+/// the rest match.
+pub fn unfill<'t>(template: &str, text: &'t str) -> Option<Vec<(String, &'t str)>> {
+    fn go<'t>(parts: &[(&str, Option<&str>)], text: &'t str, out: &mut Vec<(String, &'t str)>) -> bool {
+        let Some(((lit, blank), rest)) = parts.split_first() else { return text.is_empty() };
+        let Some(after) = text.strip_prefix(lit) else { return false };
+        let (Some(name), Some(next)) = (blank, rest.first().map(|(l, _)| *l)) else { return after.is_empty() };
+        if next.is_empty() {
+            // A blank at the very end takes the rest; two blanks side by side are not read.
+            let last = rest.len() == 1 && !after.is_empty();
+            if last {
+                out.push((name.to_string(), after));
+            }
+            return last;
+        }
+        for (p, _) in after.match_indices(next) {
+            if p == 0 {
+                continue;
+            }
+            out.push((name.to_string(), &after[..p]));
+            if go(rest, &after[p..], out) {
+                return true;
+            }
+            out.pop();
+        }
+        false
+    }
+    // The template as (literal before, blank) pairs, ending with the literal after the last.
+    let mut parts: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        parts.push((&rest[..start], Some(&after[..end])));
+        rest = &after[end + 1..];
+    }
+    parts.push((rest, None));
+    let mut out = Vec::new();
+    go(&parts, text, &mut out).then_some(out)
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ZH: &str = include_str!("../../www/i18n/zh-CN.txt");
+
+    #[test]
+    fn the_chinese_catalog_translates_every_key_and_keeps_every_blank() {
+        let zh = Catalog::parse("zh-CN", ZH).unwrap_or_else(|e| panic!("www/i18n/zh-CN.txt {e}"));
+        let missing = Catalog::missing(ZH);
+        assert!(missing.is_empty(), "not translated in www/i18n/zh-CN.txt: {missing:?}");
+        for key in Catalog::keys() {
+            let (en, cn) = (EN.get(&key).unwrap(), zh.get(&key).unwrap());
+            let mut a = blanks(en);
+            let mut b = blanks(cn);
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "{key}: the blanks of {en:?} and {cn:?} differ");
+            assert!(!cn.is_empty(), "{key} is empty");
+        }
+    }
+
+    #[test]
+    fn a_catalog_file_names_its_mistakes() {
+        let err = |text: &str| Catalog::parse("zh-CN", text).err().unwrap();
+        assert_eq!(err("title = A\ntitle = B").line, 2);
+        assert!(err("no_such_key = x").message.contains("no_such_key"));
+        assert!(Catalog::parse("zh-CN", "kinds.99 = x").is_err());
+        assert!(Catalog::parse("zh-CN", "just words").is_err());
+        let text = "# comment\ntitle = 演练场\nkinds.0 = 投票";
+        let (c, missing) = (Catalog::parse("zh-CN", text).unwrap(), Catalog::missing(text));
+        assert_eq!((c.title, c.kinds[0], c.play), ("演练场", "投票", "Play"));
+        assert_eq!(missing.len(), Catalog::keys().len() - 2);
+    }
+
+    #[test]
+    fn unfill_reads_back_what_fill_wrote() {
+        let t = "Node {node} voted for node {candidate} in term {term}";
+        let text = fill(t, &[("node", "3"), ("candidate", "12"), ("term", "4")]);
+        let got = unfill(t, &text).unwrap();
+        assert_eq!(got, vec![("node".to_string(), "3"), ("candidate".to_string(), "12"), ("term".to_string(), "4")]);
+        assert_eq!(unfill("node {node}: {error}", "node 2: node 3 is down").unwrap()[1].1, "node 3 is down");
+        assert_eq!(unfill("{what} must be positive", "loss must be positive").unwrap()[0].1, "loss");
+        assert!(unfill("node {node} is down", "node 3 is up").is_none());
+        assert!(unfill("no blanks", "no blanks").is_some_and(|v| v.is_empty()));
+        assert!(unfill("no blanks", "other").is_none());
+    }
 
     #[test]
     fn fill_replaces_named_blanks() {

@@ -6,8 +6,9 @@ use std::collections::{BTreeSet, VecDeque};
 use crate::raft::{NodeId, Time};
 use crate::script::ast::{ClusterSpec, Cmd, Setting, Target};
 use crate::script::session::Session;
-use crate::sim::{DropReason, TraceKind, MS};
-use crate::view::catalog::EN;
+use crate::sim::{DropReason, TraceEvent, TraceKind, MS};
+use crate::view::catalog::cat;
+use crate::view::errors::{parse_error, translate};
 use crate::view::frame::{self, MessageView};
 use crate::view::narrate::{narrate, Category, Narrated};
 use crate::view::params::Theme;
@@ -227,6 +228,8 @@ pub enum Action {
     /// Back to the start of the session, playing (the recorded story replays).
     Replay,
     ImportFailed(String),
+    /// The page's language changed: tell what happened again in it.
+    LanguageChanged,
 }
 
 pub struct Controller {
@@ -240,6 +243,8 @@ pub struct Controller {
     /// taken back (time travel, a new run): the event list appends while both allow it.
     pub narrated_total: u64,
     pub narration_epoch: u64,
+    /// The trace event behind each line of `narration`, to tell it again in another language.
+    told: VecDeque<TraceEvent>,
     pub samples: VecDeque<Sample>,
     pub deaths: Vec<Death>,
     /// Problems with the URL or an imported scenario, shown until dismissed.
@@ -285,6 +290,7 @@ impl Controller {
             narration: VecDeque::new(),
             narrated_total: 0,
             narration_epoch: 0,
+            told: VecDeque::new(),
             samples: VecDeque::new(),
             deaths: Vec::new(),
             notices: Vec::new(),
@@ -410,7 +416,7 @@ impl Controller {
             }
             self.session.advance_to(due);
             if let Some((_, cmd)) = self.queued.pop_front() {
-                self.last_error = self.session.act(cmd).err();
+                self.last_error = self.session.act(cmd).err().map(|e| translate(&e));
             }
         }
         self.session.advance_to(target);
@@ -442,7 +448,7 @@ impl Controller {
     /// at the first violation.
     fn absorb(&mut self) {
         if let Some(e) = self.session.take_replay_failure() {
-            self.last_error = Some(e);
+            self.last_error = Some(translate(&e));
         }
         let events = self.session.drain_trace();
         let machines = self.session.world().machine_ids();
@@ -464,13 +470,15 @@ impl Controller {
             if matches!(e.kind, TraceKind::Sent { .. }) && self.prefs.hidden_categories.contains(&Category::Message) {
                 continue;
             }
-            if let Some(n) = narrate(&EN, e, &machines) {
+            if let Some(n) = narrate(cat(), e, &machines) {
                 self.narration.push_back(n);
+                self.told.push_back(e.clone());
                 self.narrated_total += 1;
             }
         }
         while self.narration.len() > MAX_NARRATION {
             self.narration.pop_front();
+            self.told.pop_front();
         }
         if self.deaths.len() > 200 {
             let excess = self.deaths.len() - 200;
@@ -521,6 +529,7 @@ impl Controller {
     fn truncate_after(&mut self, t: Time) {
         while self.narration.back().is_some_and(|n| n.time > t) {
             self.narration.pop_back();
+            self.told.pop_back();
             self.narrated_total -= 1;
         }
         self.narration_epoch += 1;
@@ -549,14 +558,14 @@ impl Controller {
 
     fn act(&mut self, cmd: Cmd) {
         self.settle_to_ms();
-        self.last_error = self.session.act(cmd).err();
+        self.last_error = self.session.act(cmd).err().map(|e| translate(&e));
         self.absorb();
     }
 
     /// Starts a new session from a scenario text, or says why it cannot.
     fn load(&mut self, text: &str) -> Result<(), String> {
-        let scenario = crate::script::parse(text).map_err(|e| e.to_string())?;
-        let session = Session::from_scenario(&scenario)?;
+        let scenario = crate::script::parse(text).map_err(|e| parse_error(&e))?;
+        let session = Session::from_scenario(&scenario).map_err(|e| translate(&e))?;
         self.replace_session(session);
         self.set_source(text);
         self.set_playing(true);
@@ -566,15 +575,15 @@ impl Controller {
     fn new_session(&mut self, seed: u64) {
         match Session::new(self.prefs.spec(seed)) {
             Ok(session) => self.replace_session(session),
-            Err(e) => self.last_error = Some(e.to_string()),
+            Err(e) => self.last_error = Some(translate(&e.to_string())),
         }
     }
 
     /// Queues a scenario's commands on the running cluster, from now.
     fn run_here(&mut self, text: &str) -> Result<(), String> {
-        let scenario = crate::script::parse(text).map_err(|e| e.to_string())?;
+        let scenario = crate::script::parse(text).map_err(|e| parse_error(&e))?;
         if let Some(k) = scenario.commands.iter().position(|c| matches!(c, Cmd::Cluster(_))) {
-            return Err(crate::view::catalog::fill(EN.cluster_not_here, &[("line", &scenario.lines[k].to_string())]));
+            return Err(crate::view::catalog::fill(cat().cluster_not_here, &[("line", &scenario.lines[k].to_string())]));
         }
         self.settle_to_ms();
         let start = self.now();
@@ -652,7 +661,7 @@ impl Controller {
             }
             Action::IsolateLeader => match self.leader() {
                 Some(l) => self.act(Cmd::Isolate(Target::Node(l))),
-                None => self.last_error = Some(EN.no_leader.to_string()),
+                None => self.last_error = Some(cat().no_leader.to_string()),
             },
             Action::LeaderInMinority => match self.leader() {
                 Some(l) => {
@@ -667,7 +676,7 @@ impl Controller {
                         self.act(Cmd::Partition(vec![minority, majority]));
                     }
                 }
-                None => self.last_error = Some(EN.no_leader.to_string()),
+                None => self.last_error = Some(cat().no_leader.to_string()),
             },
             Action::Heal => self.act(Cmd::Heal),
             Action::NewSession { seed } => {
@@ -679,7 +688,10 @@ impl Controller {
             }
             Action::LoadScenario(text) => {
                 // A text that does not parse is reported before anything is asked.
-                match crate::script::parse(&text).map_err(|e| e.to_string()).and_then(|s| Session::from_scenario(&s).map(|_| ())) {
+                match crate::script::parse(&text)
+                    .map_err(|e| parse_error(&e))
+                    .and_then(|s| Session::from_scenario(&s).map(|_| ()).map_err(|e| translate(&e)))
+                {
                     Err(e) => self.import_error = Some(e),
                     Ok(()) if self.has_own_actions() => self.pending_replace = Some(Replacement::Scenario(text)),
                     Ok(()) => {
@@ -708,6 +720,7 @@ impl Controller {
                 self.set_playing(true);
             }
             Action::ImportFailed(e) => self.import_error = Some(e),
+            Action::LanguageChanged => self.retell(),
             Action::SetPrefs(p) => self.prefs = p,
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::DismissNotices => {
@@ -735,6 +748,7 @@ impl Controller {
         self.session = session;
         self.sync_prefs();
         self.narration.clear();
+        self.told.clear();
         self.narration_epoch += 1;
         self.samples.clear();
         self.deaths.clear();
@@ -750,6 +764,18 @@ impl Controller {
         self.last_error = None;
         self.import_error = None;
         self.absorb();
+    }
+
+    /// Tells what happened again in the page's language (after it changed).
+    pub fn retell(&mut self) {
+        let machines = self.session.world().machine_ids();
+        for (line, event) in self.narration.iter_mut().zip(&self.told) {
+            if let Some(n) = narrate(cat(), event, &machines) {
+                line.text = n.text;
+            }
+        }
+        self.narration_epoch += 1;
+        self.version += 1;
     }
 
     /// The selected message, if it is still on the wire.

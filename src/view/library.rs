@@ -36,6 +36,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_catalog_names_every_example() {
+        let names: Vec<&str> = LIBRARY.iter().map(|e| e.name).collect();
+        assert_eq!(names, crate::view::catalog::EN.example_names);
+    }
+
+    #[test]
     fn every_example_parses_and_starts() {
         for e in LIBRARY.iter() {
             let s = crate::script::parse(e.text).unwrap_or_else(|err| panic!("{}: {err}", e.name));

@@ -73,13 +73,14 @@ fn list(nodes: &[NodeId]) -> String {
     nodes.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
 }
 
-fn change_text(change: &ConfChange) -> String {
-    match change {
-        ConfChange::AddVoter(n) => format!("add {n}"),
-        ConfChange::AddLearner(n) => format!("add learner {n}"),
-        ConfChange::Promote(n) => format!("promote {n}"),
-        ConfChange::Remove(n) => format!("remove {n}"),
-    }
+fn change_text(c: &Catalog, change: &ConfChange) -> String {
+    let (template, n) = match change {
+        ConfChange::AddVoter(n) => (c.ch_add, n),
+        ConfChange::AddLearner(n) => (c.ch_add_learner, n),
+        ConfChange::Promote(n) => (c.ch_promote, n),
+        ConfChange::Remove(n) => (c.ch_remove, n),
+    };
+    fill(template, &[("node", &n.to_string())])
 }
 
 /// Why a node refused a client request, in plain words. The core's reasons are matched
@@ -189,7 +190,7 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
         TraceKind::Membership { node, change, index } => (
             Category::Replication,
             vec![*node, change.node()],
-            fill(c.n_membership, &[("node", &s(*node as u64)), ("change", &change_text(change)), ("index", &s(*index))]),
+            fill(c.n_membership, &[("node", &s(*node as u64)), ("change", &change_text(c, change)), ("index", &s(*index))]),
         ),
         TraceKind::NodeAdded { node } => (Category::Fault, vec![*node], fill(c.n_node_added, &[("node", &s(*node as u64))])),
         TraceKind::Transfer { from, to } => {

@@ -1,10 +1,12 @@
 //! The page's URL parameters: `seed`, `nodes`, `speed` (virtual ms per real ms), `scenario`
 //! (scenario text), `embed=1`, `theme` (auto, light, dark), `autoplay` (1/0), `caption`
 //! (one line of text), `s` and `t` (a permalink's session and moment; `t` also works with
-//! `scenario`). Each bad value is reported and replaced by its default; nothing stops the
-//! page.
+//! `scenario`), `lang` (en, zh), `lesson` and `step` (a lesson and the step it opens at).
+//! Each bad value is reported (in the page's language) and replaced by its default; nothing
+//! stops the page.
 
 use crate::sim::MAX_NODES;
+use crate::view::catalog::{cat, fill};
 use crate::view::geometry::{SPEED_MAX, SPEED_MIN};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +35,47 @@ impl Theme {
     }
 }
 
+/// The languages the page speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The `lang=` value and the name kept in local storage.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The tag `<html lang>` takes.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// `en`, `zh`, or a browser's language tag (`zh-CN`, `zh-Hans-SG`, `en-US`...).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    /// The page's language: the address's `lang=`, else the one the reader chose before,
+    /// else the first of the browser's languages the page speaks, else English.
+    pub fn choose(param: Option<Lang>, stored: Option<&str>, browser: &[String]) -> Lang {
+        param.or_else(|| stored.and_then(Lang::from_tag)).or_else(|| browser.iter().find_map(|t| Lang::from_tag(t))).unwrap_or(Lang::En)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageParams {
     pub seed: Option<u64>,
@@ -49,6 +92,10 @@ pub struct PageParams {
     pub time: Option<u64>,
     /// One line shown above the cluster, instead of the scenario's comments.
     pub caption: Option<String>,
+    pub lang: Option<Lang>,
+    /// A lesson to open (its id), and the step (1-based) to open it at.
+    pub lesson: Option<String>,
+    pub step: Option<u32>,
 }
 
 impl PageParams {
@@ -76,45 +123,63 @@ fn flag(v: &str) -> Option<bool> {
 pub fn from_pairs(pairs: &[(String, String)]) -> (PageParams, Vec<String>) {
     let mut p = PageParams::default();
     let mut errors = Vec::new();
+    let c = cat();
     for (k, v) in pairs {
         let v = v.trim();
+        let mut bad = |template: &str, extra: &[(&str, &str)]| {
+            let mut values = vec![("value", v)];
+            values.extend_from_slice(extra);
+            errors.push(format!("{k}: {}", fill(template, &values)));
+        };
         match k.as_str() {
             "seed" => match v.parse::<u64>() {
                 Ok(s) => p.seed = Some(s),
-                Err(_) => errors.push(format!("seed: `{v}` is not a whole number from 0 to {}", u64::MAX)),
+                Err(_) => bad(c.p_seed, &[("max", &u64::MAX.to_string())]),
             },
             "nodes" => match v.parse::<u32>() {
                 Ok(n) if (1..=MAX_NODES).contains(&n) => p.nodes = Some(n),
-                _ => errors.push(format!("nodes: `{v}` is not a node count from 1 to {MAX_NODES}")),
+                _ => bad(c.p_nodes, &[("max", &MAX_NODES.to_string())]),
             },
             "speed" => match v.parse::<f64>() {
                 Ok(s) if s.is_finite() && (SPEED_MIN..=SPEED_MAX).contains(&s) => p.speed = Some(s),
-                _ => errors.push(format!("speed: `{v}` is not a speed from {SPEED_MIN} to {SPEED_MAX} (virtual ms per real ms)")),
+                _ => bad(c.p_speed, &[("min", &SPEED_MIN.to_string()), ("max", &SPEED_MAX.to_string())]),
             },
             "scenario" => p.scenario = Some(v.to_string()),
             "embed" => match flag(v) {
                 Some(b) => p.embed = b,
-                None => errors.push(format!("embed: `{v}` is not 1 or 0")),
+                None => bad(c.p_flag, &[]),
             },
             "theme" => match Theme::from_name(v) {
                 Some(t) => p.theme = Some(t),
-                None => errors.push(format!("theme: `{v}` is not auto, light or dark")),
+                None => bad(c.p_theme, &[]),
             },
             "autoplay" => match flag(v) {
                 Some(b) => p.autoplay = Some(b),
-                None => errors.push(format!("autoplay: `{v}` is not 1 or 0")),
+                None => bad(c.p_flag, &[]),
             },
             "s" | "session" => p.session = Some(v.to_string()),
             "caption" => {
                 let line: String = v.chars().filter(|c| !c.is_control()).take(MAX_CAPTION).collect();
                 if v.chars().count() > MAX_CAPTION {
-                    errors.push(format!("caption: longer than {MAX_CAPTION} characters; the rest is left out"));
+                    bad(c.p_caption, &[("max", &MAX_CAPTION.to_string())]);
                 }
                 p.caption = Some(line).filter(|l| !l.trim().is_empty());
             }
             "t" => match v.parse::<u64>() {
                 Ok(t) if t <= 86_400_000 => p.time = Some(t),
-                _ => errors.push(format!("t: `{v}` is not a time in milliseconds (0 to 86400000)")),
+                _ => bad(c.p_time, &[]),
+            },
+            "lang" => match Lang::from_tag(v) {
+                Some(l) => p.lang = Some(l),
+                None => bad(c.p_lang, &[]),
+            },
+            "lesson" => match crate::script::lesson::valid_id(v) {
+                true => p.lesson = Some(v.to_string()),
+                false => bad(c.p_lesson, &[]),
+            },
+            "step" => match v.parse::<u32>() {
+                Ok(n) if n >= 1 => p.step = Some(n),
+                _ => bad(c.p_step, &[]),
             },
             _ => {}
         }
@@ -144,6 +209,23 @@ mod tests {
         assert_eq!(p, PageParams::default());
         assert_eq!(e.len(), 4, "{e:?}");
         assert!(e[1].contains("1 to 9"));
+        assert_eq!(e[0], format!("seed: `-1` is not a whole number from 0 to {}", u64::MAX));
+    }
+
+    #[test]
+    fn the_language_comes_from_the_address_then_the_reader_then_the_browser() {
+        let (p, e) = from_pairs(&pairs(&[("lang", "zh"), ("lesson", "partition"), ("step", "3")]));
+        assert!(e.is_empty());
+        assert_eq!((p.lang, p.lesson.as_deref(), p.step), (Some(Lang::Zh), Some("partition"), Some(3)));
+        assert_eq!(from_pairs(&pairs(&[("lang", "zh-CN")])).0.lang, Some(Lang::Zh));
+        assert_eq!(from_pairs(&pairs(&[("lang", "fr"), ("step", "0"), ("lesson", "../x")])).1.len(), 3);
+        let zh = ["zh-CN".to_string()];
+        assert_eq!(Lang::choose(Some(Lang::En), Some("zh"), &zh), Lang::En);
+        assert_eq!(Lang::choose(None, Some("en"), &zh), Lang::En);
+        assert_eq!(Lang::choose(None, None, &zh), Lang::Zh);
+        assert_eq!(Lang::choose(None, None, &["fr".into(), "zh-Hans-SG".into()]), Lang::Zh);
+        assert_eq!(Lang::choose(None, None, &["fr".into()]), Lang::En);
+        assert_eq!(Lang::Zh.tag(), "zh-CN");
     }
 
     #[test]

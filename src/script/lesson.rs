@@ -1,0 +1,594 @@
+//! Lessons: a scenario told step by step, in English and Chinese, where every claim is
+//! checked by the engine and some steps wait for the reader to act.
+//!
+//! A lesson is a text file (`www/lessons/ID.lesson`; the README has the reference):
+//!
+//! ```text
+//! id: partition
+//! title: Partitions            # header: id, title and summary in each language
+//! title.zh: 网络分区
+//! summary: ...
+//! summary.zh: ...
+//! cluster nodes=5 seed=5       # the cluster, then set-up commands (log, term, set...)
+//!
+//! step
+//! say: Node 1 leads term 1.    # what the step tells (one line a paragraph)
+//! say.zh: 节点 1 是任期 1 的领导者。
+//! highlight: 1                 # nodes to ring in the drawing (ids or `leader`)
+//! timeout 1                    # scenario commands that play the step
+//! await leader 1 term=1 within 1s
+//! expect leader 1 term=1       # expectations that check what it says
+//!
+//! step
+//! say: ...
+//! ask: Crash the leader.       # an interactive step: what the reader should do,
+//! ask.zh: 让领导者崩溃。
+//! when: role 1 crashed         # the effect that shows they did it (any control works),
+//! do: crash 1                  # what "do it for me" does,
+//! keep: role 2 follower        # and what must still hold for the story to go on.
+//! ```
+//!
+//! Every step ends on a whole millisecond, and the reader acts at the step's end (the
+//! page pauses there), so what the reader does lands at the same moment as "do it for me":
+//! the story that follows is the one the tests checked.
+
+use super::ast::*;
+use super::parse::parse;
+use super::print;
+use super::run::Runner;
+use crate::raft::{NodeId, Payload, Time};
+use crate::sim::{World, MS};
+
+/// A text in each language the page speaks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Text {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Text {
+    /// The text for a language (`zh...` gives Chinese, anything else English); English when
+    /// the other is missing.
+    pub fn get(&self, lang: &str) -> &str {
+        if lang.starts_with("zh") && !self.zh.is_empty() {
+            &self.zh
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// Something a lesson checks on the world: an expectation of the scenario language, or one
+/// of the conditions only lessons need (they describe the effect of what a reader did).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cond {
+    /// Any expectation (`leader 3 term=2`, `role 1 crashed`, `committed x=1`...).
+    Expect(Expect),
+    /// `isolated 1`: node 1 is up but reaches fewer than a majority of its configuration's
+    /// voters (itself included) both ways.
+    Isolated(NodeId),
+    /// `healed`: no partition and no cut link.
+    Healed,
+    /// `uncommitted 1`: node 1 holds a client command above its commit index.
+    Uncommitted(NodeId),
+    /// `last 1 >= 3`: node 1's last log index.
+    Last(NodeId, Cmp),
+    /// `prevote=on` (any on/off setting): the cluster runs with it.
+    Setting(Setting),
+    /// `break figure8 on`: the known bug is switched on (or off).
+    Break(String, bool),
+    /// `not <condition>`.
+    Not(Box<Cond>),
+}
+
+/// Where the drawing puts a ring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Node(NodeId),
+    /// The leader the page shows at the moment.
+    Leader,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Step {
+    /// The `step` line.
+    pub line: usize,
+    /// Paragraphs.
+    pub say: Vec<Text>,
+    /// For an interactive step: what the reader is asked to do.
+    pub ask: Option<Text>,
+    /// Commands that play the step (with their lines), before it waits, if it does.
+    pub commands: Vec<(usize, Cmd)>,
+    /// The reader's action is detected when all of these hold.
+    pub when: Vec<(usize, Cond)>,
+    /// What "do it for me" does.
+    pub actions: Vec<(usize, Cmd)>,
+    /// What must hold while the step waits; otherwise the story cannot go on.
+    pub keep: Vec<(usize, Cond)>,
+    pub highlight: Vec<Focus>,
+}
+
+impl Step {
+    pub fn is_interactive(&self) -> bool {
+        self.ask.is_some()
+    }
+
+    /// How many expectations (`expect`, `await`) check what the step says.
+    pub fn expectations(&self) -> usize {
+        self.commands.iter().filter(|(_, c)| matches!(c, Cmd::Expect(_) | Cmd::Await { .. })).count()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    pub id: String,
+    pub title: Text,
+    pub summary: Text,
+    /// The `cluster` line and the set-up commands before the first step.
+    pub prelude: Scenario,
+    pub steps: Vec<Step>,
+}
+
+/// A lesson file that cannot be read: the line and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LessonError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for LessonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// Whether `id` can name a lesson: 1 to 40 lowercase letters, digits and dashes.
+pub fn valid_id(id: &str) -> bool {
+    (1..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// One scenario command, parsed on its own (its line number is the lesson's).
+fn command(text: &str, line: usize) -> Result<Cmd, LessonError> {
+    let s = parse(text)
+        .map_err(|e| LessonError { line, message: format!("column {}: expected {}, found {}", e.column, e.expected, e.found) })?;
+    match s.commands.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(LessonError { line, message: "expected one command".to_string() }),
+    }
+}
+
+/// Parses a condition (see [`Cond`]).
+pub fn parse_cond(text: &str, line: usize) -> Result<Cond, LessonError> {
+    let text = text.trim();
+    let err = |message: String| LessonError { line, message };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let node = |w: Option<&&str>| -> Result<NodeId, LessonError> {
+        w.and_then(|w| w.parse::<NodeId>().ok())
+            .filter(|n| (1..=crate::sim::MAX_NODES).contains(n))
+            .ok_or_else(|| err(format!("expected a node id in `{text}`")))
+    };
+    Ok(match words.as_slice() {
+        ["not", ..] => Cond::Not(Box::new(parse_cond(&text[3..], line)?)),
+        ["isolated", rest @ ..] if rest.len() <= 1 => Cond::Isolated(node(rest.first())?),
+        ["healed"] => Cond::Healed,
+        ["uncommitted", rest @ ..] if rest.len() <= 1 => Cond::Uncommitted(node(rest.first())?),
+        ["last", ..] => match command(&format!("expect commit {}", &text[4..]), line)? {
+            Cmd::Expect(Expect::Commit { node, cmp }) => Cond::Last(node, cmp),
+            _ => return Err(err(format!("expected `last N <op> K`, found `{text}`"))),
+        },
+        ["break", ..] => match command(text, line)? {
+            Cmd::Break { name, on } => Cond::Break(name, on),
+            _ => return Err(err(format!("expected `break NAME on|off`, found `{text}`"))),
+        },
+        [setting] if setting.contains('=') => match command(&format!("set {setting}"), line)? {
+            Cmd::Set(mut s) if s.len() == 1 && on_off(&s[0]).is_some() => Cond::Setting(s.remove(0)),
+            _ => return Err(err(format!("expected an on/off setting such as prevote=on, found `{text}`"))),
+        },
+        _ => match command(&format!("expect {text}"), line)? {
+            Cmd::Expect(e) => Cond::Expect(e),
+            _ => return Err(err(format!("expected a condition, found `{text}`"))),
+        },
+    })
+}
+
+/// The value of an on/off setting.
+fn on_off(s: &Setting) -> Option<bool> {
+    match *s {
+        Setting::PreVote(b) | Setting::CheckQuorum(b) | Setting::LeaseRead(b) | Setting::PriorityElection(b) => Some(b),
+        _ => None,
+    }
+}
+
+impl Cond {
+    /// Whether the condition holds in `world`; `expect` checks expectations (a runner's or
+    /// a session's, which know what was refused and crashed before).
+    pub fn check(&self, world: &World, expect: &dyn Fn(&Expect) -> Result<(), String>) -> Result<(), String> {
+        let yes = |ok: bool, why: String| if ok { Ok(()) } else { Err(why) };
+        match self {
+            Cond::Expect(e) => expect(e),
+            Cond::Isolated(n) => {
+                let Some(node) = world.node(0, *n) else { return Err(format!("node {n} is down")) };
+                let voters = &node.membership().voters;
+                let net = world.network();
+                let reach = voters.iter().filter(|&&v| world.node(0, v).is_some() && net.connected(*n, v) && net.connected(v, *n)).count();
+                yes(reach < voters.len() / 2 + 1, format!("node {n} reaches {reach} of {} voters", voters.len()))
+            }
+            Cond::Healed => {
+                let net = world.network();
+                yes(!net.is_partitioned() && net.cuts().next().is_none(), "the network is still split".to_string())
+            }
+            Cond::Uncommitted(n) => {
+                let Some(node) = world.node(0, *n) else { return Err(format!("node {n} is down")) };
+                let log = node.log();
+                let above = log.slice(log.commit_index() + 1, log.last_index()).iter().any(|e| matches!(e.payload, Payload::Command(_)));
+                yes(above, format!("node {n} holds no uncommitted client command"))
+            }
+            Cond::Last(n, cmp) => {
+                let Some(node) = world.node(0, *n) else { return Err(format!("node {n} is down")) };
+                let last = node.log().last_index();
+                yes(cmp.op.holds(last, cmp.value), format!("node {n}'s last index is {last}"))
+            }
+            Cond::Setting(s) => {
+                let raft = &world.settings().raft;
+                let now = match s {
+                    Setting::PreVote(_) => raft.pre_vote,
+                    Setting::CheckQuorum(_) => raft.check_quorum,
+                    Setting::LeaseRead(_) => raft.lease_read,
+                    _ => raft.priority_election,
+                };
+                yes(Some(now) == on_off(s), format!("{} is {}", print::setting(s), if now { "on" } else { "off" }))
+            }
+            Cond::Break(name, on) => {
+                let now = world.settings().raft.breaks.get(name).unwrap_or(false);
+                yes(now == *on, format!("break {name} is {}", if now { "on" } else { "off" }))
+            }
+            Cond::Not(c) => match c.check(world, expect) {
+                Ok(()) => Err(format!("not {}: it holds", c.text())),
+                Err(_) => Ok(()),
+            },
+        }
+    }
+
+    /// The condition as a lesson writes it.
+    pub fn text(&self) -> String {
+        match self {
+            Cond::Expect(e) => print::command(&Cmd::Expect(e.clone())).trim_start_matches("expect ").to_string(),
+            Cond::Isolated(n) => format!("isolated {n}"),
+            Cond::Healed => "healed".to_string(),
+            Cond::Uncommitted(n) => format!("uncommitted {n}"),
+            Cond::Last(n, c) => format!("last {n} {} {}", c.op.symbol(), c.value),
+            Cond::Setting(s) => print::setting(s),
+            Cond::Break(name, on) => format!("break {name} {}", if *on { "on" } else { "off" }),
+            Cond::Not(c) => format!("not {}", c.text()),
+        }
+    }
+}
+
+impl Lesson {
+    /// Reads a lesson file.
+    pub fn parse(text: &str) -> Result<Lesson, LessonError> {
+        let mut id = None;
+        let mut title = Text::default();
+        let mut summary = Text::default();
+        let mut prelude: Vec<(usize, Cmd)> = Vec::new();
+        let mut steps: Vec<Step> = Vec::new();
+        for (k, raw) in text.lines().enumerate() {
+            let line = k + 1;
+            let err = |message: String| LessonError { line, message };
+            let trimmed = raw.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if trimmed == "step" {
+                steps.push(Step { line, ..Step::default() });
+                continue;
+            }
+            // `key: text` lines; anything else is a scenario command.
+            let keyed = trimmed.split_once(':').filter(|(key, _)| !key.contains(' ') && !key.is_empty());
+            let Some((key, value)) = keyed else {
+                let cmd = command(trimmed, line)?;
+                if cmd == Cmd::Restart(Target::Leader) {
+                    return Err(err("name the node to restart (`restart leader` depends on what happened before the step)".to_string()));
+                }
+                match steps.last_mut() {
+                    Some(step) => step.commands.push((line, cmd)),
+                    None if matches!(cmd, Cmd::Cluster(_)) && prelude.is_empty() => prelude.push((line, cmd)),
+                    None if matches!(cmd, Cmd::Cluster(_)) => return Err(err("`cluster` comes once, first".to_string())),
+                    None if prelude.is_empty() => return Err(err("the `cluster` line comes before any other command".to_string())),
+                    None if cmd.is_intervention() => prelude.push((line, cmd)),
+                    None => return Err(err("before the first step only set-up commands may come (no run, await or expect)".to_string())),
+                }
+                continue;
+            };
+            let value = value.trim();
+            if value.is_empty() {
+                return Err(err(format!("`{key}:` needs a text")));
+            }
+            let set_zh = |t: &mut Text, what: &str| -> Result<(), LessonError> {
+                if t.en.is_empty() || !t.zh.is_empty() {
+                    return Err(err(format!("`{what}.zh:` translates the `{what}:` line just before it")));
+                }
+                t.zh = value.to_string();
+                Ok(())
+            };
+            fn in_step<'s>(steps: &'s mut [Step], line: usize, key: &str) -> Result<&'s mut Step, LessonError> {
+                steps.last_mut().ok_or_else(|| LessonError { line, message: format!("`{key}:` belongs in a step") })
+            }
+            match key {
+                "id" if valid_id(value) => id = Some(value.to_string()),
+                "id" => return Err(err(format!("`{value}` is not a lesson id (lowercase letters, digits, dashes)"))),
+                "title" => title.en = value.to_string(),
+                "title.zh" => set_zh(&mut title, "title")?,
+                "summary" => summary.en = value.to_string(),
+                "summary.zh" => set_zh(&mut summary, "summary")?,
+                "say" => in_step(&mut steps, line, key)?.say.push(Text { en: value.to_string(), zh: String::new() }),
+                "say.zh" => {
+                    let step = in_step(&mut steps, line, key)?;
+                    let mut last = step.say.pop().unwrap_or_default();
+                    set_zh(&mut last, "say")?;
+                    step.say.push(last);
+                }
+                "ask" => {
+                    let step = in_step(&mut steps, line, key)?;
+                    if step.ask.is_some() {
+                        return Err(err("a step asks one thing".to_string()));
+                    }
+                    step.ask = Some(Text { en: value.to_string(), zh: String::new() });
+                }
+                "ask.zh" => {
+                    let step = in_step(&mut steps, line, key)?;
+                    let mut ask = step.ask.take().unwrap_or_default();
+                    set_zh(&mut ask, "ask")?;
+                    step.ask = Some(ask);
+                }
+                "when" => {
+                    let c = parse_cond(value, line)?;
+                    in_step(&mut steps, line, key)?.when.push((line, c));
+                }
+                "keep" => {
+                    let c = parse_cond(value, line)?;
+                    in_step(&mut steps, line, key)?.keep.push((line, c));
+                }
+                "do" => {
+                    let cmd = command(value, line)?;
+                    if !cmd.is_intervention() {
+                        return Err(err(format!("`do:` takes an intervention, not `{value}`")));
+                    }
+                    in_step(&mut steps, line, key)?.actions.push((line, cmd));
+                }
+                "highlight" => {
+                    let step = in_step(&mut steps, line, key)?;
+                    for part in value.split(',') {
+                        let part = part.trim();
+                        let focus = match part {
+                            "leader" => Focus::Leader,
+                            n => Focus::Node(
+                                n.parse()
+                                    .ok()
+                                    .filter(|n| (1..=crate::sim::MAX_NODES).contains(n))
+                                    .ok_or_else(|| err(format!("`highlight:` takes node ids and `leader`, not `{n}`")))?,
+                            ),
+                        };
+                        step.highlight.push(focus);
+                    }
+                }
+                _ => {
+                    return Err(err(format!(
+                        "unknown line `{key}:` (id, title, summary, say, ask, when, do, keep, highlight; `.zh` for Chinese)"
+                    )))
+                }
+            }
+        }
+        let end = text.lines().count().max(1);
+        let id = id.ok_or(LessonError { line: 1, message: "the lesson has no `id:`".to_string() })?;
+        if title.en.is_empty() || summary.en.is_empty() {
+            return Err(LessonError { line: 1, message: "the lesson needs a `title:` and a `summary:`".to_string() });
+        }
+        if prelude.is_empty() {
+            return Err(LessonError { line: 1, message: "the lesson needs a `cluster` line with a fixed seed".to_string() });
+        }
+        if steps.is_empty() {
+            return Err(LessonError { line: end, message: "the lesson has no step".to_string() });
+        }
+        for s in &steps {
+            let err = |message: &str| Err(LessonError { line: s.line, message: message.to_string() });
+            if s.say.is_empty() {
+                return err("a step says something (`say:`)");
+            }
+            let asks = s.ask.is_some();
+            if asks == s.when.is_empty() || asks == s.actions.is_empty() {
+                return err("an interactive step has `ask:`, `when:` and `do:` together");
+            }
+            if !asks && !s.keep.is_empty() {
+                return err("`keep:` belongs to an interactive step");
+            }
+        }
+        let (lines, commands) = prelude.into_iter().unzip();
+        Ok(Lesson { id, title, summary, prelude: Scenario { commands, lines }, steps })
+    }
+
+    /// The step (0-based) the address's 1-based `step` means, if the lesson has it.
+    pub fn step_index(&self, one_based: u32) -> Option<usize> {
+        (one_based as usize).checked_sub(1).filter(|&k| k < self.steps.len())
+    }
+}
+
+/// What playing a step does: its interventions with their times, and the (whole
+/// millisecond) time it ends at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub actions: Vec<(Time, Cmd)>,
+    pub end: Time,
+}
+
+/// Why a step cannot be played from here: the command (as written) and what was seen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepFailure {
+    pub line: usize,
+    pub time: Time,
+    pub command: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for StepFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {} at {} (`{}`): {}", self.line, super::run::format_time(self.time), self.command, self.message)
+    }
+}
+
+/// Plays a step's commands on `runner`: interventions at the moment they come (after every
+/// event due then, as a session applies them), `run` and `await` advance time, `expect`
+/// checks. The step then runs on to the next whole millisecond. Returns what it did.
+pub fn run_step(runner: &mut Runner, step: &Step) -> Result<Plan, StepFailure> {
+    let mut actions = Vec::new();
+    let mut k = 0;
+    while k < step.commands.len() {
+        let (line, cmd) = &step.commands[k];
+        let fail =
+            |runner: &Runner, message: String| StepFailure { line: *line, time: runner.world.now(), command: print::command(cmd), message };
+        let now = runner.world.now();
+        runner.world.run_until(now);
+        let refusal_expected = matches!(step.commands.get(k + 1), Some((_, Cmd::Expect(Expect::Refused))));
+        match runner.exec(cmd) {
+            Ok(()) if refusal_expected => return Err(fail(runner, "expected it to be refused, but it was carried out".to_string())),
+            Ok(()) => {}
+            Err(_) if refusal_expected => k += 1,
+            Err(message) => return Err(fail(runner, message)),
+        }
+        if cmd.is_intervention() {
+            actions.push((now, cmd.clone()));
+        }
+        if matches!(cmd, Cmd::Await { .. }) {
+            // Finish the instant the expectation came true at, as a session would before the
+            // next intervention.
+            let t = runner.world.now();
+            runner.world.run_until(t);
+        }
+        k += 1;
+    }
+    let end = runner.world.now().div_ceil(MS) * MS;
+    runner.world.run_until(end);
+    Ok(Plan { actions, end })
+}
+
+/// What a step would do from `world`, without changing it.
+pub fn plan_step(world: &World, step: &Step) -> Result<Plan, StepFailure> {
+    let mut runner = Runner::from_world(world.clone());
+    run_step(&mut runner, step)
+}
+
+/// The first condition of `conds` that does not hold, with why.
+pub fn first_failing<'c>(
+    conds: &'c [(usize, Cond)],
+    world: &World,
+    expect: &dyn Fn(&Expect) -> Result<(), String>,
+) -> Option<(&'c Cond, String)> {
+    conds.iter().find_map(|(_, c)| c.check(world, expect).err().map(|why| (c, why)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = "\
+# A small lesson.
+id: small
+title: A small lesson
+title.zh: 小课
+summary: One election, one crash.
+summary.zh: 一次选举，一次崩溃。
+cluster nodes=3 seed=5
+
+step
+say: Node 1 times out first and wins term 1.
+say.zh: 节点 1 最先超时，赢得任期 1。
+highlight: 1, leader
+timeout 1
+await leader 1 term=1 within 1s
+expect leader 1 term=1
+
+step
+say: Now crash it.
+say.zh: 现在让它崩溃。
+ask: Crash node 1.
+ask.zh: 让节点 1 崩溃。
+when: role 1 crashed
+do: crash 1
+keep: not isolated 2
+
+step
+say: Another node wins a later term.
+say.zh: 另一个节点在更高的任期当选。
+await leader in 2,3 term>=2 within 5s
+";
+
+    #[test]
+    fn a_lesson_reads_with_both_languages_and_its_default_path_plays() {
+        let lesson = Lesson::parse(SMALL).unwrap();
+        assert_eq!((lesson.id.as_str(), lesson.title.get("zh-CN"), lesson.steps.len()), ("small", "小课", 3));
+        assert_eq!(lesson.steps[0].highlight, vec![Focus::Node(1), Focus::Leader]);
+        assert!(lesson.steps[1].is_interactive() && !lesson.steps[0].is_interactive());
+        assert_eq!(lesson.steps[1].keep[0].1, Cond::Not(Box::new(Cond::Isolated(2))));
+        let mut runner = Runner::new(&lesson.prelude, Default::default()).unwrap();
+        let plan = run_step(&mut runner, &lesson.steps[0]).unwrap();
+        assert_eq!(plan.actions, vec![(0, Cmd::Timeout(1))]);
+        assert_eq!(plan.end % MS, 0);
+        assert_eq!(runner.world.now(), plan.end);
+        let step = &lesson.steps[1];
+        let check = |r: &Runner| first_failing(&step.when, &r.world, &|e| r.check(e)).map(|(c, _)| c.text());
+        assert_eq!(check(&runner), Some("role 1 crashed".to_string()));
+        runner.exec(&step.actions[0].1).unwrap();
+        assert_eq!(check(&runner), None);
+        let before = runner.world.now();
+        let plan = plan_step(&runner.world, &lesson.steps[2]).unwrap();
+        assert_eq!(runner.world.now(), before, "planning changes nothing");
+        run_step(&mut runner, &lesson.steps[2]).unwrap();
+        assert_eq!(runner.world.now(), plan.end, "the plan is what playing does");
+    }
+
+    #[test]
+    fn a_false_claim_fails_its_step_with_the_line() {
+        let text = SMALL.replace("expect leader 1 term=1", "expect leader 2 term=1");
+        let lesson = Lesson::parse(&text).unwrap();
+        let runner = Runner::new(&lesson.prelude, Default::default()).unwrap();
+        let e = plan_step(&runner.world, &lesson.steps[0]).unwrap_err();
+        assert_eq!((e.line, e.command.as_str()), (15, "expect leader 2 term=1"));
+        assert!(e.message.contains("the leader is node 1"), "{e}");
+    }
+
+    #[test]
+    fn bad_lessons_say_what_and_where() {
+        let bad = |from: &str, to: &str| Lesson::parse(&SMALL.replace(from, to)).unwrap_err();
+        let e = bad("highlight: 1, leader", "colour: red");
+        assert_eq!(e.line, 12);
+        assert!(e.message.contains("unknown line `colour:`"), "{e}");
+        assert!(bad("say: Now crash it.\n", "").message.contains("translates the `say:` line"));
+        assert!(bad("do: crash 1", "do: expect leader").message.contains("intervention"));
+        assert!(bad("when: role 1 crashed\n", "").message.contains("together"));
+        assert!(bad("await leader in 2,3 term>=2 within 5s", "restart leader").message.contains("name the node"));
+        assert!(bad("cluster nodes=3 seed=5", "cluster nodes=3 seed=5\nrun 1s").message.contains("set-up"));
+        let e = bad("timeout 1", "timeout 12");
+        assert_eq!(e.line, 13);
+        assert!(e.message.contains("node id"), "{e}");
+        assert!(bad("id: small", "id: Small!").message.contains("not a lesson id"));
+        assert!(bad("when: role 1 crashed", "when: isolated").message.contains("node id"));
+    }
+
+    #[test]
+    fn conditions_read_and_print_as_written() {
+        for text in [
+            "role 1 crashed",
+            "isolated 3",
+            "healed",
+            "uncommitted 1",
+            "last 1 >= 3",
+            "prevote=on",
+            "break figure8 on",
+            "not isolated 1",
+            "leader in 3,4,5 term>1",
+        ] {
+            assert_eq!(parse_cond(text, 1).unwrap().text(), text);
+        }
+        assert!(parse_cond("drop=0.5", 1).is_err(), "only on/off settings");
+    }
+}
