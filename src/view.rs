@@ -7,6 +7,7 @@ pub mod controller;
 pub mod errors;
 pub mod frame;
 pub mod geometry;
+pub mod lesson;
 pub mod library;
 pub mod narrate;
 pub mod params;

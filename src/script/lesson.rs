@@ -73,6 +73,12 @@ pub enum Cond {
     Uncommitted(NodeId),
     /// `last 1 >= 3`: node 1's last log index.
     Last(NodeId, Cmp),
+    /// `voted 3 1`: node 3 has voted for node 1 in its current term.
+    Voted(NodeId, NodeId),
+    /// `next 1 2 = 3`: leader 1's next index for node 2 (what it sends next, §5.3).
+    Next(NodeId, NodeId, Cmp),
+    /// `match 1 2 >= 3`: leader 1's match index for node 2 (what it knows node 2 stores).
+    Match(NodeId, NodeId, Cmp),
     /// `prevote=on` (any on/off setting): the cluster runs with it.
     Setting(Setting),
     /// `break figure8 on`: the known bug is switched on (or off).
@@ -89,6 +95,13 @@ pub enum Focus {
     Leader,
 }
 
+/// What a step does: a scenario command, or a check of a lesson condition (`check:`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Cmd(Cmd),
+    Check(Cond),
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Step {
     /// The `step` line.
@@ -97,8 +110,9 @@ pub struct Step {
     pub say: Vec<Text>,
     /// For an interactive step: what the reader is asked to do.
     pub ask: Option<Text>,
-    /// Commands that play the step (with their lines), before it waits, if it does.
-    pub commands: Vec<(usize, Cmd)>,
+    /// Commands and checks that play the step (with their lines), before it waits, if it
+    /// does.
+    pub commands: Vec<(usize, Item)>,
     /// The reader's action is detected when all of these hold.
     pub when: Vec<(usize, Cond)>,
     /// What "do it for me" does.
@@ -113,9 +127,9 @@ impl Step {
         self.ask.is_some()
     }
 
-    /// How many expectations (`expect`, `await`) check what the step says.
+    /// How many expectations (`expect`, `await`, `check:`) check what the step says.
     pub fn expectations(&self) -> usize {
-        self.commands.iter().filter(|(_, c)| matches!(c, Cmd::Expect(_) | Cmd::Await { .. })).count()
+        self.commands.iter().filter(|(_, c)| matches!(c, Item::Check(_) | Item::Cmd(Cmd::Expect(_) | Cmd::Await { .. }))).count()
     }
 }
 
@@ -176,6 +190,19 @@ pub fn parse_cond(text: &str, line: usize) -> Result<Cond, LessonError> {
             Cmd::Expect(Expect::Commit { node, cmp }) => Cond::Last(node, cmp),
             _ => return Err(err(format!("expected `last N <op> K`, found `{text}`"))),
         },
+        ["voted", n, c] => Cond::Voted(node(Some(n))?, node(Some(c))?),
+        [which @ ("next" | "match"), leader, follower, ..] => {
+            let (l, f) = (node(Some(leader))?, node(Some(follower))?);
+            let rest = text.splitn(4, char::is_whitespace).nth(3).unwrap_or("");
+            let Cmd::Expect(Expect::Commit { cmp, .. }) = command(&format!("expect commit 1 {rest}"), line)? else {
+                return Err(err(format!("expected `{which} LEADER NODE <op> K`, found `{text}`")));
+            };
+            if *which == "next" {
+                Cond::Next(l, f, cmp)
+            } else {
+                Cond::Match(l, f, cmp)
+            }
+        }
         ["break", ..] => match command(text, line)? {
             Cmd::Break { name, on } => Cond::Break(name, on),
             _ => return Err(err(format!("expected `break NAME on|off`, found `{text}`"))),
@@ -228,6 +255,18 @@ impl Cond {
                 let last = node.log().last_index();
                 yes(cmp.op.holds(last, cmp.value), format!("node {n}'s last index is {last}"))
             }
+            Cond::Voted(n, c) => {
+                let Some(node) = world.node(0, *n) else { return Err(format!("node {n} is down")) };
+                let voted = node.status().voted_for;
+                yes(voted == Some(*c), format!("node {n} voted for {}", voted.map_or("nobody".to_string(), |v| format!("node {v}"))))
+            }
+            Cond::Next(l, f, cmp) | Cond::Match(l, f, cmp) => {
+                let Some(peer) = world.node(0, *l).and_then(|n| n.status().peers.into_iter().find(|p| p.id == *f)) else {
+                    return Err(format!("node {l} is not a leader with node {f} among its followers"));
+                };
+                let (what, v) = if matches!(self, Cond::Next(..)) { ("next", peer.next_index) } else { ("match", peer.match_index) };
+                yes(cmp.op.holds(v, cmp.value), format!("leader {l}'s {what} index for node {f} is {v}"))
+            }
             Cond::Setting(s) => {
                 let raft = &world.settings().raft;
                 let now = match s {
@@ -257,6 +296,9 @@ impl Cond {
             Cond::Healed => "healed".to_string(),
             Cond::Uncommitted(n) => format!("uncommitted {n}"),
             Cond::Last(n, c) => format!("last {n} {} {}", c.op.symbol(), c.value),
+            Cond::Voted(n, c) => format!("voted {n} {c}"),
+            Cond::Next(l, f, c) => format!("next {l} {f} {} {}", c.op.symbol(), c.value),
+            Cond::Match(l, f, c) => format!("match {l} {f} {} {}", c.op.symbol(), c.value),
             Cond::Setting(s) => print::setting(s),
             Cond::Break(name, on) => format!("break {name} {}", if *on { "on" } else { "off" }),
             Cond::Not(c) => format!("not {}", c.text()),
@@ -291,7 +333,7 @@ impl Lesson {
                     return Err(err("name the node to restart (`restart leader` depends on what happened before the step)".to_string()));
                 }
                 match steps.last_mut() {
-                    Some(step) => step.commands.push((line, cmd)),
+                    Some(step) => step.commands.push((line, Item::Cmd(cmd))),
                     None if matches!(cmd, Cmd::Cluster(_)) && prelude.is_empty() => prelude.push((line, cmd)),
                     None if matches!(cmd, Cmd::Cluster(_)) => return Err(err("`cluster` comes once, first".to_string())),
                     None if prelude.is_empty() => return Err(err("the `cluster` line comes before any other command".to_string())),
@@ -345,6 +387,10 @@ impl Lesson {
                     let c = parse_cond(value, line)?;
                     in_step(&mut steps, line, key)?.when.push((line, c));
                 }
+                "check" => {
+                    let c = parse_cond(value, line)?;
+                    in_step(&mut steps, line, key)?.commands.push((line, Item::Check(c)));
+                }
                 "keep" => {
                     let c = parse_cond(value, line)?;
                     in_step(&mut steps, line, key)?.keep.push((line, c));
@@ -374,7 +420,7 @@ impl Lesson {
                 }
                 _ => {
                     return Err(err(format!(
-                        "unknown line `{key}:` (id, title, summary, say, ask, when, do, keep, highlight; `.zh` for Chinese)"
+                        "unknown line `{key}:` (id, title, summary, say, ask, check, when, do, keep, highlight; `.zh` for Chinese)"
                     )))
                 }
             }
@@ -443,17 +489,28 @@ pub fn run_step(runner: &mut Runner, step: &Step) -> Result<Plan, StepFailure> {
     let mut actions = Vec::new();
     let mut k = 0;
     while k < step.commands.len() {
-        let (line, cmd) = &step.commands[k];
+        let (line, item) = &step.commands[k];
         let fail =
-            |runner: &Runner, message: String| StepFailure { line: *line, time: runner.world.now(), command: print::command(cmd), message };
+            |runner: &Runner, command: String, message: String| StepFailure { line: *line, time: runner.world.now(), command, message };
+        let cmd = match item {
+            Item::Check(c) => {
+                let r = &*runner;
+                c.check(&r.world, &|e| r.check(e)).map_err(|m| fail(runner, format!("check: {}", c.text()), m))?;
+                k += 1;
+                continue;
+            }
+            Item::Cmd(cmd) => cmd,
+        };
         let now = runner.world.now();
         runner.world.run_until(now);
-        let refusal_expected = matches!(step.commands.get(k + 1), Some((_, Cmd::Expect(Expect::Refused))));
+        let refusal_expected = matches!(step.commands.get(k + 1), Some((_, Item::Cmd(Cmd::Expect(Expect::Refused)))));
         match runner.exec(cmd) {
-            Ok(()) if refusal_expected => return Err(fail(runner, "expected it to be refused, but it was carried out".to_string())),
+            Ok(()) if refusal_expected => {
+                return Err(fail(runner, print::command(cmd), "expected it to be refused, but it was carried out".to_string()))
+            }
             Ok(()) => {}
             Err(_) if refusal_expected => k += 1,
-            Err(message) => return Err(fail(runner, message)),
+            Err(message) => return Err(fail(runner, print::command(cmd), message)),
         }
         if cmd.is_intervention() {
             actions.push((now, cmd.clone()));
@@ -532,6 +589,7 @@ await leader in 2,3 term>=2 within 5s
         let mut runner = Runner::new(&lesson.prelude, Default::default()).unwrap();
         let plan = run_step(&mut runner, &lesson.steps[0]).unwrap();
         assert_eq!(plan.actions, vec![(0, Cmd::Timeout(1))]);
+        assert_eq!(lesson.steps[0].expectations(), 2);
         assert_eq!(plan.end % MS, 0);
         assert_eq!(runner.world.now(), plan.end);
         let step = &lesson.steps[1];
@@ -586,6 +644,9 @@ await leader in 2,3 term>=2 within 5s
             "break figure8 on",
             "not isolated 1",
             "leader in 3,4,5 term>1",
+            "voted 3 1",
+            "next 1 2 = 3",
+            "match 1 3 >= 2",
         ] {
             assert_eq!(parse_cond(text, 1).unwrap().text(), text);
         }

@@ -396,6 +396,33 @@ catalog! {
     state_replicate = "replicate";
     state_snapshot = "snapshot";
 
+    // The lessons.
+    lessons = "Lessons";
+    lessons_title = "Lessons: a guided path through Raft";
+    lessons_intro = "Each lesson runs on the real engine, and the engine checks every sentence it says. When a step asks you to act, use any control; “Play freely from here” leaves the lesson at any moment.";
+    lesson_label = "Lesson";
+    lesson_step = "Step {step} of {steps}";
+    lesson_next = "Next";
+    lesson_finish_step = "Finish this step";
+    lesson_back = "Back";
+    lesson_do = "Do it for me";
+    lesson_your_turn = "Your turn:";
+    lesson_waiting = "Waiting for you…";
+    lesson_noticed = "✓ Done. Here is what happens.";
+    lesson_free = "Play freely from here";
+    lesson_replay = "Replay this step";
+    lesson_loading = "Loading the lesson…";
+    lesson_load_failed = "The lesson “{id}” could not be loaded: {error}";
+    lesson_acted = "You changed the cluster while this step was playing, so what it says may no longer be true.";
+    lesson_travelled = "You travelled in time, away from this step's story.";
+    lesson_keep_failed = "This step's story needs “{condition}”, and that no longer holds.";
+    lesson_blocked = "From the cluster as it is now this step's story would not be true, so the lesson does not tell it. It checks:";
+    lesson_finished = "You finished this lesson.";
+    lesson_next_lesson = "Next lesson: {title}";
+    lesson_progress_done = "done";
+    lesson_progress = "step {step} of {steps}";
+    lesson_list_label = "Lessons, with your progress";
+
     @lists {
         // The engine's messages and the scenario parser's phrases, as the engine writes them
         // (view::errors reads them back in this order; more specific shapes first).

@@ -5,11 +5,13 @@ use std::collections::{BTreeSet, VecDeque};
 
 use crate::raft::{NodeId, Time};
 use crate::script::ast::{ClusterSpec, Cmd, Setting, Target};
+use crate::script::lesson::Lesson;
 use crate::script::session::Session;
 use crate::sim::{DropReason, TraceEvent, TraceKind, MS};
 use crate::view::catalog::cat;
 use crate::view::errors::{parse_error, translate};
 use crate::view::frame::{self, MessageView};
+use crate::view::lesson::{is_intervention, is_time_travel, LessonState, Phase};
 use crate::view::narrate::{narrate, Category, Narrated};
 use crate::view::params::Theme;
 use crate::view::story::{self, Caption};
@@ -230,6 +232,18 @@ pub enum Action {
     ImportFailed(String),
     /// The page's language changed: tell what happened again in it.
     LanguageChanged,
+    /// Starts a lesson (replacing the session) and moves on to a step (0-based).
+    OpenLesson(Box<Lesson>, usize),
+    /// Next: the next step, or the end of the one playing.
+    LessonNext,
+    /// Back: the exact start of the previous step (of this one on the first).
+    LessonBack,
+    /// "Do it for me": what an interactive step asks.
+    LessonDo,
+    /// Plays the current step again from its start.
+    LessonReplay,
+    /// "Play freely from here": leaves the lesson, the cluster as it is.
+    LessonLeave,
 }
 
 pub struct Controller {
@@ -268,8 +282,10 @@ pub struct Controller {
     pub story: Vec<Caption>,
     /// A caption given by the page's address (`caption=`), shown instead of the story's.
     pub caption: Option<String>,
-    /// Commands of `RunHere` waiting for their virtual time.
-    queued: VecDeque<(Time, Cmd)>,
+    /// The lesson being played, if any.
+    pub lesson: Option<LessonState>,
+    /// Commands of `RunHere` or of a lesson's step waiting for their virtual time.
+    pub(super) queued: VecDeque<(Time, Cmd)>,
     violations_seen: usize,
     last_frame: Option<f64>,
     carry: f64,
@@ -306,6 +322,7 @@ impl Controller {
             source: None,
             story: Vec::new(),
             caption: None,
+            lesson: None,
             queued: VecDeque::new(),
             violations_seen: 0,
             last_frame: None,
@@ -386,9 +403,14 @@ impl Controller {
         let whole = self.carry.floor();
         if whole >= 1.0 {
             self.carry -= whole;
-            let target = self.now() + whole as Time;
+            let mut target = self.now() + whole as Time;
+            // A lesson's step stops where it ends.
+            if let Some(end) = self.lesson.as_ref().and_then(|l| l.stop_at()) {
+                target = target.min(end);
+            }
             self.advance(target);
             self.absorb();
+            self.lesson_check();
         }
         self.deaths.retain(|d| d.shown_at.is_none_or(|s| real_ms - s < DEATH_MS));
         for d in self.deaths.iter_mut() {
@@ -409,14 +431,18 @@ impl Controller {
     }
 
     /// Advances to `target`, carrying out queued commands at their times on the way.
-    fn advance(&mut self, target: Time) {
+    pub(super) fn advance(&mut self, target: Time) {
         while let Some(&(due, _)) = self.queued.front() {
             if due > target {
                 break;
             }
             self.session.advance_to(due);
             if let Some((_, cmd)) = self.queued.pop_front() {
-                self.last_error = self.session.act(cmd).err().map(|e| translate(&e));
+                let refused = self.session.act(cmd).err().map(|e| translate(&e));
+                // A lesson's refusals were foreseen (its step says so); others are told.
+                if self.lesson.as_ref().is_none_or(|l| l.phase != Phase::Playing) {
+                    self.last_error = refused;
+                }
             }
         }
         self.session.advance_to(target);
@@ -446,7 +472,7 @@ impl Controller {
 
     /// Takes the trace of what just happened: narration, deaths, chart samples, and a stop
     /// at the first violation.
-    fn absorb(&mut self) {
+    pub(super) fn absorb(&mut self) {
         if let Some(e) = self.session.take_replay_failure() {
             self.last_error = Some(translate(&e));
         }
@@ -525,6 +551,17 @@ impl Controller {
         self.last_sample = Some((now, sent));
     }
 
+    /// After a lesson went back to `t`: forget what was told after the first `told` lines
+    /// (lines of that very moment included) and what was drawn since.
+    pub(super) fn forget_after(&mut self, t: Time, told: u64) {
+        while self.narrated_total > told && self.narration.pop_back().is_some() {
+            self.told.pop_back();
+            self.narrated_total -= 1;
+        }
+        self.narrated_total = self.narrated_total.min(told);
+        self.truncate_after(t);
+    }
+
     /// After travelling back: forget what has not happened yet.
     fn truncate_after(&mut self, t: Time) {
         while self.narration.back().is_some_and(|n| n.time > t) {
@@ -556,7 +593,7 @@ impl Controller {
         }
     }
 
-    fn act(&mut self, cmd: Cmd) {
+    pub(super) fn act(&mut self, cmd: Cmd) {
         self.settle_to_ms();
         self.last_error = self.session.act(cmd).err().map(|e| translate(&e));
         self.absorb();
@@ -609,6 +646,14 @@ impl Controller {
     }
 
     pub fn dispatch(&mut self, action: Action) {
+        // A lesson's step told while it plays, or time travel, leaves the lesson's story.
+        if let Some(l) = &self.lesson {
+            if is_intervention(&action) && l.phase == Phase::Playing {
+                self.lesson_off_path(cat().lesson_acted.to_string());
+            } else if is_time_travel(&action) {
+                self.lesson_off_path(cat().lesson_travelled.to_string());
+            }
+        }
         match action {
             Action::TogglePlay => {
                 let p = !self.playing;
@@ -721,6 +766,10 @@ impl Controller {
             }
             Action::ImportFailed(e) => self.import_error = Some(e),
             Action::LanguageChanged => self.retell(),
+            Action::OpenLesson(lesson, at) => self.open_lesson(*lesson, at),
+            ref a @ (Action::LessonNext | Action::LessonBack | Action::LessonDo | Action::LessonReplay | Action::LessonLeave) => {
+                self.lesson_action(a)
+            }
             Action::SetPrefs(p) => self.prefs = p,
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::DismissNotices => {
@@ -740,12 +789,14 @@ impl Controller {
             }
             Action::FilterNode(n) => self.filter_node = n,
         }
+        self.lesson_check();
         self.version += 1;
     }
 
     /// Starts over with another session.
     pub fn replace_session(&mut self, session: Session) {
         self.session = session;
+        self.lesson = None;
         self.sync_prefs();
         self.narration.clear();
         self.told.clear();
