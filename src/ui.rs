@@ -9,6 +9,7 @@ mod cluster;
 mod controls;
 mod events;
 mod help;
+mod lesson;
 mod logs;
 mod markup;
 mod panels;

@@ -5,7 +5,8 @@
 
 use std::path::PathBuf;
 
-use raft_playground::script::lesson::{first_failing, run_step, Lesson};
+use raft_playground::script::ast::{Cmd, Expect};
+use raft_playground::script::lesson::{first_failing, run_step, Item, Lesson};
 use raft_playground::script::session::Session;
 use raft_playground::script::Runner;
 use raft_playground::view::controller::{Action, Controller, Prefs};
@@ -174,6 +175,12 @@ fn play_natively(name: &str, l: &Lesson) -> (String, u64) {
         if let Some((c, why)) = first_failing(&step.when, &r.world, &|e| r.check(e)) {
             panic!("{}", at(&format!("after its `do:`, `when: {}` does not hold: {why}", c.text())));
         }
+    }
+    // A lesson shows a safety violation only where it says so (with the break-it switch).
+    let expects_violation =
+        l.steps.iter().flat_map(|s| &s.commands).any(|(_, i)| matches!(i, Item::Cmd(Cmd::Expect(Expect::Violation { .. }))));
+    if !expects_violation {
+        assert!(runner.world.violations().is_empty(), "{name}: a safety violation: {:?}", runner.world.violations());
     }
     (runner.world.summary(0), runner.world.now())
 }

@@ -13,6 +13,7 @@ use super::cluster::{ClusterView, Legend};
 use super::controls::{Controls, Header, Timeline};
 use super::events::EventLog;
 use super::help::Help;
+use super::lesson::{LessonPanel, LessonsMenu};
 use super::logs::LogsView;
 use super::panels::{confirm_replace, Inspector, Invariants, Notices};
 use super::platform;
@@ -154,6 +155,7 @@ pub fn App() -> Html {
                     // to itself instead of changing the visitor's.
                     if !c.embed {
                         platform::save_prefs(&c.prefs);
+                        remember_lesson(&c);
                     }
                     platform::apply_theme(c.prefs.theme);
                 }
@@ -180,11 +182,16 @@ pub fn App() -> Html {
         });
     }
 
-    // Theme, once at start.
+    // Theme, once at start; and the lesson the address asks for.
     {
         let ctl = ctl.clone();
+        let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
             platform::apply_theme(ctl.borrow().prefs.theme);
+            let (params, _) = platform::page_params();
+            if let Some(id) = params.lesson {
+                super::lesson::open(id, params.step.map_or(0, |s| s as usize - 1), dispatch);
+            }
         });
     }
 
@@ -253,6 +260,7 @@ pub fn App() -> Html {
                 <main class="embed-stage">
                     <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                 </main>
+                <LessonPanel ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
             </div>
         };
     }
@@ -274,10 +282,13 @@ pub fn App() -> Html {
             <main class="layout">
                 <div class="col main-col">
                     <section class="card stage" aria-label={cat().cluster}>
-                        { caption(&ctl.borrow()) }
-                        <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
-                        <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
-                        <Legend />
+                        <LessonPanel ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                        <div class="stage-body">
+                            { caption(&ctl.borrow()) }
+                            <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                            <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
+                            <Legend />
+                        </div>
                     </section>
                     <section class="card logs" aria-label={cat().logs}>
                         <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
@@ -308,9 +319,24 @@ pub fn App() -> Html {
             </main>
             { Html::from_html_unchecked(AttrValue::from(footer)) }
             <Help ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+            <LessonsMenu ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
             { confirm_replace(&ctl.borrow(), &dispatch) }
         </div>
     }
+}
+
+/// Keeps the reader's progress and the address in step with the lesson on show.
+fn remember_lesson(c: &Controller) {
+    use crate::view::lesson::{Phase, Progress};
+    let now = c.lesson.as_ref().map(|l| (l.lesson.id.as_str(), l.step, l.lesson.steps.len(), l.phase == Phase::Finished));
+    if let Some((id, step, total, finished)) = now {
+        let mut p = Progress::decode(&platform::load_progress());
+        let reached = if finished { total } else { step + 1 };
+        if p.reach(id, reached as u32, total as u32) {
+            platform::save_progress(&p.encode());
+        }
+    }
+    platform::show_lesson_in_address(now.map(|(id, step, ..)| (id, step + 1)));
 }
 
 /// One line of story above the cluster: the scenario's latest comment, or the page's

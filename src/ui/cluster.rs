@@ -338,9 +338,13 @@ pub fn ClusterView(props: &PanelProps) -> Html {
         );
     }
 
+    let focus = c.lesson_focus();
     let node_items: Html = nodes
         .iter()
-        .map(|v| render_node(v, pos[&v.id], r, &scale, group_of(v.id), c.selected == Selection::Node(v.id), &nodes, props.dispatch.clone()))
+        .map(|v| {
+            let marks = Marks { group: group_of(v.id), selected: c.selected == Selection::Node(v.id), focus: focus.contains(&v.id) };
+            render_node(v, pos[&v.id], r, &scale, marks, &nodes, props.dispatch.clone())
+        })
         .collect();
 
     let leader_text = leader_line(&nodes);
@@ -370,17 +374,16 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_node(
-    v: &NodeView,
-    p: Point,
-    r: f64,
-    scale: &Scale,
+/// What is drawn around a node besides itself: its partition group's halo, the selection,
+/// and the ring of a node the lesson's step talks about.
+struct Marks {
     group: Option<usize>,
     selected: bool,
-    all: &[NodeView],
-    dispatch: Callback<Action>,
-) -> Html {
+    focus: bool,
+}
+
+fn render_node(v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all: &[NodeView], dispatch: Callback<Action>) -> Html {
+    let Marks { group, selected, focus } = marks;
     let id = v.id;
     let k = scale.zoom;
     let select = {
@@ -422,6 +425,9 @@ fn render_node(
     let _ = write!(m.0, "<title>{}</title>", esc(&described));
     if let Some(g) = group {
         let _ = write!(m.0, r#"<circle class="halo group-{}" r="{}"/>"#, g.min(3), num(r + 12.0 * k));
+    }
+    if focus {
+        let _ = write!(m.0, r#"<circle class="focus-ring" r="{}"/>"#, num(r + 11.0 * k));
     }
     let _ = write!(m.0, r#"<circle class="select-ring" r="{}"/>"#, num(r + 9.0 * k));
     let timing = !crashed && v.role != "leader" && v.timer_timeout > 0;
@@ -480,7 +486,7 @@ fn render_node(
     }
     let stale = v.stale.is_some();
     html! {
-        <g key={id} class={classes!("node", format!("role-{}", v.role), selected.then_some("selected"), (!v.member && !crashed).then_some("outside"), stale.then_some("stale"))}
+        <g key={id} class={classes!("node", format!("role-{}", v.role), selected.then_some("selected"), focus.then_some("focus"), (!v.member && !crashed).then_some("outside"), stale.then_some("stale"))}
             transform={format!("translate({},{})", num(p.x), num(p.y))}
             data-node-id={id.to_string()} data-role={v.role} data-term={v.term.to_string()} data-stale={stale.to_string()}
             role="button" tabindex="0" aria-label={aria} onclick={select.reform(|e: MouseEvent| e.into())} onkeydown={select.reform(|e: KeyboardEvent| e.into())}>

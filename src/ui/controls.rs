@@ -128,6 +128,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 </a>
             } else {
                 <div class="top-actions">
+                    <button type="button" class="lessons-button" data-lessons="" onclick={emit(|| Action::ToggleLessons)}>{ cat().lessons }</button>
                     <span class="seed" title={cat().seed}>{ format!("{} {}", cat().seed, c.seed) }</span>
                     <label class="lang">
                         <span class="visually-hidden">{ cat().language }</span>

@@ -10,6 +10,7 @@ use crate::view::params::{self, Lang, PageParams, Theme};
 
 const PREFS_KEY: &str = "raft-playground.prefs";
 const LANG_KEY: &str = "raft-playground.lang";
+const PROGRESS_KEY: &str = "raft-playground.lessons";
 
 fn window() -> web_sys::Window {
     gloo::utils::window()
@@ -44,6 +45,45 @@ pub fn load_prefs() -> Prefs {
 pub fn save_prefs(p: &Prefs) {
     if let Some(s) = storage() {
         let _ = s.set_item(PREFS_KEY, &p.encode());
+    }
+}
+
+/// How far the reader got in each lesson (see `view::lesson::Progress`).
+pub fn load_progress() -> String {
+    storage().and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten()).unwrap_or_default()
+}
+
+pub fn save_progress(text: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(PROGRESS_KEY, text);
+    }
+}
+
+/// Keeps the address in step with the lesson on show (`lesson=ID&step=N`, or neither), so
+/// a reload or a copied address opens the same step.
+pub fn show_lesson_in_address(lesson: Option<(&str, usize)>) {
+    let loc = window().location();
+    let search = loc.search().unwrap_or_default();
+    let Ok(p) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
+    let before = String::from(p.to_string());
+    match lesson {
+        Some((id, step)) => {
+            p.set("lesson", id);
+            p.set("step", &step.to_string());
+        }
+        None => {
+            p.delete("lesson");
+            p.delete("step");
+        }
+    }
+    let after = String::from(p.to_string());
+    if after == before {
+        return;
+    }
+    let query = if after.is_empty() { String::new() } else { format!("?{after}") };
+    let url = format!("{}{query}{}", loc.pathname().unwrap_or_default(), loc.hash().unwrap_or_default());
+    if let Ok(h) = window().history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 

@@ -211,6 +211,8 @@ pub enum Action {
     },
     SetPrefs(Prefs),
     ToggleHelp,
+    /// Opens or closes the list of lessons.
+    ToggleLessons,
     CloseOverlays,
     DismissNotices,
     ToggleCategory(Category),
@@ -267,6 +269,7 @@ pub struct Controller {
     pub last_error: Option<String>,
     pub prefs: Prefs,
     pub help_open: bool,
+    pub lessons_open: bool,
     pub embed: bool,
     pub filter_node: Option<NodeId>,
     /// What is wrong with the last scenario the user tried to load.
@@ -289,7 +292,7 @@ pub struct Controller {
     violations_seen: usize,
     last_frame: Option<f64>,
     carry: f64,
-    next_value: u64,
+    pub(super) next_value: u64,
     last_sample: Option<(Time, u64)>,
     /// Bumped whenever anything the slower panels show may have changed.
     pub version: u64,
@@ -313,6 +316,7 @@ impl Controller {
             last_error: None,
             prefs,
             help_open: false,
+            lessons_open: false,
             embed: false,
             filter_node: None,
             import_error: None,
@@ -772,6 +776,7 @@ impl Controller {
             }
             Action::SetPrefs(p) => self.prefs = p,
             Action::ToggleHelp => self.help_open = !self.help_open,
+            Action::ToggleLessons => self.lessons_open = !self.lessons_open,
             Action::DismissNotices => {
                 self.notices.clear();
                 self.last_error = None;
@@ -779,6 +784,7 @@ impl Controller {
             }
             Action::CloseOverlays => {
                 self.help_open = false;
+                self.lessons_open = false;
                 self.pending_replace = None;
                 self.selected = Selection::None;
             }
@@ -797,6 +803,7 @@ impl Controller {
     pub fn replace_session(&mut self, session: Session) {
         self.session = session;
         self.lesson = None;
+        self.next_value = 1;
         self.sync_prefs();
         self.narration.clear();
         self.told.clear();

@@ -11,6 +11,9 @@ use crate::script::ast::Cmd;
 use crate::script::lesson::{first_failing, plan_step, Focus, Lesson, Text};
 use crate::script::session::Session;
 
+/// The speed a lesson plays at, at least (virtual ms per real ms).
+pub const LESSON_SPEED: f64 = 0.1;
+
 /// A lesson as the list of lessons shows it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LessonInfo {
@@ -118,6 +121,8 @@ struct StepStart {
     time: Time,
     actions: usize,
     told: u64,
+    /// The value the next client request of the page writes.
+    next_value: u64,
 }
 
 pub struct LessonState {
@@ -176,6 +181,8 @@ impl Controller {
         };
         self.replace_session(session);
         self.selected = super::controller::Selection::None;
+        // Slow enough to follow a message, quick enough for a step to take seconds.
+        self.speed = self.speed.max(LESSON_SPEED);
         let at = at.min(lesson.steps.len().saturating_sub(1));
         self.lesson = Some(LessonState { lesson, step: 0, phase: Phase::Done, after_reader: false, starts: Vec::new(), stop_at: None });
         for k in 0..at {
@@ -193,7 +200,8 @@ impl Controller {
     /// and plays them (or, when `animate` is false, carries them out at once). False if the
     /// story does not hold.
     fn enter_step(&mut self, k: usize, animate: bool) -> bool {
-        let start = StepStart { time: self.now(), actions: self.session.actions().len(), told: self.narrated_total };
+        let start =
+            StepStart { time: self.now(), actions: self.session.actions().len(), told: self.narrated_total, next_value: self.next_value };
         let Some(l) = self.lesson.as_mut() else { return false };
         l.starts.truncate(k);
         l.starts.push(start);
@@ -260,6 +268,7 @@ impl Controller {
         self.queued.clear();
         if self.session.rewind(start.time, start.actions) {
             self.forget_after(start.time, start.told);
+            self.next_value = start.next_value;
         }
         self.enter_step(k, true);
     }

@@ -1,0 +1,239 @@
+//! The lessons: the narration panel of the lesson being played, the list of lessons, and
+//! fetching them (lessons are files served beside the page, fetched when opened).
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+
+use yew::prelude::*;
+
+use super::markup::{esc, target_attr, Markup};
+use super::{platform, Action, PanelProps};
+use crate::script::lesson::Lesson;
+use crate::view::catalog::{cat, fill};
+use crate::view::lesson::{parse_index, LessonInfo, Phase, Progress};
+
+thread_local! {
+    /// The list of lessons, once fetched.
+    static INDEX: RefCell<Option<Vec<LessonInfo>>> = const { RefCell::new(None) };
+}
+
+/// The list of lessons (fetched the first time).
+async fn index() -> Result<Vec<LessonInfo>, String> {
+    if let Some(list) = INDEX.with(|i| i.borrow().clone()) {
+        return Ok(list);
+    }
+    let list = parse_index(&platform::fetch_text("./lessons/index.txt").await?);
+    INDEX.with(|i| *i.borrow_mut() = Some(list.clone()));
+    Ok(list)
+}
+
+/// Fetches lesson `id` and opens it at step `at` (0-based), or says why it cannot.
+pub fn open(id: String, at: usize, dispatch: Callback<Action>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let lesson =
+            platform::fetch_text(&format!("./lessons/{id}.lesson")).await.and_then(|text| Lesson::parse(&text).map_err(|e| e.to_string()));
+        match lesson {
+            Ok(l) => dispatch.emit(Action::OpenLesson(Box::new(l), at)),
+            Err(e) => dispatch.emit(Action::ImportFailed(fill(cat().lesson_load_failed, &[("id", &id), ("error", &e)]))),
+        }
+    });
+}
+
+/// The panel that tells the current step, with Back, Next and what the reader should do.
+#[function_component]
+pub fn LessonPanel(props: &PanelProps) -> Html {
+    let next_title = use_state(|| None::<(String, String)>);
+    let c = props.ctl.0.borrow();
+    let Some(state) = c.lesson.as_ref() else { return Html::default() };
+    let lang = cat().lang;
+    let l = &state.lesson;
+    let step = &l.steps[state.step];
+    let total = l.steps.len();
+    let waiting = state.waiting();
+    let mut body = Markup::new();
+    if state.after_reader {
+        let _ = write!(body.0, r#"<p class="lesson-noticed">{}</p>"#, esc(cat().lesson_noticed));
+    }
+    for p in &step.say {
+        let _ = write!(body.0, "<p>{}</p>", esc(p.get(lang)));
+    }
+    match &state.phase {
+        Phase::Waiting => {
+            if let Some(ask) = &step.ask {
+                let _ = write!(
+                    body.0,
+                    r#"<div class="lesson-ask" role="status"><p><strong>{}</strong> {}</p><button type="button" data-lesson-do="">{}</button></div>"#,
+                    esc(cat().lesson_your_turn),
+                    esc(ask.get(lang)),
+                    esc(cat().lesson_do)
+                );
+            }
+        }
+        Phase::OffPath(why) => {
+            let _ = write!(
+                body.0,
+                r#"<div class="lesson-off" role="alert"><p>{}</p><button type="button" class="primary" data-lesson-replay="">{}</button></div>"#,
+                esc(why),
+                esc(cat().lesson_replay)
+            );
+        }
+        Phase::Blocked(check) => {
+            let _ = write!(
+                body.0,
+                r#"<div class="lesson-off" role="alert"><p>{} <code>{}</code></p></div>"#,
+                esc(cat().lesson_blocked),
+                esc(check)
+            );
+        }
+        Phase::Finished => {
+            let _ = write!(body.0, r#"<p class="lesson-finished">{}</p>"#, esc(cat().lesson_finished));
+            if let Some((id, title)) = &*next_title {
+                let _ = write!(
+                    body.0,
+                    r#"<p><button type="button" class="link" data-open-lesson="{}">{}</button></p>"#,
+                    esc(id),
+                    esc(&fill(cat().lesson_next_lesson, &[("title", title)]))
+                );
+            }
+        }
+        Phase::Playing | Phase::Done => {}
+    }
+    // The lesson after this one, for the last step.
+    if state.phase == Phase::Finished && next_title.is_none() {
+        let id = l.id.clone();
+        let next_title = next_title.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(list) = index().await {
+                if let Some(next) = list.iter().position(|i| i.id == id).and_then(|k| list.get(k + 1)) {
+                    next_title.set(Some((next.id.clone(), next.title.get(cat().lang).to_string())));
+                }
+            }
+        });
+    }
+    let playing = state.phase == Phase::Playing;
+    let can_next = matches!(state.phase, Phase::Playing | Phase::Done);
+    let mut dots = Markup::new();
+    for k in 0..total {
+        let class = if k < state.step {
+            "dot past"
+        } else if k == state.step {
+            "dot now"
+        } else {
+            "dot"
+        };
+        let _ = write!(dots.0, r#"<span class="{class}"></span>"#);
+    }
+    let d = props.dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        if let Some((_, id)) = target_attr(&e, "data-open-lesson") {
+            open(id, 0, d.clone());
+            return;
+        }
+        let action = if target_attr(&e, "data-lesson-next").is_some() {
+            Action::LessonNext
+        } else if target_attr(&e, "data-lesson-back").is_some() {
+            Action::LessonBack
+        } else if target_attr(&e, "data-lesson-do").is_some() {
+            Action::LessonDo
+        } else if target_attr(&e, "data-lesson-replay").is_some() {
+            Action::LessonReplay
+        } else if target_attr(&e, "data-lesson-free").is_some() {
+            Action::LessonLeave
+        } else {
+            return;
+        };
+        d.emit(action);
+    });
+    let count = fill(cat().lesson_step, &[("step", &(state.step + 1).to_string()), ("steps", &total.to_string())]);
+    let next_label = if playing { cat().lesson_finish_step } else { cat().lesson_next };
+    html! {
+        <div class="lesson" role="region" aria-label={cat().lesson_label} {onclick}
+            data-lesson={l.id.clone()} data-lesson-step={(state.step + 1).to_string()} data-lesson-steps={total.to_string()}
+            data-lesson-waiting={waiting.to_string()}>
+            <div class="lesson-head">
+                <h2><span class="lesson-kicker">{ cat().lesson_label }</span>{ l.title.get(lang).to_string() }</h2>
+                <span class="lesson-count">{ count }</span>
+                <button type="button" class="link lesson-free" data-lesson-free="">{ cat().lesson_free }</button>
+            </div>
+            <div class="lesson-body" aria-live="polite">{ body.html() }</div>
+            <div class="lesson-nav">
+                <button type="button" data-lesson-back="">{ format!("◀ {}", cat().lesson_back) }</button>
+                <span class="lesson-dots" aria-hidden="true">{ dots.html() }</span>
+                <button type="button" class="primary" data-lesson-next="" disabled={!can_next}>{ format!("{next_label} ▶") }</button>
+            </div>
+        </div>
+    }
+}
+
+/// The list of lessons, with a one-line summary and the reader's progress.
+#[function_component]
+pub fn LessonsMenu(props: &PanelProps) -> Html {
+    let list = use_state(|| None::<Result<Vec<LessonInfo>, String>>);
+    let c = props.ctl.0.borrow();
+    if !c.lessons_open {
+        return Html::default();
+    }
+    if list.is_none() {
+        let list = list.clone();
+        wasm_bindgen_futures::spawn_local(async move { list.set(Some(index().await)) });
+    }
+    let lang = cat().lang;
+    let progress = Progress::decode(&platform::load_progress());
+    let mut m = Markup::new();
+    let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(cat().lessons_intro));
+    match &*list {
+        None => {
+            let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(cat().lesson_loading));
+        }
+        Some(Err(e)) => {
+            let _ = write!(m.0, r#"<p class="notice bad">{}</p>"#, esc(&fill(cat().lesson_load_failed, &[("id", "index"), ("error", e)])));
+        }
+        Some(Ok(items)) => {
+            let _ = write!(m.0, r#"<ol class="lesson-list" aria-label="{}">"#, esc(cat().lesson_list_label));
+            for (k, item) in items.iter().enumerate() {
+                let done = match progress.of(&item.id) {
+                    Some((a, b)) if a >= b => format!(r#"<span class="lesson-progress done">✓ {}</span>"#, esc(cat().lesson_progress_done)),
+                    Some((a, b)) => format!(
+                        r#"<span class="lesson-progress">{}</span>"#,
+                        esc(&fill(cat().lesson_progress, &[("step", &a.to_string()), ("steps", &b.to_string())]))
+                    ),
+                    None => String::new(),
+                };
+                let _ = write!(
+                    m.0,
+                    r#"<li><button type="button" class="lesson-item" data-open-lesson="{id}" data-lesson-id="{id}"><span class="lesson-n">{n}</span><span class="lesson-text"><b>{t}</b><small>{s}</small></span>{done}</button></li>"#,
+                    id = esc(&item.id),
+                    n = k + 1,
+                    t = esc(item.title.get(lang)),
+                    s = esc(item.summary.get(lang)),
+                );
+            }
+            m.raw("</ol>");
+        }
+    }
+    let d = props.dispatch.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        if let Some((_, id)) = target_attr(&e, "data-open-lesson") {
+            d.emit(Action::ToggleLessons);
+            open(id, 0, d.clone());
+        } else if target_attr(&e, "data-close").is_some() {
+            d.emit(Action::ToggleLessons);
+        }
+    });
+    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
+    let d = props.dispatch.clone();
+    let close = Callback::from(move |_: MouseEvent| d.emit(Action::ToggleLessons));
+    html! {
+        <div class="overlay" onclick={close}>
+            <div class="dialog lessons-dialog" role="dialog" aria-modal="true" aria-label={cat().lessons_title} onclick={stop}>
+                <div {onclick}>
+                    <div class="panel-head">
+                        <h2>{ cat().lessons_title }</h2>
+                        <button type="button" class="icon small" aria-label={cat().close} data-close="">{ "×" }</button>
+                    </div>
+                    { m.html() }
+                </div>
+            </div>
+        </div>
+    }
+}
