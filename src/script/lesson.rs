@@ -73,6 +73,9 @@ pub enum Cond {
     Uncommitted(NodeId),
     /// `last 1 >= 3`: node 1's last log index.
     Last(NodeId, Cmp),
+    /// `voter 5` / `learner 5`: the leader's configuration has node 5 as a voter (a
+    /// learner): a change counts from the moment the leader appends it.
+    Member(NodeId, bool),
     /// `voted 3 1`: node 3 has voted for node 1 in its current term.
     Voted(NodeId, NodeId),
     /// `next 1 2 = 3`: leader 1's next index for node 2 (what it sends next, §5.3).
@@ -190,6 +193,7 @@ pub fn parse_cond(text: &str, line: usize) -> Result<Cond, LessonError> {
             Cmd::Expect(Expect::Commit { node, cmp }) => Cond::Last(node, cmp),
             _ => return Err(err(format!("expected `last N <op> K`, found `{text}`"))),
         },
+        [which @ ("voter" | "learner"), rest @ ..] if rest.len() <= 1 => Cond::Member(node(rest.first())?, *which == "voter"),
         ["voted", n, c] => Cond::Voted(node(Some(n))?, node(Some(c))?),
         [which @ ("next" | "match"), leader, follower, ..] => {
             let (l, f) = (node(Some(leader))?, node(Some(follower))?);
@@ -255,6 +259,12 @@ impl Cond {
                 let last = node.log().last_index();
                 yes(cmp.op.holds(last, cmp.value), format!("node {n}'s last index is {last}"))
             }
+            Cond::Member(n, voter) => {
+                let Some(l) = world.leader(0).and_then(|l| world.node(0, l)) else { return Err("there is no leader".to_string()) };
+                let m = l.membership();
+                let is = if *voter { m.voters.contains(n) } else { m.is_learner(*n) };
+                yes(is, format!("node {n} is not a {} in leader {}'s configuration", if *voter { "voter" } else { "learner" }, l.id()))
+            }
             Cond::Voted(n, c) => {
                 let Some(node) = world.node(0, *n) else { return Err(format!("node {n} is down")) };
                 let voted = node.status().voted_for;
@@ -296,6 +306,7 @@ impl Cond {
             Cond::Healed => "healed".to_string(),
             Cond::Uncommitted(n) => format!("uncommitted {n}"),
             Cond::Last(n, c) => format!("last {n} {} {}", c.op.symbol(), c.value),
+            Cond::Member(n, voter) => format!("{} {n}", if *voter { "voter" } else { "learner" }),
             Cond::Voted(n, c) => format!("voted {n} {c}"),
             Cond::Next(l, f, c) => format!("next {l} {f} {} {}", c.op.symbol(), c.value),
             Cond::Match(l, f, c) => format!("match {l} {f} {} {}", c.op.symbol(), c.value),
@@ -645,6 +656,8 @@ await leader in 2,3 term>=2 within 5s
             "not isolated 1",
             "leader in 3,4,5 term>1",
             "voted 3 1",
+            "voter 5",
+            "learner 5",
             "next 1 2 = 3",
             "match 1 3 >= 2",
         ] {

@@ -524,7 +524,10 @@ impl Controller {
             let v = &violations[self.violations_seen];
             self.stopped_at = Some(v.to_string());
             self.violations_seen = violations.len();
-            self.set_playing(false);
+            // A lesson's step that shows a violation plays on to its end (its text says why).
+            if self.lesson.as_ref().is_none_or(|l| l.phase != Phase::Playing) {
+                self.set_playing(false);
+            }
         }
         self.version += 1;
     }
