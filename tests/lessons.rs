@@ -149,7 +149,8 @@ fn the_list_of_lessons_agrees_with_the_files() {
 /// the interactive steps done as "do it for me" does them. Returns the world's summary and
 /// time at the end.
 fn play_natively(name: &str, l: &Lesson) -> (String, u64) {
-    let session = Session::from_scenario(&l.prelude).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut session = Session::from_scenario(&l.prelude).unwrap_or_else(|e| panic!("{name}: {e}"));
+    session.set_record_history(true);
     let mut runner = Runner::from_world(session.world().clone());
     for (k, step) in l.steps.iter().enumerate() {
         let at = |what: &str| format!("{name}, step {} (line {}): {what}", k + 1, step.line);

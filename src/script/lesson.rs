@@ -78,6 +78,10 @@ pub enum Cond {
     Member(NodeId, bool),
     /// `voted 3 1`: node 3 has voted for node 1 in its current term.
     Voted(NodeId, NodeId),
+    /// `transferring 3`: the leader is handing leadership over to node 3.
+    Transferring(NodeId),
+    /// `reads >= 2`: how many client reads were asked for so far (answered or not).
+    Reads(Cmp),
     /// `next 1 2 = 3`: leader 1's next index for node 2 (what it sends next, §5.3).
     Next(NodeId, NodeId, Cmp),
     /// `match 1 2 >= 3`: leader 1's match index for node 2 (what it knows node 2 stores).
@@ -194,6 +198,11 @@ pub fn parse_cond(text: &str, line: usize) -> Result<Cond, LessonError> {
             _ => return Err(err(format!("expected `last N <op> K`, found `{text}`"))),
         },
         [which @ ("voter" | "learner"), rest @ ..] if rest.len() <= 1 => Cond::Member(node(rest.first())?, *which == "voter"),
+        ["transferring", rest @ ..] if rest.len() <= 1 => Cond::Transferring(node(rest.first())?),
+        ["reads", ..] => match command(&format!("expect commit 1 {}", &text[5..]), line)? {
+            Cmd::Expect(Expect::Commit { cmp, .. }) => Cond::Reads(cmp),
+            _ => return Err(err(format!("expected `reads <op> K`, found `{text}`"))),
+        },
         ["voted", n, c] => Cond::Voted(node(Some(n))?, node(Some(c))?),
         [which @ ("next" | "match"), leader, follower, ..] => {
             let (l, f) = (node(Some(leader))?, node(Some(follower))?);
@@ -265,6 +274,14 @@ impl Cond {
                 let is = if *voter { m.voters.contains(n) } else { m.is_learner(*n) };
                 yes(is, format!("node {n} is not a {} in leader {}'s configuration", if *voter { "voter" } else { "learner" }, l.id()))
             }
+            Cond::Transferring(n) => {
+                let to = world.leader(0).and_then(|l| world.node(0, l)).and_then(|l| l.status().transferee);
+                yes(to == Some(*n), format!("the leader is not handing leadership over to node {n}"))
+            }
+            Cond::Reads(cmp) => {
+                let n = world.history().iter().filter(|o| matches!(o.kind, crate::sim::client::OpKind::Read { .. })).count() as u64;
+                yes(cmp.op.holds(n, cmp.value), format!("{n} reads were asked for"))
+            }
             Cond::Voted(n, c) => {
                 let Some(node) = world.node(0, *n) else { return Err(format!("node {n} is down")) };
                 let voted = node.status().voted_for;
@@ -307,6 +324,8 @@ impl Cond {
             Cond::Uncommitted(n) => format!("uncommitted {n}"),
             Cond::Last(n, c) => format!("last {n} {} {}", c.op.symbol(), c.value),
             Cond::Member(n, voter) => format!("{} {n}", if *voter { "voter" } else { "learner" }),
+            Cond::Transferring(n) => format!("transferring {n}"),
+            Cond::Reads(c) => format!("reads {} {}", c.op.symbol(), c.value),
             Cond::Voted(n, c) => format!("voted {n} {c}"),
             Cond::Next(l, f, c) => format!("next {l} {f} {} {}", c.op.symbol(), c.value),
             Cond::Match(l, f, c) => format!("match {l} {f} {} {}", c.op.symbol(), c.value),
@@ -656,6 +675,8 @@ await leader in 2,3 term>=2 within 5s
             "not isolated 1",
             "leader in 3,4,5 term>1",
             "voted 3 1",
+            "transferring 3",
+            "reads >= 1",
             "voter 5",
             "learner 5",
             "next 1 2 = 3",

@@ -296,6 +296,15 @@ impl Session {
         result
     }
 
+    /// Records client operations (what `expect read` and the linearizability check look
+    /// at), from now on and in the checkpoints time travel restores.
+    pub fn set_record_history(&mut self, on: bool) {
+        self.runner.world.set_record_history(on);
+        for c in &mut self.checkpoints {
+            c.world.set_record_history(on);
+        }
+    }
+
     /// Whether an expectation of the scenario language holds now.
     pub fn check(&self, e: &Expect) -> Result<(), String> {
         self.runner.check(e)

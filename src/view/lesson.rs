@@ -173,7 +173,11 @@ impl Controller {
     /// before it are played at once (doing what they ask for the reader).
     pub(super) fn open_lesson(&mut self, lesson: Lesson, at: usize) {
         let session = match Session::from_scenario(&lesson.prelude) {
-            Ok(s) => s,
+            // Lessons check reads and linearizability: they need the client history.
+            Ok(mut s) => {
+                s.set_record_history(true);
+                s
+            }
             Err(e) => {
                 self.last_error = Some(super::errors::translate(&e));
                 return;
@@ -302,6 +306,8 @@ impl Controller {
             Action::LessonLeave => {
                 self.lesson = None;
                 self.queued.clear();
+                // Free play may run for hours: stop growing the history.
+                self.session.set_record_history(false);
             }
             _ => {}
         }
