@@ -177,6 +177,16 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// The most events kept for `eventsSince`.
 const MAX_EVENTS: usize = 10_000;
 
+/// Makes the events simulations tell speak the language of a catalog file (the page's
+/// `i18n/zh-CN.txt`; `lang` is its tag, `zh-CN` by default). English is built in.
+#[wasm_bindgen(js_name = useCatalog)]
+pub fn use_catalog(text: &str, lang: Option<String>) -> Result<(), JsError> {
+    let tag: &'static str = Box::leak(lang.unwrap_or_else(|| "zh-CN".to_string()).into_boxed_str());
+    let c = crate::view::catalog::Catalog::parse(tag, text).map_err(|e| JsError::new(&e.to_string()))?;
+    crate::view::catalog::set_current(Box::leak(Box::new(c)));
+    Ok(())
+}
+
 /// A simulated Raft cluster.
 #[wasm_bindgen]
 pub struct Simulation {

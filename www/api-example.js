@@ -1,7 +1,15 @@
 // A page that runs a Raft cluster with the playground's JavaScript API and draws it itself.
-import init, { Simulation } from './raft-playground.js';
+import init, { Simulation, useCatalog } from './raft-playground.js';
+import { lang, t } from './i18n.js';
 
 await init({ module_or_path: new URL('./raft-playground_bg.wasm', import.meta.url) });
+// In Chinese, the events the simulation tells come in Chinese too.
+if (lang === 'zh') {
+  try {
+    const response = await fetch(new URL('./i18n/zh-CN.txt', import.meta.url));
+    if (response.ok) useCatalog(await response.text());
+  } catch { /* the events stay in English */ }
+}
 
 const sim = new Simulation({ nodes: 5, seed: 7, electionMin: 150, electionMax: 300 });
 const $ = (id) => document.getElementById(id);
@@ -20,12 +28,12 @@ function act(f) {
   draw();
 }
 
-$('crash').onclick = () => act(() => { const s = sim.state(); if (s.leader == null) throw new Error('no leader to crash'); sim.crash(s.leader); });
+$('crash').onclick = () => act(() => { const s = sim.state(); if (s.leader == null) throw new Error(t('api.no_leader_to_crash', 'no leader to crash')); sim.crash(s.leader); });
 $('restart').onclick = () => act(() => { for (const n of sim.state().nodes) if (n.role === 'crashed') sim.restart(n.id); });
 $('partition').onclick = () => act(() => sim.partition([[1, 2], [3, 4, 5]]));
 $('heal').onclick = () => act(() => sim.heal());
 $('propose').onclick = () => act(() => sim.propose(`x=${value++}`));
-$('pause').onclick = () => { playing = !playing; $('pause').textContent = playing ? 'Pause' : 'Play'; last = performance.now(); };
+$('pause').onclick = () => { playing = !playing; $('pause').textContent = playing ? t('api.b.pause', 'Pause') : t('api.play', 'Play'); last = performance.now(); };
 $('bad').onclick = () => act(() => sim.crash(42));
 
 const COLORS = { leader: '#10a37f', candidate: '#ea7b13', precandidate: '#d6a21e', follower: '#64748b', learner: '#8b5cf6', crashed: '#9aa3b2' };
@@ -50,10 +58,12 @@ function draw() {
   }
   $('ring').innerHTML = svg;
   $('nodes').tBodies[0].innerHTML = s.nodes.map((node) =>
-    `<tr><td>${node.id}</td><td class="role-${node.role}">${node.role}</td><td>${node.term}</td><td>${node.commitIndex}</td>` +
+    `<tr><td>${node.id}</td><td class="role-${node.role}">${t(`api.role.${node.role}`, node.role)}</td><td>${node.term}</td><td>${node.commitIndex}</td>` +
     `<td>${node.log.slice(-6).map((e) => `${e.index}:${e.command}${e.committed ? '' : '?'}`).join(' ')}</td></tr>`).join('');
-  $('status').textContent = `t = ${(s.time / 1000).toFixed(3)} s · ` + (s.leader != null ? `leader: node ${s.leader}` : 'no leader') +
-    ` · ${s.messages.length} messages in flight` + (s.violations.length ? ` · VIOLATION: ${s.violations[0].detail}` : '');
+  const leader = s.leader != null ? t('api.leader', `leader: node ${s.leader}`, { node: s.leader }) : t('api.no_leader', 'no leader');
+  $('status').textContent = t('api.status', `t = {time} s · {leader} · {messages} messages in flight`,
+    { time: (s.time / 1000).toFixed(3), leader, messages: s.messages.length }) +
+    (s.violations.length ? ' · ' + t('api.violation', 'VIOLATION: {detail}', { detail: s.violations[0].detail }) : '');
   const { next, events } = sim.eventsSince(nextEvent);
   nextEvent = next;
   const log = $('log');

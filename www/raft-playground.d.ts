@@ -103,4 +103,7 @@ export class Simulation {
 /** [events, wall milliseconds] to simulate `virtualMs` of a cluster with the checker off. */
 export function benchmarkSimulator(nodes: number, rate: number, virtualMs: number): number[];
 
+/** Events are told in the language of this catalog file (the site's `i18n/zh-CN.txt`); `lang` defaults to `zh-CN`. Throws on a malformed file. */
+export function useCatalog(text: string, lang?: string): void;
+
 export default function init(module?: { module_or_path?: string | URL | Response | BufferSource }): Promise<unknown>;

@@ -51,7 +51,7 @@ pub fn LessonPanel(props: &PanelProps) -> Html {
     let total = l.steps.len();
     let waiting = state.waiting();
     let mut body = Markup::new();
-    if state.after_reader {
+    if state.after_reader && state.phase != Phase::Finished {
         let _ = write!(body.0, r#"<p class="lesson-noticed">{}</p>"#, esc(cat().lesson_noticed));
     }
     for p in &step.say {

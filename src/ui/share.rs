@@ -19,8 +19,12 @@ fn base() -> String {
     format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
 }
 
-/// The link to the current moment of the session: `?s=<token>&t=<ms>` on this page's address.
+/// The link to the current moment of the session: `?s=<token>&t=<ms>` on this page's address
+/// (in a lesson: the lesson at its current step).
 pub fn link(c: &crate::view::controller::Controller) -> String {
+    if let Some(l) = &c.lesson {
+        return format!("{}?lesson={}&step={}", base(), l.lesson.id, l.step + 1);
+    }
     let token = permalink::encode(&c.session.to_scenario());
     format!("{}?s={token}&t={}", base(), c.now() / 1000)
 }

@@ -246,6 +246,8 @@ pub enum Action {
     LessonReplay,
     /// "Play freely from here": leaves the lesson, the cluster as it is.
     LessonLeave,
+    /// Plays the lesson again from its first step.
+    LessonRestart,
 }
 
 pub struct Controller {
@@ -653,6 +655,12 @@ impl Controller {
     }
 
     pub fn dispatch(&mut self, action: Action) {
+        // In a lesson, "replay from the start" plays the lesson from its first step.
+        if matches!(action, Action::Replay) && self.lesson.is_some() {
+            self.lesson_action(&Action::LessonRestart);
+            self.version += 1;
+            return;
+        }
         // A lesson's step told while it plays, or time travel, leaves the lesson's story.
         if let Some(l) = &self.lesson {
             if is_intervention(&action) && l.phase == Phase::Playing {
@@ -774,9 +782,12 @@ impl Controller {
             Action::ImportFailed(e) => self.import_error = Some(e),
             Action::LanguageChanged => self.retell(),
             Action::OpenLesson(lesson, at) => self.open_lesson(*lesson, at),
-            ref a @ (Action::LessonNext | Action::LessonBack | Action::LessonDo | Action::LessonReplay | Action::LessonLeave) => {
-                self.lesson_action(a)
-            }
+            ref a @ (Action::LessonNext
+            | Action::LessonBack
+            | Action::LessonDo
+            | Action::LessonReplay
+            | Action::LessonLeave
+            | Action::LessonRestart) => self.lesson_action(a),
             Action::SetPrefs(p) => self.prefs = p,
             Action::ToggleHelp => self.help_open = !self.help_open,
             Action::ToggleLessons => self.lessons_open = !self.lessons_open,

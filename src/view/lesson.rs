@@ -299,6 +299,7 @@ impl Controller {
             },
             Action::LessonBack => self.replay_step(step.saturating_sub(1)),
             Action::LessonReplay => self.replay_step(step),
+            Action::LessonRestart => self.replay_step(0),
             Action::LessonDo if phase == Phase::Waiting => {
                 self.do_for_reader();
                 self.lesson_check();
