@@ -144,12 +144,20 @@ pub fn LessonPanel(props: &PanelProps) -> Html {
         };
         d.emit(action);
     });
+    let phase = match state.phase {
+        Phase::Playing => "playing",
+        Phase::Done => "done",
+        Phase::Waiting => "waiting",
+        Phase::OffPath(_) => "off-path",
+        Phase::Blocked(_) => "blocked",
+        Phase::Finished => "finished",
+    };
     let count = fill(cat().lesson_step, &[("step", &(state.step + 1).to_string()), ("steps", &total.to_string())]);
     let next_label = if playing { cat().lesson_finish_step } else { cat().lesson_next };
     html! {
         <div class="lesson" role="region" aria-label={cat().lesson_label} {onclick}
             data-lesson={l.id.clone()} data-lesson-step={(state.step + 1).to_string()} data-lesson-steps={total.to_string()}
-            data-lesson-waiting={waiting.to_string()}>
+            data-lesson-waiting={waiting.to_string()} data-lesson-phase={phase}>
             <div class="lesson-head">
                 <h2><span class="lesson-kicker">{ cat().lesson_label }</span>{ l.title.get(lang).to_string() }</h2>
                 <span class="lesson-count">{ count }</span>
