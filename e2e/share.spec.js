@@ -80,7 +80,9 @@ test('the embed page shows several playgrounds side by side, each fitting its fr
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto('./embed.html');
   const frames = page.locator('iframe');
-  await expect(frames).toHaveCount(4);
+  // Four playgrounds and a lesson (issue 10).
+  await expect(frames).toHaveCount(5);
+  await expect(page.frameLocator('iframe').nth(4).locator('[data-lesson="partition"]')).toBeVisible({ timeout: 20_000 });
   for (let k = 0; k < 4; k++) {
     const frame = page.frameLocator('iframe').nth(k);
     await expect(frame.locator('[data-node-id][data-role]').first()).toBeVisible({ timeout: 20_000 });
@@ -97,7 +99,7 @@ test('the embed page shows several playgrounds side by side, each fitting its fr
   const dark = page.frames().find((f) => f.url().includes('theme=dark'));
   expect(await dark.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
   // Each snippet on the page is the iframe it shows.
-  await expect(page.locator('pre code')).toHaveCount(4);
+  await expect(page.locator('pre code')).toHaveCount(5);
   expect(problems).toEqual([]);
 });
 

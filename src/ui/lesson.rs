@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::fmt::Write as _;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::markup::{esc, target_attr, Markup};
@@ -154,23 +155,24 @@ pub fn LessonPanel(props: &PanelProps) -> Html {
     };
     let count = fill(cat().lesson_step, &[("step", &(state.step + 1).to_string()), ("steps", &total.to_string())]);
     let next_label = if playing { cat().lesson_finish_step } else { cat().lesson_next };
-    html! {
-        <div class="lesson" role="region" aria-label={cat().lesson_label} {onclick}
-            data-lesson={l.id.clone()} data-lesson-step={(state.step + 1).to_string()} data-lesson-steps={total.to_string()}
-            data-lesson-waiting={waiting.to_string()} data-lesson-phase={phase}>
-            <div class="lesson-head">
-                <h2><span class="lesson-kicker">{ cat().lesson_label }</span>{ l.title.get(lang).to_string() }</h2>
-                <span class="lesson-count">{ count }</span>
-                <button type="button" class="link lesson-free" data-lesson-free="">{ cat().lesson_free }</button>
-            </div>
-            <div class="lesson-body" aria-live="polite">{ body.html() }</div>
-            <div class="lesson-nav">
-                <button type="button" data-lesson-back="">{ format!("◀ {}", cat().lesson_back) }</button>
-                <span class="lesson-dots" aria-hidden="true">{ dots.html() }</span>
-                <button type="button" class="primary" data-lesson-next="" disabled={!can_next}>{ format!("{next_label} ▶") }</button>
-            </div>
-        </div>
-    }
+    // Markup, like the other panels that change as a whole: one listener reads data-*.
+    let mut m = Markup::new();
+    let _ = write!(
+        m.0,
+        r#"<div class="lesson" role="region" aria-label="{label}" data-lesson="{id}" data-lesson-step="{n}" data-lesson-steps="{total}" data-lesson-waiting="{waiting}" data-lesson-phase="{phase}"><div class="lesson-head"><h2><span class="lesson-kicker">{label}</span>{title}</h2><span class="lesson-count">{count}</span><button type="button" class="link lesson-free" data-lesson-free="">{free}</button></div><div class="lesson-body" aria-live="polite">{body}</div><div class="lesson-nav"><button type="button" data-lesson-back="">◀ {back}</button><span class="lesson-dots" aria-hidden="true">{dots}</span><button type="button" class="primary" data-lesson-next=""{disabled}>{next} ▶</button></div></div>"#,
+        label = esc(cat().lesson_label),
+        id = esc(&l.id),
+        n = state.step + 1,
+        title = esc(l.title.get(lang)),
+        count = esc(&count),
+        free = esc(cat().lesson_free),
+        body = body.0,
+        back = esc(cat().lesson_back),
+        dots = dots.0,
+        disabled = if can_next { "" } else { " disabled" },
+        next = esc(next_label),
+    );
+    html! { <div class="lesson-host" {onclick}>{ m.html() }</div> }
 }
 
 /// The list of lessons, with a one-line summary and the reader's progress.
@@ -224,24 +226,21 @@ pub fn LessonsMenu(props: &PanelProps) -> Html {
         if let Some((_, id)) = target_attr(&e, "data-open-lesson") {
             d.emit(Action::ToggleLessons);
             open(id, 0, d.clone());
-        } else if target_attr(&e, "data-close").is_some() {
+            return;
+        }
+        // The close button, or a click on the dimmed page around the dialog.
+        let outside = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.class_list().contains("overlay"));
+        if outside || target_attr(&e, "data-close").is_some() {
             d.emit(Action::ToggleLessons);
         }
     });
-    let stop = Callback::from(|e: MouseEvent| e.stop_propagation());
-    let d = props.dispatch.clone();
-    let close = Callback::from(move |_: MouseEvent| d.emit(Action::ToggleLessons));
-    html! {
-        <div class="overlay" onclick={close}>
-            <div class="dialog lessons-dialog" role="dialog" aria-modal="true" aria-label={cat().lessons_title} onclick={stop}>
-                <div {onclick}>
-                    <div class="panel-head">
-                        <h2>{ cat().lessons_title }</h2>
-                        <button type="button" class="icon small" aria-label={cat().close} data-close="">{ "×" }</button>
-                    </div>
-                    { m.html() }
-                </div>
-            </div>
-        </div>
-    }
+    let mut dialog = Markup::new();
+    let _ = write!(
+        dialog.0,
+        r#"<div class="overlay"><div class="dialog lessons-dialog" role="dialog" aria-modal="true" aria-label="{t}"><div class="panel-head"><h2>{t}</h2><button type="button" class="icon small" aria-label="{close}" data-close="">×</button></div>{body}</div></div>"#,
+        t = esc(cat().lessons_title),
+        close = esc(cat().close),
+        body = m.0,
+    );
+    html! { <div {onclick}>{ dialog.html() }</div> }
 }

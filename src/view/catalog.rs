@@ -45,7 +45,11 @@ macro_rules! catalog {
         $( $field:ident = $en:expr; )*
         @lists { $( $list:ident [$n:expr] = [ $( $item:expr ),* $(,)? ]; )* }
     ) => {
+        /// Every text is a `&'static str`, laid out in declaration order (`repr(C)`), so the
+        /// catalog is also an array of texts: a file is read into it by position, without
+        /// code per field.
         #[derive(Clone)]
+        #[repr(C)]
         pub struct Catalog {
             /// The language's tag, as `<html lang>` takes it (`en`, `zh-CN`).
             pub lang: &'static str,
@@ -57,39 +61,11 @@ macro_rules! catalog {
 
         impl Catalog {
             const FIELDS: &'static [&'static str] = &[ $( stringify!($field) ),* ];
-            const LISTS: &'static [&'static str] = &[ $( stringify!($list) ),* ];
-
-            fn fields_mut(&mut self) -> Vec<&mut &'static str> {
-                vec![ $( &mut self.$field ),* ]
-            }
-
-            fn lists_mut(&mut self) -> Vec<&mut [&'static str]> {
-                vec![ $( &mut self.$list[..] ),* ]
-            }
+            const LISTS: &'static [(&'static str, usize)] = &[ $( (stringify!($list), $n) ),* ];
+            /// How many texts a catalog holds (the language tag first).
+            const TEXTS: usize = 1 + Catalog::FIELDS.len() $( + $n )*;
         }
     };
-}
-
-impl Catalog {
-    /// Every key of a catalog file, in declaration order (`field`, then `list.0`...).
-    pub fn keys() -> Vec<String> {
-        let mut keys: Vec<String> = Catalog::FIELDS.iter().map(|f| f.to_string()).collect();
-        for (name, list) in Catalog::LISTS.iter().zip(EN.clone().lists_mut()) {
-            keys.extend((0..list.len()).map(|k| format!("{name}.{k}")));
-        }
-        keys
-    }
-
-    /// Where the text of `key` is kept, if there is such a key.
-    fn slot(&mut self, key: &str) -> Option<&mut &'static str> {
-        if let Some(i) = Catalog::FIELDS.iter().position(|f| *f == key) {
-            return self.fields_mut().into_iter().nth(i);
-        }
-        let (name, k) = key.split_once('.')?;
-        let k: usize = k.parse().ok()?;
-        let i = Catalog::LISTS.iter().position(|l| *l == name)?;
-        self.lists_mut().into_iter().nth(i)?.get_mut(k)
-    }
 }
 
 catalog! {
@@ -611,6 +587,50 @@ catalog! {
     }
 }
 
+// The layout `texts_mut` relies on: nothing but `&'static str`s, without padding.
+const _: () = assert!(std::mem::size_of::<Catalog>() == Catalog::TEXTS * std::mem::size_of::<&'static str>());
+const _: () = assert!(std::mem::align_of::<Catalog>() == std::mem::align_of::<&'static str>());
+
+impl Catalog {
+    /// Every key of a catalog file, in declaration order (`field`, then `list.0`...).
+    pub fn keys() -> Vec<String> {
+        let mut keys: Vec<String> = Catalog::FIELDS.iter().map(|f| f.to_string()).collect();
+        for (name, n) in Catalog::LISTS {
+            keys.extend((0..*n).map(|k| format!("{name}.{k}")));
+        }
+        keys
+    }
+
+    /// The texts in declaration order: the language tag, the fields, then the lists.
+    fn texts_mut(&mut self) -> &mut [&'static str] {
+        // SAFETY: `Catalog` is `repr(C)` and every field is a `&'static str` or an array of
+        // them, so it is laid out as `TEXTS` consecutive `&'static str`s (the assertions
+        // above check size and alignment); the slice borrows `self` mutably.
+        unsafe { std::slice::from_raw_parts_mut(self as *mut Catalog as *mut &'static str, Catalog::TEXTS) }
+    }
+
+    /// Where the text of `key` is kept, if there is such a key.
+    fn slot(&mut self, key: &str) -> Option<&mut &'static str> {
+        let position = match Catalog::FIELDS.iter().position(|f| *f == key) {
+            Some(i) => 1 + i,
+            None => {
+                let (name, k) = key.split_once('.')?;
+                let k: usize = k.parse().ok()?;
+                let mut start = 1 + Catalog::FIELDS.len();
+                let mut found = None;
+                for (list, n) in Catalog::LISTS {
+                    if *list == name && k < *n {
+                        found = Some(start + k);
+                    }
+                    start += n;
+                }
+                found?
+            }
+        };
+        self.texts_mut().get_mut(position)
+    }
+}
+
 /// A problem with a catalog file, for its author.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CatalogError {
@@ -757,6 +777,24 @@ mod tests {
             assert_eq!(a, b, "{key}: the blanks of {en:?} and {cn:?} differ");
             assert!(!cn.is_empty(), "{key} is empty");
         }
+    }
+
+    #[test]
+    fn every_key_names_its_own_text() {
+        let mut c = EN.clone();
+        for (k, key) in Catalog::keys().iter().enumerate() {
+            let marker: &'static str = Box::leak(format!("<{k}>").into_boxed_str());
+            *c.slot(key).unwrap() = marker;
+        }
+        assert_eq!((c.title, c.tagline, c.lang), ("<0>", "<1>", "en"), "the language tag is not a key");
+        let keys = Catalog::keys();
+        let at = |key: &str| format!("<{}>", keys.iter().position(|k| k == key).unwrap());
+        assert_eq!(c.kinds[0], at("kinds.0"));
+        assert_eq!(c.kinds[11], at("kinds.11"));
+        assert_eq!(c.bug_help[6], at("bug_help.6"));
+        assert_eq!(c.invariant_help[11], format!("<{}>", keys.len() - 1));
+        assert_eq!(c.example_names[15], at("example_names.15"));
+        assert_eq!(c.leader_is, at("leader_is"));
     }
 
     #[test]
