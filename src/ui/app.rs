@@ -13,7 +13,7 @@ use super::cluster::{ClusterView, Legend};
 use super::controls::{Controls, Header, Timeline};
 use super::events::EventLog;
 use super::help::Help;
-use super::lesson::{LessonPanel, LessonsMenu};
+use super::lesson::{lesson_panel, lessons_menu};
 use super::logs::LogsView;
 use super::panels::{confirm_replace, Inspector, Invariants, Notices};
 use super::platform;
@@ -260,7 +260,7 @@ pub fn App() -> Html {
                 <main class="embed-stage">
                     <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
                 </main>
-                <LessonPanel ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                { lesson_panel(&ctl.borrow(), &dispatch) }
             </div>
         };
     }
@@ -282,7 +282,7 @@ pub fn App() -> Html {
             <main class="layout">
                 <div class="col main-col">
                     <section class="card stage" aria-label={cat().cluster}>
-                        <LessonPanel ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                        { lesson_panel(&ctl.borrow(), &dispatch) }
                         <div class="stage-body">
                             { caption(&ctl.borrow()) }
                             <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
@@ -319,7 +319,7 @@ pub fn App() -> Html {
             </main>
             { Html::from_html_unchecked(AttrValue::from(footer)) }
             <Help ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-            <LessonsMenu ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
+            { lessons_menu(&ctl.borrow(), &dispatch) }
             { confirm_replace(&ctl.borrow(), &dispatch) }
         </div>
     }

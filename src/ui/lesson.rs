@@ -8,24 +8,36 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::markup::{esc, target_attr, Markup};
-use super::{platform, Action, PanelProps};
+use super::{platform, Action, Controller};
 use crate::script::lesson::Lesson;
 use crate::view::catalog::{cat, fill};
 use crate::view::lesson::{parse_index, LessonInfo, Phase, Progress};
 
+/// The list of lessons as fetched, or why it could not be.
+type Index = Result<Vec<LessonInfo>, String>;
+
 thread_local! {
-    /// The list of lessons, once fetched.
-    static INDEX: RefCell<Option<Vec<LessonInfo>>> = const { RefCell::new(None) };
+    /// The list of lessons: not asked for yet (`None`), on its way, or fetched.
+    static INDEX: RefCell<Option<Option<Index>>> = const { RefCell::new(None) };
 }
 
-/// The list of lessons (fetched the first time).
-async fn index() -> Result<Vec<LessonInfo>, String> {
-    if let Some(list) = INDEX.with(|i| i.borrow().clone()) {
-        return Ok(list);
+/// The list of lessons, if it has come; the first call fetches it (and redraws the page
+/// when it comes).
+fn index(dispatch: &Callback<Action>) -> Option<Index> {
+    let known = INDEX.with(|i| i.borrow().clone());
+    match known {
+        Some(list) => list,
+        None => {
+            INDEX.with(|i| *i.borrow_mut() = Some(None));
+            let d = dispatch.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let list = platform::fetch_text("./lessons/index.txt").await.map(|t| parse_index(&t));
+                INDEX.with(|i| *i.borrow_mut() = Some(Some(list)));
+                d.emit(Action::Refresh);
+            });
+            None
+        }
     }
-    let list = parse_index(&platform::fetch_text("./lessons/index.txt").await?);
-    INDEX.with(|i| *i.borrow_mut() = Some(list.clone()));
-    Ok(list)
 }
 
 /// Fetches lesson `id` and opens it at step `at` (0-based), or says why it cannot.
@@ -41,10 +53,7 @@ pub fn open(id: String, at: usize, dispatch: Callback<Action>) {
 }
 
 /// The panel that tells the current step, with Back, Next and what the reader should do.
-#[function_component]
-pub fn LessonPanel(props: &PanelProps) -> Html {
-    let next_title = use_state(|| None::<(String, String)>);
-    let c = props.ctl.0.borrow();
+pub fn lesson_panel(c: &Controller, dispatch: &Callback<Action>) -> Html {
     let Some(state) = c.lesson.as_ref() else { return Html::default() };
     let lang = cat().lang;
     let l = &state.lesson;
@@ -88,28 +97,19 @@ pub fn LessonPanel(props: &PanelProps) -> Html {
         }
         Phase::Finished => {
             let _ = write!(body.0, r#"<p class="lesson-finished">{}</p>"#, esc(cat().lesson_finished));
-            if let Some((id, title)) = &*next_title {
-                let _ = write!(
-                    body.0,
-                    r#"<p><button type="button" class="link" data-open-lesson="{}">{}</button></p>"#,
-                    esc(id),
-                    esc(&fill(cat().lesson_next_lesson, &[("title", title)]))
-                );
+            // The lesson after this one, once the list has come.
+            if let Some(Ok(list)) = index(dispatch) {
+                if let Some(next) = list.iter().position(|i| i.id == l.id).and_then(|k| list.get(k + 1)) {
+                    let _ = write!(
+                        body.0,
+                        r#"<p><button type="button" class="link" data-open-lesson="{}">{}</button></p>"#,
+                        esc(&next.id),
+                        esc(&fill(cat().lesson_next_lesson, &[("title", next.title.get(lang))]))
+                    );
+                }
             }
         }
         Phase::Playing | Phase::Done => {}
-    }
-    // The lesson after this one, for the last step.
-    if state.phase == Phase::Finished && next_title.is_none() {
-        let id = l.id.clone();
-        let next_title = next_title.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Ok(list) = index().await {
-                if let Some(next) = list.iter().position(|i| i.id == id).and_then(|k| list.get(k + 1)) {
-                    next_title.set(Some((next.id.clone(), next.title.get(cat().lang).to_string())));
-                }
-            }
-        });
     }
     let playing = state.phase == Phase::Playing;
     let can_next = matches!(state.phase, Phase::Playing | Phase::Done);
@@ -124,7 +124,7 @@ pub fn LessonPanel(props: &PanelProps) -> Html {
         };
         let _ = write!(dots.0, r#"<span class="{class}"></span>"#);
     }
-    let d = props.dispatch.clone();
+    let d = dispatch.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
         if let Some((_, id)) = target_attr(&e, "data-open-lesson") {
             open(id, 0, d.clone());
@@ -176,22 +176,16 @@ pub fn LessonPanel(props: &PanelProps) -> Html {
 }
 
 /// The list of lessons, with a one-line summary and the reader's progress.
-#[function_component]
-pub fn LessonsMenu(props: &PanelProps) -> Html {
-    let list = use_state(|| None::<Result<Vec<LessonInfo>, String>>);
-    let c = props.ctl.0.borrow();
+pub fn lessons_menu(c: &Controller, dispatch: &Callback<Action>) -> Html {
     if !c.lessons_open {
         return Html::default();
     }
-    if list.is_none() {
-        let list = list.clone();
-        wasm_bindgen_futures::spawn_local(async move { list.set(Some(index().await)) });
-    }
+    let list = index(dispatch);
     let lang = cat().lang;
     let progress = Progress::decode(&platform::load_progress());
     let mut m = Markup::new();
     let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(cat().lessons_intro));
-    match &*list {
+    match &list {
         None => {
             let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(cat().lesson_loading));
         }
@@ -221,7 +215,7 @@ pub fn LessonsMenu(props: &PanelProps) -> Html {
             m.raw("</ol>");
         }
     }
-    let d = props.dispatch.clone();
+    let d = dispatch.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
         if let Some((_, id)) = target_attr(&e, "data-open-lesson") {
             d.emit(Action::ToggleLessons);

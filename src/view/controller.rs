@@ -234,6 +234,8 @@ pub enum Action {
     ImportFailed(String),
     /// The page's language changed: tell what happened again in it.
     LanguageChanged,
+    /// Something the page shows came in (a fetched file): draw again.
+    Refresh,
     /// Starts a lesson (replacing the session) and moves on to a step (0-based).
     OpenLesson(Box<Lesson>, usize),
     /// Next: the next step, or the end of the one playing.
@@ -781,6 +783,7 @@ impl Controller {
             }
             Action::ImportFailed(e) => self.import_error = Some(e),
             Action::LanguageChanged => self.retell(),
+            Action::Refresh => {}
             Action::OpenLesson(lesson, at) => self.open_lesson(*lesson, at),
             ref a @ (Action::LessonNext
             | Action::LessonBack
