@@ -179,6 +179,34 @@ impl Topology {
     }
 }
 
+/// Which timing a Zeebe cluster runs with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ZeebeTiming {
+    /// Zeebe's defaults: heartbeat 250 ms, election timeout 2.5 s.
+    #[default]
+    Zeebe,
+    /// The playground's defaults: heartbeat 50 ms, election timeout 150 ms (so timeouts are
+    /// drawn from 150..300 ms, as in a classic cluster).
+    Scaled,
+}
+
+impl ZeebeTiming {
+    /// The election timeout T and the heartbeat interval, in microseconds.
+    pub fn election_and_heartbeat(self) -> (crate::raft::Time, crate::raft::Time) {
+        match self {
+            ZeebeTiming::Zeebe => (2_500_000, 250_000),
+            ZeebeTiming::Scaled => (150_000, 50_000),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ZeebeTiming::Zeebe => "zeebe",
+            ZeebeTiming::Scaled => "scaled",
+        }
+    }
+}
+
 /// A partition's health, as Zeebe reports it per partition (Healthy, Unhealthy, Dead).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Health {
