@@ -26,6 +26,23 @@ enum Command {
         /// Print every trace event, not only the summary.
         #[arg(long)]
         trace: bool,
+        /// Zeebe mode: end with the cluster as `zbctl status` shows it (per broker, per
+        /// partition: role and health).
+        #[arg(long)]
+        status: bool,
+    },
+    /// Print Zeebe's layout of a cluster: each partition's replicas and priorities, and the
+    /// partitions of each broker.
+    Topology {
+        /// Brokers (Zeebe's clusterSize), 1..9.
+        #[arg(long)]
+        brokers: u32,
+        /// Partitions (partitionsCount), 1..12.
+        #[arg(long, default_value_t = 1)]
+        partitions: u32,
+        /// Replicas per partition (replicationFactor), 1..brokers.
+        #[arg(long, default_value_t = 1)]
+        replication: u32,
     },
     /// Run random seeds with random faults, checking every safety invariant after every event.
     Check {
@@ -92,7 +109,19 @@ impl From<SwitchArg> for Switch {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { file, trace } => run_file(&file, trace),
+        Command::Run { file, trace, status } => run_file(&file, trace, status),
+        Command::Topology { brokers, partitions, replication } => {
+            match crate::sim::zeebe::Topology::new(brokers, partitions, replication) {
+                Ok(t) => {
+                    print!("{}", t.describe());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Check { seeds, start, nodes, faults, duration, prevote, checkquorum, breaks, rate, threads, show } => {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             if breaks.iter().any(|b| b == "all") {
@@ -182,7 +211,7 @@ fn check_config(
     Ok(CheckConfig { nodes, faults, duration, pre_vote: prevote.into(), check_quorum: checkquorum.into(), breaks, rate })
 }
 
-fn run_file(file: &str, print_trace: bool) -> ExitCode {
+fn run_file(file: &str, print_trace: bool, status: bool) -> ExitCode {
     let text = if file == "-" {
         let mut s = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut s) {
@@ -219,32 +248,57 @@ fn run_file(file: &str, print_trace: bool) -> ExitCode {
             println!("{:>10} {:?}", format_time(e.time), e.kind);
         }
     }
-    let expectations = scenario.commands.iter().filter(|c| matches!(c, crate::script::Cmd::Expect(_))).count();
+    let expectations = scenario.commands.iter().filter(|c| matches!(c.inner(), crate::script::Cmd::Expect(_))).count();
     println!("scenario {file}: {} commands, {expectations} expectations", scenario.commands.len());
     let sent: u64 = w.messages_sent().values().sum();
     let kinds: Vec<String> = w.messages_sent().iter().map(|(k, n)| format!("{} {n}", k.name())).collect();
     println!("virtual time {}, {} events, {sent} messages ({})", format_time(w.now()), w.steps(), kinds.join(", "));
-    let mut leaders: BTreeMap<u64, u32> = BTreeMap::new();
+    let mut leaders: BTreeMap<(u32, u64), u32> = BTreeMap::new();
     let mut commits = 0;
     let mut drops = 0;
     for e in w.trace() {
         match &e.kind {
             TraceKind::Role { node, to: crate::raft::Role::Leader, term, .. } => {
-                leaders.insert(*term, *node);
+                leaders.insert((e.group, *term), *node);
             }
             TraceKind::Committed { .. } => commits += 1,
             TraceKind::Dropped { .. } => drops += 1,
             _ => {}
         }
     }
-    let l: Vec<String> = leaders.iter().map(|(t, n)| format!("term {t}: node {n}")).collect();
-    println!("leaders elected: {}", if l.is_empty() { "none".to_string() } else { l.join(", ") });
+    match w.topology() {
+        None => {
+            let l: Vec<String> = leaders.iter().map(|((_, t), n)| format!("term {t}: node {n}")).collect();
+            println!("leaders elected: {}", if l.is_empty() { "none".to_string() } else { l.join(", ") });
+        }
+        Some(t) => {
+            println!("leaders elected (Raft role; a leader is announced once its initial entry commits):");
+            for p in t.partition_ids() {
+                let l: Vec<String> =
+                    leaders.iter().filter(|((g, _), _)| *g == p - 1).map(|((_, term), b)| format!("term {term}: broker {b}")).collect();
+                println!("  partition {p}: {}", if l.is_empty() { "none".to_string() } else { l.join(", ") });
+            }
+        }
+    }
     println!("entries committed by leaders: {commits}; messages dropped: {drops}");
     let c = w.client_stats();
     if c.invoked > 0 {
         println!("client: {} requests, {} written, {} read, {} failed, {} unknown", c.invoked, c.written, c.read, c.failed, c.unknown);
     }
-    println!("final state: {}", w.summary(0));
+    match w.topology() {
+        None => println!("final state: {}", w.summary(0)),
+        Some(t) => {
+            for p in t.partition_ids() {
+                println!("final state of partition {p}: {}", w.summary(p - 1));
+            }
+        }
+    }
+    if status {
+        match w.topology() {
+            Some(_) => print!("{}", w.zeebe_status()),
+            None => println!("(--status shows a Zeebe cluster's status; this is a classic cluster)"),
+        }
+    }
     println!("trace hash: {:016x}", w.trace_hash());
     match outcome.failure {
         None => {

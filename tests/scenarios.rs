@@ -23,7 +23,7 @@ fn every_scenario_passes() {
         let text = std::fs::read_to_string(file).expect("readable");
         let scenario = script::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let outcome = script::run(&scenario, RunOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let expectations = scenario.commands.iter().filter(|c| matches!(c, script::Cmd::Expect(_))).count();
+        let expectations = scenario.commands.iter().filter(|c| matches!(c.inner(), script::Cmd::Expect(_))).count();
         match outcome.failure {
             Some(f) => failures.push(format!("{}: {f}\n    final state: {}", file.display(), outcome.world.summary(0))),
             None => assert_eq!(outcome.expectations_met, expectations, "{}", file.display()),

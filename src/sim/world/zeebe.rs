@@ -240,7 +240,12 @@ impl World {
         let _ = writeln!(s, "Replication factor: {}", t.replication);
         let _ = writeln!(s, "Brokers:");
         for b in self.broker_status() {
-            let _ = writeln!(s, "  Broker {}{}", b.broker, if b.up { "" } else { " - down" });
+            if !b.up {
+                let held: Vec<String> = b.partitions.iter().map(|(p, _, _)| p.to_string()).collect();
+                let _ = writeln!(s, "  Broker {} - down (holds partitions {})", b.broker, held.join(", "));
+                continue;
+            }
+            let _ = writeln!(s, "  Broker {}", b.broker);
             for (p, role, health) in b.partitions {
                 let _ = writeln!(s, "    Partition {p} : {}, {}", role.name(), health.zeebe_name());
             }
@@ -341,11 +346,171 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::client::Outcome;
     use crate::sim::zeebe::ZeebeTiming;
 
     fn world(b: u32, p: u32, r: u32, timing: ZeebeTiming) -> World {
         let t = Topology::new(b, p, r).unwrap();
         World::new(Settings::zeebe(t, timing, true), TraceMode::Off).unwrap()
+    }
+
+    fn settings(b: u32, p: u32, r: u32, priority: bool) -> Settings {
+        Settings::zeebe(Topology::new(b, p, r).unwrap(), ZeebeTiming::Zeebe, priority)
+    }
+
+    /// Steps until `done` holds (at most `limit` of virtual time).
+    fn step_until(w: &mut World, limit: Time, done: impl Fn(&World) -> bool) {
+        while !done(w) {
+            assert!(w.next_event_time().is_some_and(|t| t <= limit), "the condition never held");
+            w.step();
+        }
+    }
+
+    /// ZEEBE.md: a new leader is announced only after its initial entry commits. Until then
+    /// the gateway does not route to it, health and `brokers_leading` do not count it, and
+    /// a command waits; once it is announced, the command goes through.
+    #[test]
+    fn a_leader_is_not_announced_before_its_initial_entry_commits() {
+        let mut w = world(3, 1, 3, ZeebeTiming::Zeebe);
+        w.set_record_history(true);
+        step_until(&mut w, 4 * SECOND, |w| w.node(0, 0).is_some_and(|n| n.role() == Role::Leader));
+        assert_eq!(w.leader(0), Some(0), "broker 0 won the vote");
+        assert!(!w.node(0, 0).unwrap().leader_ready());
+        assert_eq!(w.partition_leader(1), None);
+        assert_eq!(w.partition_health(1), Health::Unavailable);
+        assert_eq!(w.brokers_leading(), vec![(0, 0), (1, 0), (2, 0)]);
+        let op = w.propose("x=1", None).unwrap();
+        let pending = |w: &World| w.history().into_iter().find(|o| o.id == op).unwrap();
+        assert_eq!((pending(&w).outcome, pending(&w).entry), (Outcome::Pending, None), "the command waits");
+        assert_eq!(w.node(0, 0).unwrap().log().last_index(), 1, "only the initial entry");
+        step_until(&mut w, 4 * SECOND, |w| w.partition_leader(1) == Some(0));
+        assert_eq!(w.partition_health(1), Health::Healthy);
+        w.run_until(w.now() + SECOND);
+        assert_eq!(pending(&w).outcome, Outcome::Written);
+        assert_eq!(pending(&w).entry.map(|(index, _)| index), Some(2), "appended after the initial entry");
+    }
+
+    /// A command for a partition without a leader waits at the gateway, then times out; the
+    /// history records it as failed (no leader ever took it).
+    #[test]
+    fn a_command_without_a_leader_waits_then_fails() {
+        let mut w = world(3, 1, 3, ZeebeTiming::Zeebe);
+        w.set_record_history(true);
+        w.run_until(3 * SECOND);
+        w.crash(0).unwrap();
+        w.crash(1).unwrap();
+        let op = w.propose("x=1", None).unwrap();
+        w.run_until(w.now() + w.settings().client_timeout - MS);
+        assert_eq!(w.history().iter().find(|o| o.id == op).unwrap().outcome, Outcome::Pending, "waiting");
+        w.run_until(w.now() + 2 * MS);
+        let done = w.history().into_iter().find(|o| o.id == op).unwrap();
+        assert_eq!((done.outcome, done.entry), (Outcome::Failed, None));
+    }
+
+    /// ZEEBE.md's gateway: new work round-robin over partitions, follow-ups where their key
+    /// lives; a command that names another partition for a key is refused.
+    #[test]
+    fn new_keys_go_round_robin_and_follow_ups_follow_their_key() {
+        let mut w = world(3, 3, 3, ZeebeTiming::Zeebe);
+        w.run_until(3 * SECOND);
+        for k in ["a", "b", "c", "d"] {
+            w.propose(&format!("{k}=1"), None).unwrap();
+        }
+        let placed: Vec<_> = ["a", "b", "c", "d"].iter().map(|k| w.key_partition(k)).collect();
+        assert_eq!(placed, vec![Some(1), Some(2), Some(3), Some(1)]);
+        w.propose("a=2", None).unwrap();
+        assert_eq!(w.key_partition("a"), Some(1));
+        assert_eq!(w.propose_in("b=3", None, Some(1)), Err(SimError::KeyElsewhere { key: "b".into(), partition: 2 }));
+        w.propose_in("e=1", None, Some(3)).unwrap();
+        assert_eq!(w.key_partition("e"), Some(3));
+        w.run_until(w.now() + SECOND);
+        let kv = |p: PartitionId| w.kv(p - 1, w.partition_leader(p).unwrap()).unwrap();
+        assert_eq!((kv(1).get("a"), kv(1).get("d"), kv(1).get("b")), (Some("2"), Some("1"), None));
+        assert_eq!((kv(2).get("b"), kv(3).get("c"), kv(3).get("e")), (Some("1"), Some("1"), Some("1")));
+    }
+
+    /// ZEEBE.md's timers: exactly T for a follower under priority election and for a poll;
+    /// uniform in [T, 2T) for a follower without priority election and for a candidate.
+    #[test]
+    fn election_timeouts_are_drawn_as_zeebe_draws_them() {
+        let t = 2_500 * MS;
+        for priority in [true, false] {
+            let mut w = World::new(settings(3, 1, 3, priority), TraceMode::Off).unwrap();
+            let draws = |w: &mut World, role: Role| -> Vec<Time> { (0..2_000).map(|_| w.draw_election_timeout(role)).collect() };
+            let follower = draws(&mut w, Role::Follower);
+            if priority {
+                assert!(follower.iter().all(|&d| d == t));
+            } else {
+                assert!(follower.iter().all(|&d| (t..2 * t).contains(&d)));
+                assert!(follower.iter().min().unwrap() < &(t + t / 20) && follower.iter().max().unwrap() > &(2 * t - t / 20));
+            }
+            assert!(draws(&mut w, Role::PreCandidate).iter().all(|&d| d == t));
+            let candidate = draws(&mut w, Role::Candidate);
+            assert!(candidate.iter().all(|&d| (t..2 * t).contains(&d)));
+            assert!(candidate.iter().min().unwrap() < &(t + t / 20) && candidate.iter().max().unwrap() > &(2 * t - t / 20));
+        }
+    }
+
+    /// With priority election every partition is led by its primary after a clean start;
+    /// without it (Zeebe's randomized timer) whoever's timer fires first leads, so over a few
+    /// seeds some partitions are led by other replicas.
+    #[test]
+    fn without_priority_election_primaries_do_not_always_lead() {
+        let mut others = 0;
+        for seed in 1..=10 {
+            for priority in [true, false] {
+                let mut s = settings(3, 3, 3, priority);
+                s.seed = seed;
+                let mut w = World::new(s, TraceMode::Off).unwrap();
+                w.run_until(8 * SECOND);
+                let t = *w.topology().unwrap();
+                let not_primary = t.partition_ids().into_iter().filter(|&p| w.partition_leader(p) != t.primary(p)).count();
+                assert!(t.partition_ids().iter().all(|&p| w.partition_leader(p).is_some()), "seed {seed}: every partition has a leader");
+                if priority {
+                    assert_eq!(not_primary, 0, "seed {seed}");
+                } else {
+                    others += not_primary;
+                }
+            }
+        }
+        assert!(others >= 5, "only {others} of 30 partitions went to a replica other than the primary");
+    }
+
+    /// Rebalance: one partition at a time (never two transfers under way), every partition
+    /// back with its primary at the end.
+    #[test]
+    fn rebalance_hands_partitions_back_one_at_a_time() {
+        let mut w = world(3, 6, 3, ZeebeTiming::Zeebe);
+        w.run_until(3 * SECOND);
+        w.crash(0).unwrap();
+        w.run_until(9 * SECOND);
+        w.restart(0).unwrap();
+        w.run_until(20 * SECOND);
+        assert_eq!(w.brokers_leading(), vec![(0, 0), (1, 3), (2, 3)]);
+        w.rebalance().unwrap();
+        let mut most = 0;
+        while w.rebalancing() {
+            let handing: usize = (0..6).filter(|&g| w.live_nodes(g).any(|n| n.status().transferee.is_some())).count();
+            most = most.max(handing);
+            assert!(w.step());
+        }
+        assert_eq!(most, 1, "one partition at a time");
+        assert_eq!(w.brokers_leading(), vec![(0, 2), (1, 2), (2, 2)]);
+        assert!(w.violations().is_empty());
+    }
+
+    /// Broker ids are Zeebe's nodeIds, from 0, in what the world says too.
+    #[test]
+    fn broker_ids_start_at_zero() {
+        let mut w = world(3, 1, 3, ZeebeTiming::Zeebe);
+        assert_eq!(w.machine_ids(), vec![0, 1, 2]);
+        assert_eq!(w.crash(3).unwrap_err().to_string(), "there is no broker 3");
+        w.crash(0).unwrap();
+        assert!(!w.is_up(0));
+        assert_eq!(w.force_timeout(1, 1).unwrap_err().to_string(), "there is no partition 2");
+        let mut w = world(5, 4, 3, ZeebeTiming::Zeebe);
+        assert_eq!(w.propose_in("f=1", Some(4), Some(1)).unwrap_err().to_string(), "broker 4 holds no replica of partition 1");
+        assert_eq!(w.force_timeout(0, 4).unwrap_err().to_string(), "broker 4 holds no replica of partition 1");
     }
 
     #[test]
