@@ -10,6 +10,7 @@ use super::print;
 use super::run::RunOptions;
 use crate::raft::Time;
 use crate::sim::settings::SECOND;
+use crate::sim::zeebe::ZeebeTiming;
 use crate::sim::{Invariant, TraceMode};
 
 /// Kinds of fault a campaign may inject.
@@ -87,6 +88,16 @@ pub struct CheckConfig {
     pub breaks: Vec<String>,
     /// Client requests per second.
     pub rate: u32,
+    /// Zeebe mode: each seed draws a Zeebe layout (brokers, partitions, replication factor,
+    /// unless fixed below) and broker-level faults; every invariant is checked per
+    /// partition.
+    pub zeebe: bool,
+    pub brokers: Option<u32>,
+    pub partitions: Option<u32>,
+    pub replication: Option<u32>,
+    /// Zeebe mode: the timing (the playground's by default: ten seconds of virtual time then
+    /// hold many elections).
+    pub zeebe_timing: ZeebeTiming,
 }
 
 impl Default for CheckConfig {
@@ -99,6 +110,11 @@ impl Default for CheckConfig {
             check_quorum: Switch::Random,
             breaks: Vec::new(),
             rate: 20,
+            zeebe: false,
+            brokers: None,
+            partitions: None,
+            replication: None,
+            zeebe_timing: ZeebeTiming::Scaled,
         }
     }
 }
