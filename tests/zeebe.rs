@@ -120,3 +120,33 @@ fn zeebe_runs_are_deterministic() {
     assert!(a.world.client_stats().written > 50, "{:?}", a.world.client_stats());
     assert!(a.world.violations().is_empty());
 }
+
+/// The command-line tool: `topology` prints the layout, `run --status` ends with the
+/// `zbctl status` view; bad layouts are refused with exit code 2.
+#[test]
+fn the_command_line_prints_layouts_and_status() {
+    let bin = env!("CARGO_BIN_EXE_raft-playground");
+    let out =
+        std::process::Command::new(bin).args(["topology", "--brokers", "3", "--partitions", "6", "--replication", "3"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for row in [
+        "  P1        3*   2    1",
+        "  P4        3*   1    2",
+        "  P5        2    3*   1",
+        "  Broker 0: 6 partitions [1, 2, 3, 4, 5, 6], primary of [1, 4]",
+    ] {
+        assert!(text.contains(row), "{row}\n{text}");
+    }
+    let out = std::process::Command::new(bin).args(["topology", "--brokers", "3", "--replication", "4"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("replication factor"));
+
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/zeebe_3_3_3_broker_0_down.txt");
+    let out = std::process::Command::new(bin).args(["run", file.to_str().unwrap(), "--status"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Brokers:\n  Broker 0\n    Partition 1 : Follower, Healthy\n"), "{text}");
+    assert!(text.contains("  Broker 1\n    Partition 1 : Leader, Healthy\n    Partition 2 : Leader, Healthy\n"), "{text}");
+    assert!(text.contains("  partition 1: term 1: broker 0, term 2: broker 1"), "{text}");
+}
