@@ -1714,6 +1714,15 @@ fn zeebe_a_poll_in_a_newer_term_moves_the_voter_to_that_term() {
     let mut classic = Net::from_states(pre_vote_and_check_quorum(), vec![(2, durable(&V3, 1, &[1]))]);
     classic.step(2, prevote_request(3, 2, 3, (1, 1)));
     assert_eq!(classic.node(2).term(), 1, "contrast: a §9.6 pre-vote changes no term");
+
+    // A leader too: it moves to the newer term as a follower, and answers as one.
+    let mut net = fresh_zeebe_net();
+    net.elect(1);
+    net.deliver_all();
+    let (term, last) = (net.node(1).term(), (net.node(1).log().last_index(), net.node(1).log().last_term()));
+    let effects = net.step(1, prevote_request(3, 1, term + 2, last));
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Follower, term + 2));
+    assert_eq!(only_send(&effects).body, Body::RequestVoteResponse { pre_vote: true, vote_granted: true });
 }
 
 /// ZEEBE.md, check-quorum: a leader steps down when no quorum has answered within two
