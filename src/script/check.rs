@@ -213,7 +213,27 @@ pub fn check_seeds(start: u64, count: u64, config: &CheckConfig, threads: usize)
                         if seed >= end {
                             break;
                         }
-                        out.push(check_seed(seed, config));
+                        // A panic in one seed (a bug in the checker or the plan) is that
+                        // seed's failure, with its number; the others still run.
+                        let result = std::panic::catch_unwind(|| check_seed(seed, config)).unwrap_or_else(|panic| {
+                            let what = panic
+                                .downcast_ref::<&str>()
+                                .map(|s| s.to_string())
+                                .or_else(|| panic.downcast_ref::<String>().cloned())
+                                .unwrap_or_else(|| "a panic".to_string());
+                            SeedResult {
+                                seed,
+                                violation: Some(format!("the check itself failed on this seed: {what}")),
+                                invariant: None,
+                                inconclusive: None,
+                                starved: None,
+                                scenario: String::new(),
+                                events: 0,
+                                reads: 0,
+                                writes: 0,
+                            }
+                        });
+                        out.push(result);
                     }
                     out
                 })

@@ -570,7 +570,7 @@ impl<'a> Planner<'a> {
                 let l = leader?;
                 let voters = w.node(0, l)?.membership().voters.clone();
                 let n = voters.len();
-                if n % 2 == 1 || !voters.iter().all(|&v| w.is_up(v)) || self.spare.first() != Some(&new) {
+                if n < 4 || n % 2 == 1 || !voters.iter().all(|&v| w.is_up(v)) || self.spare.first() != Some(&new) {
                     return None;
                 }
                 let mut others: Vec<NodeId> = voters.iter().copied().filter(|&v| v != l).collect();

@@ -226,6 +226,7 @@ pub struct Catalog {
     pub invariant_help: [&'static str; 12],
     pub violated: &'static str,
     pub holds: &'static str,
+    pub inconclusive: &'static str,
     pub violation_stop: &'static str,
 
     // Charts.
@@ -554,7 +555,7 @@ pub static EN: Catalog = Catalog {
         "An entry committed in a term is in the log of every later leader.",
         "No two servers apply different commands at the same index.",
         "No server discards a committed entry; restarts lose none.",
-        "Whatever a server acted on was on its disk when it crashed.",
+        "A server sends a vote or an acknowledgement only once it is on its disk.",
         "A server's term never goes back.",
         "A live server's commit index never goes back.",
         "A live server's applied index never goes back.",
@@ -563,6 +564,7 @@ pub static EN: Catalog = Catalog {
     ],
     violated: "violated",
     holds: "holds",
+    inconclusive: "inconclusive (the check gave up: too many orders to try)",
     violation_stop: "Stopped at a safety violation: {detail}",
 
     chart_term: "Term per node",
