@@ -88,3 +88,21 @@ test('break it: a known bug switched on is caught by the invariants panel', asyn
   await page.getByRole('checkbox', { name: /Vote without the log check/ }).check();
   await expect(page.getByRole('checkbox', { name: /Vote without the log check/ })).toBeChecked();
 });
+
+test('a stale read is caught live: the linearizability row turns red, names the operations, and the run stops', async ({ page }) => {
+  // A forced election timeout inside the old leader's lease (tests/scenarios/lease_forced_timeout.txt).
+  await openPage(page, `?speed=0.5&scenario=${q(scenarioFile('lease_forced_timeout.txt'))}`);
+  const row = page.locator('[data-invariant="linearizability"]');
+  await expect(row).toHaveAttribute('data-ok', 'false', { timeout: 30_000 });
+  await expect(row).toContainText('read -> 1');
+  await expect(row).toContainText('write 2');
+  await expect(page.getByText(/Stopped at a safety violation/)).toBeVisible();
+  // The JavaScript API reports it too.
+  const kinds = await page.evaluate(async (text) => {
+    const { Simulation } = await import('./raft-playground.js');
+    const sim = Simulation.fromScenario(text);
+    sim.advance(3000);
+    return sim.state().violations.map((v) => v.invariant);
+  }, scenarioFile('lease_forced_timeout.txt'));
+  expect(kinds).toContain('linearizability');
+});

@@ -19,7 +19,7 @@ test('a split with the leader in the minority: a stale leader, only the majority
   // At once: it still believes it leads, but it is drawn and described as stale.
   await expect(oldNode).toHaveAttribute('data-stale', 'true');
   await expect(oldNode).toHaveAttribute('data-role', 'leader');
-  await expect(oldNode).toHaveAttribute('aria-label', /stale leader \(no majority, cannot commit\)/);
+  await expect(oldNode.getByRole('button')).toHaveAttribute('aria-label', /stale leader \(no majority, cannot commit\)/);
   await expect(page.locator('.leader-line')).toContainText(`Node ${old.id} still believes it leads (term ${old.term}) but cannot commit: it cannot reach a majority.`);
   // The sides, as the event list tells them (no "the rest": every node is named).
   const split = await page.locator('.event-list li', { hasText: 'Network partitioned' }).first().textContent();

@@ -156,6 +156,8 @@ struct State {
     partition: Vec<Vec<NodeId>>,
     cuts: Vec<[NodeId; 2]>,
     violations: Vec<ViolationState>,
+    /// Linearizability searches that gave up: nothing is known about those windows.
+    inconclusive: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -354,6 +356,7 @@ impl Simulation {
             partition: world.network().partition().to_vec(),
             cuts: world.network().cuts().map(|(a, b)| [a, b]).collect(),
             violations,
+            inconclusive: world.inconclusive().to_vec(),
         };
         to_js(&state)
     }

@@ -26,6 +26,23 @@ enum Command {
         /// Print every trace event, not only the summary.
         #[arg(long)]
         trace: bool,
+        /// Zeebe mode: end with the cluster as `zbctl status` shows it (per broker, per
+        /// partition: role and health).
+        #[arg(long)]
+        status: bool,
+    },
+    /// Print Zeebe's layout of a cluster: each partition's replicas and priorities, and the
+    /// partitions of each broker.
+    Topology {
+        /// Brokers (Zeebe's clusterSize), 1..9.
+        #[arg(long)]
+        brokers: u32,
+        /// Partitions (partitionsCount), 1..12.
+        #[arg(long, default_value_t = 1)]
+        partitions: u32,
+        /// Replicas per partition (replicationFactor), 1..brokers.
+        #[arg(long, default_value_t = 1)]
+        replication: u32,
     },
     /// Run random seeds with random faults, checking every safety invariant after every event.
     Check {
@@ -63,6 +80,25 @@ enum Command {
         /// Print at most this many failing scenarios in full.
         #[arg(long, default_value_t = 3)]
         show: usize,
+        /// Zeebe clusters: each seed draws brokers (1..9), partitions (1..12) and a
+        /// replication factor (1..brokers) unless fixed below; faults hit brokers (crashes,
+        /// partitions and cuts between brokers, loss, latency, rebalance, transfers and
+        /// timeouts in a partition); every invariant is checked per partition.
+        #[arg(long)]
+        zeebe: bool,
+        /// With --zeebe: the number of brokers.
+        #[arg(long)]
+        brokers: Option<u32>,
+        /// With --zeebe: the number of partitions.
+        #[arg(long)]
+        partitions: Option<u32>,
+        /// With --zeebe: the replication factor.
+        #[arg(long)]
+        replication: Option<u32>,
+        /// With --zeebe: `scaled` (the playground's timing, the default) or `zeebe` (heartbeat
+        /// 250 ms, election timeout 2.5 s: give a --duration of a minute or more).
+        #[arg(long, value_enum, default_value_t = TimingArg::Scaled)]
+        timing: TimingArg,
     },
     /// Print throughput figures of the simulator and the checker.
     Bench {
@@ -70,6 +106,22 @@ enum Command {
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
     },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum TimingArg {
+    Zeebe,
+    Scaled,
+}
+
+/// A Zeebe layout for `check --zeebe`.
+#[derive(Clone, Copy, Debug)]
+struct ZeebeArgs {
+    on: bool,
+    brokers: Option<u32>,
+    partitions: Option<u32>,
+    replication: Option<u32>,
+    timing: TimingArg,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -92,20 +144,60 @@ impl From<SwitchArg> for Switch {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { file, trace } => run_file(&file, trace),
-        Command::Check { seeds, start, nodes, faults, duration, prevote, checkquorum, breaks, rate, threads, show } => {
+        Command::Run { file, trace, status } => run_file(&file, trace, status),
+        Command::Topology { brokers, partitions, replication } => {
+            match crate::sim::zeebe::Topology::new(brokers, partitions, replication) {
+                Ok(t) => {
+                    print!("{}", t.describe());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Check {
+            seeds,
+            start,
+            nodes,
+            faults,
+            duration,
+            prevote,
+            checkquorum,
+            breaks,
+            rate,
+            threads,
+            show,
+            zeebe,
+            brokers,
+            partitions,
+            replication,
+            timing,
+        } => {
+            let zeebe = ZeebeArgs { on: zeebe, brokers, partitions, replication, timing };
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             if breaks.iter().any(|b| b == "all") {
                 let mut found_all = true;
                 println!("{seeds} seeds per known bug; a seed finds it when the checker reports a violation:");
-                for bug in crate::raft::Breaks::NAMES {
-                    let config = match check_config(nodes, faults.clone(), &duration, prevote, checkquorum, vec![bug.to_string()], rate) {
-                        Ok(c) => c,
-                        Err(e) => {
-                            eprintln!("error: {e}");
-                            return ExitCode::from(2);
-                        }
-                    };
+                // Zeebe serves no lease reads and its partitions change no membership: those two
+                // bugs cannot show there.
+                let impossible = |b: &str| zeebe.on && (b == "lease-no-checkquorum" || b == "membership-no-barrier");
+                if zeebe.on {
+                    println!(
+                        "  (with --zeebe: lease-no-checkquorum and membership-no-barrier left out: no lease reads, no membership changes)"
+                    );
+                }
+                let bugs = crate::raft::Breaks::NAMES.into_iter().filter(|b| !impossible(b));
+                for bug in bugs {
+                    let config =
+                        match check_config(nodes, faults.clone(), &duration, prevote, checkquorum, vec![bug.to_string()], rate, zeebe) {
+                            Ok(c) => c,
+                            Err(e) => {
+                                eprintln!("error: {e}");
+                                return ExitCode::from(2);
+                            }
+                        };
                     let results = check_seeds(start, seeds, &config, threads);
                     let found: Vec<_> = results.iter().filter(|r| r.violation.is_some()).collect();
                     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
@@ -119,7 +211,7 @@ pub fn main() -> ExitCode {
                 }
                 return if found_all { ExitCode::SUCCESS } else { ExitCode::from(1) };
             }
-            let config = match check_config(nodes, faults, &duration, prevote, checkquorum, breaks, rate) {
+            let config = match check_config(nodes, faults, &duration, prevote, checkquorum, breaks, rate, zeebe) {
                 Ok(c) => c,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -139,6 +231,7 @@ pub fn main() -> ExitCode {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_config(
     nodes: Option<u32>,
     faults: Option<Vec<String>>,
@@ -147,7 +240,37 @@ fn check_config(
     checkquorum: SwitchArg,
     breaks: Vec<String>,
     rate: u32,
+    zeebe: ZeebeArgs,
 ) -> Result<CheckConfig, String> {
+    if !zeebe.on && (zeebe.brokers.is_some() || zeebe.partitions.is_some() || zeebe.replication.is_some()) {
+        return Err("--brokers, --partitions and --replication go with --zeebe".to_string());
+    }
+    if zeebe.on {
+        if nodes.is_some() {
+            return Err("--nodes is for classic clusters; with --zeebe give --brokers".to_string());
+        }
+        if !matches!((prevote, checkquorum), (SwitchArg::Random, SwitchArg::Random)) {
+            return Err(
+                "--prevote and --checkquorum are for classic clusters: Zeebe always polls and runs its own check-quorum".to_string()
+            );
+        }
+        if breaks.iter().any(|b| b == "lease-no-checkquorum") {
+            return Err("Zeebe serves no lease reads: lease-no-checkquorum cannot be switched on with --zeebe".to_string());
+        }
+        let brokers = zeebe.brokers.unwrap_or(crate::sim::zeebe::MAX_BROKERS);
+        let t = crate::sim::zeebe::Topology {
+            brokers,
+            partitions: zeebe.partitions.unwrap_or(1),
+            replication: zeebe.replication.unwrap_or(1).min(brokers),
+        };
+        t.validate().map_err(|e| e.to_string())?;
+        if let (Some(b), Some(r)) = (zeebe.brokers, zeebe.replication) {
+            crate::sim::zeebe::Topology::new(b, 1, r).map_err(|e| e.to_string())?;
+        }
+        if let Some(r) = zeebe.replication {
+            crate::sim::zeebe::Topology::new(crate::sim::zeebe::MAX_BROKERS, 1, r).map_err(|e| e.to_string())?;
+        }
+    }
     if let Some(n) = nodes {
         if n == 0 || n > crate::sim::MAX_NODES {
             return Err(format!("--nodes must be 1 to {} (got {n})", crate::sim::MAX_NODES));
@@ -179,10 +302,26 @@ fn check_config(
     if rate > crate::sim::settings::MAX_RATE {
         return Err(format!("--rate must be at most {}", crate::sim::settings::MAX_RATE));
     }
-    Ok(CheckConfig { nodes, faults, duration, pre_vote: prevote.into(), check_quorum: checkquorum.into(), breaks, rate })
+    Ok(CheckConfig {
+        nodes,
+        faults,
+        duration,
+        pre_vote: prevote.into(),
+        check_quorum: checkquorum.into(),
+        breaks,
+        rate,
+        zeebe: zeebe.on,
+        brokers: zeebe.brokers,
+        partitions: zeebe.partitions,
+        replication: zeebe.replication,
+        zeebe_timing: match zeebe.timing {
+            TimingArg::Zeebe => crate::sim::zeebe::ZeebeTiming::Zeebe,
+            TimingArg::Scaled => crate::sim::zeebe::ZeebeTiming::Scaled,
+        },
+    })
 }
 
-fn run_file(file: &str, print_trace: bool) -> ExitCode {
+fn run_file(file: &str, print_trace: bool, status: bool) -> ExitCode {
     let text = if file == "-" {
         let mut s = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut s) {
@@ -219,32 +358,57 @@ fn run_file(file: &str, print_trace: bool) -> ExitCode {
             println!("{:>10} {:?}", format_time(e.time), e.kind);
         }
     }
-    let expectations = scenario.commands.iter().filter(|c| matches!(c, crate::script::Cmd::Expect(_))).count();
+    let expectations = scenario.commands.iter().filter(|c| matches!(c.inner(), crate::script::Cmd::Expect(_))).count();
     println!("scenario {file}: {} commands, {expectations} expectations", scenario.commands.len());
     let sent: u64 = w.messages_sent().values().sum();
     let kinds: Vec<String> = w.messages_sent().iter().map(|(k, n)| format!("{} {n}", k.name())).collect();
     println!("virtual time {}, {} events, {sent} messages ({})", format_time(w.now()), w.steps(), kinds.join(", "));
-    let mut leaders: BTreeMap<u64, u32> = BTreeMap::new();
+    let mut leaders: BTreeMap<(u32, u64), u32> = BTreeMap::new();
     let mut commits = 0;
     let mut drops = 0;
     for e in w.trace() {
         match &e.kind {
             TraceKind::Role { node, to: crate::raft::Role::Leader, term, .. } => {
-                leaders.insert(*term, *node);
+                leaders.insert((e.group, *term), *node);
             }
             TraceKind::Committed { .. } => commits += 1,
             TraceKind::Dropped { .. } => drops += 1,
             _ => {}
         }
     }
-    let l: Vec<String> = leaders.iter().map(|(t, n)| format!("term {t}: node {n}")).collect();
-    println!("leaders elected: {}", if l.is_empty() { "none".to_string() } else { l.join(", ") });
+    match w.topology() {
+        None => {
+            let l: Vec<String> = leaders.iter().map(|((_, t), n)| format!("term {t}: node {n}")).collect();
+            println!("leaders elected: {}", if l.is_empty() { "none".to_string() } else { l.join(", ") });
+        }
+        Some(t) => {
+            println!("leaders elected (Raft role; a leader is announced once its initial entry commits):");
+            for p in t.partition_ids() {
+                let l: Vec<String> =
+                    leaders.iter().filter(|((g, _), _)| *g == p - 1).map(|((_, term), b)| format!("term {term}: broker {b}")).collect();
+                println!("  partition {p}: {}", if l.is_empty() { "none".to_string() } else { l.join(", ") });
+            }
+        }
+    }
     println!("entries committed by leaders: {commits}; messages dropped: {drops}");
     let c = w.client_stats();
     if c.invoked > 0 {
         println!("client: {} requests, {} written, {} read, {} failed, {} unknown", c.invoked, c.written, c.read, c.failed, c.unknown);
     }
-    println!("final state: {}", w.summary(0));
+    match w.topology() {
+        None => println!("final state: {}", w.summary(0)),
+        Some(t) => {
+            for p in t.partition_ids() {
+                println!("final state of partition {p}: {}", w.summary(p - 1));
+            }
+        }
+    }
+    if status {
+        match w.topology() {
+            Some(_) => print!("{}", w.zeebe_status()),
+            None => println!("(--status shows a Zeebe cluster's status; this is a classic cluster)"),
+        }
+    }
     println!("trace hash: {:016x}", w.trace_hash());
     match outcome.failure {
         None => {
@@ -285,6 +449,16 @@ fn check(seeds: u64, start: u64, config: &CheckConfig, threads: usize, show: usi
         println!("seed {}: {}", r.seed, r.starved.as_deref().unwrap_or(""));
     }
     let (reads, writes): (u64, u64) = results.iter().fold((0, 0), |(r, w), s| (r + s.reads, w + s.writes));
+    if config.zeebe {
+        let fixed = |what: &str, v: Option<u32>, drawn: &str| v.map_or(format!("{what} {drawn}"), |n| format!("{what} {n}"));
+        println!(
+            "Zeebe layouts: {}, {}, {}; timing {}",
+            fixed("brokers", config.brokers, "1..9"),
+            fixed("partitions", config.partitions, "1..12"),
+            fixed("replication", config.replication, "1..brokers"),
+            config.zeebe_timing.name()
+        );
+    }
     println!("{seeds} seeds, {} violations, {} inconclusive", failed.len(), inconclusive.len());
     if !starved.is_empty() {
         println!("{} seeds completed too few client operations to count", starved.len());

@@ -28,7 +28,11 @@
 //!   effects that follow it run (Figure 2: "respond to RPCs only after updating stable
 //!   storage"); the node emits them in that order.
 //! - **A `ResetElectionTimer` is answered** (with [`RaftNode::set_election_timeout`])
-//!   before the next input, with a timeout drawn from the configured range.
+//!   before the next input, with a timeout drawn from the configured range. Which draw is
+//!   the caller's choice: the paper's is uniform over the range; Zeebe's (with
+//!   `zeebe_election`, range T..2T) depends on the node's role after the input — exactly T
+//!   for a follower or a polling server under priority election, uniform in [T, 2T)
+//!   otherwise.
 //! - **Timers and leases**: lease reads (dissertation §6.4.1) assume that no server's own
 //!   election timer fires within the minimum election timeout of its last contact with a
 //!   leader, and that clocks run at rates within [`CLOCK_DRIFT_PERCENT`] of each other. The

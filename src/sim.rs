@@ -12,6 +12,7 @@ pub mod settings;
 pub mod trace;
 mod wire;
 pub mod world;
+pub mod zeebe;
 
 pub use checker::{Invariant, Violation};
 pub use network::{DropReason, Network};

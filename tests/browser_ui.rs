@@ -64,7 +64,9 @@ async fn the_page_runs_the_engine_and_reacts_to_the_user() {
     assert_eq!(nodes.len(), 5);
     for n in &nodes {
         assert!(n.get_attribute("data-term").is_some());
-        assert!(n.get_attribute("aria-label").unwrap().starts_with("Node "));
+        // The node's button (a disc over the drawing) says what the drawing shows.
+        let button = n.query_selector("[role=\"button\"]").unwrap().expect("a button");
+        assert!(button.get_attribute("aria-label").unwrap().starts_with("Node "));
     }
     assert!(one("[data-sim-time]").is_some());
     assert_eq!(all("[data-invariant]").len(), 12);

@@ -111,3 +111,108 @@ fn a_failing_seed_comes_with_a_scenario_that_replays_it() {
         }
     }
 }
+
+// ----- Zeebe clusters -----------------------------------------------------------------------
+
+fn zeebe() -> CheckConfig {
+    CheckConfig { zeebe: true, ..CheckConfig::default() }
+}
+
+#[test]
+fn zeebe_seeds_find_no_violation_and_do_real_work() {
+    let results = check_seeds(0, 500, &zeebe(), threads());
+    let bad: Vec<String> = results
+        .iter()
+        .filter(|r| r.violation.is_some() || r.inconclusive.is_some() || r.starved.is_some())
+        .map(|r| format!("seed {}: {:?} {:?} {:?}\n{}", r.seed, r.violation, r.inconclusive, r.starved, r.scenario))
+        .collect();
+    assert!(bad.is_empty(), "{} seeds failed:\n{}", bad.len(), bad.join("\n"));
+    for r in &results {
+        assert!(r.writes >= MIN_WRITES && r.reads >= MIN_READS, "seed {}: {} writes, {} reads", r.seed, r.writes, r.reads);
+    }
+}
+
+/// `check --zeebe` draws layouts over the whole range and broker-level faults, and tells its
+/// storylines in one partition at a time.
+#[test]
+fn zeebe_plans_draw_layouts_and_broker_faults() {
+    let mut seen = BTreeSet::new();
+    let (mut brokers, mut partitions, mut replication) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for r in check_seeds(0, 300, &zeebe(), threads()) {
+        let scenario = parse(&r.scenario).expect("the recorded plan parses");
+        for cmd in scenario.commands {
+            let kind = match cmd {
+                Cmd::Cluster(spec) => {
+                    for o in &spec.options {
+                        match o {
+                            Setting::Brokers(n) => brokers.insert(*n),
+                            Setting::Partitions(n) => partitions.insert(*n),
+                            Setting::Replication(n) => replication.insert(*n),
+                            Setting::PriorityElection(false) => seen.insert("priority off"),
+                            _ => false,
+                        };
+                    }
+                    continue;
+                }
+                Cmd::Crash(_) | Cmd::Restart(_) => "crash",
+                Cmd::CrashMidway(_) => "crash midway",
+                Cmd::Partition(_) | Cmd::Heal | Cmd::Isolate(_) => "partition",
+                Cmd::Cut(..) | Cmd::Uncut(..) => "cut",
+                Cmd::Rebalance => "rebalance",
+                Cmd::InPartition { cmd, .. } => match *cmd {
+                    Cmd::Timeout(_) => "timeout in a partition",
+                    Cmd::Transfer(_) => "transfer in a partition",
+                    Cmd::Log { .. } => "history in a partition",
+                    Cmd::Propose { via: Some(_), .. } => "write via a chosen broker",
+                    Cmd::Read { via: Some(_), .. } => "read via a chosen broker",
+                    _ => continue,
+                },
+                Cmd::Set(s) => match s.first() {
+                    Some(Setting::Drop(_)) => "loss",
+                    Some(Setting::Latency(..)) => "latency",
+                    _ => continue,
+                },
+                Cmd::Add(_) | Cmd::AddLearner(_) | Cmd::Promote(_) | Cmd::Remove(_) => "membership",
+                _ => continue,
+            };
+            seen.insert(kind);
+        }
+    }
+    let expected: BTreeSet<&str> = [
+        "crash",
+        "crash midway",
+        "partition",
+        "cut",
+        "rebalance",
+        "timeout in a partition",
+        "transfer in a partition",
+        "history in a partition",
+        "write via a chosen broker",
+        "read via a chosen broker",
+        "loss",
+        "latency",
+        "priority off",
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(seen, expected, "no membership changes: a partition's replicas are fixed");
+    assert_eq!(brokers, (1..=9).collect(), "1 to 9 brokers");
+    assert_eq!(partitions, (1..=12).collect(), "1 to 12 partitions");
+    assert_eq!(replication, (1..=9).collect(), "replication 1 to 9");
+}
+
+#[test]
+fn a_failing_zeebe_seed_comes_with_a_scenario_that_replays_it() {
+    let config = CheckConfig { breaks: vec!["vote-no-log-check".to_string()], ..zeebe() };
+    let results = check_seeds(0, 40, &config, threads());
+    let failing: Vec<_> = results.iter().filter(|r| r.violation.is_some()).collect();
+    assert!(!failing.is_empty(), "found within 40 seeds");
+    for f in failing {
+        let scenario = parse(&f.scenario).expect("the reported scenario parses");
+        let outcome = raft_playground::script::run(&scenario, Default::default()).expect("it starts");
+        let failure = outcome.failure.unwrap_or_else(|| panic!("seed {}: the replay did not fail", f.seed));
+        assert!(failure.message.contains("violat"), "seed {}: {failure}", f.seed);
+        let first = outcome.world.violations().first().expect("a violation").to_string();
+        assert_eq!(Some(first.as_str()), f.violation.as_deref(), "seed {}: the replay finds the same violation", f.seed);
+    }
+}

@@ -20,11 +20,12 @@ fn runner() -> TestRunner {
     TestRunner::new(Config { cases: cases(), failure_persistence: None, ..Config::default() })
 }
 
-const SEEDS: [&str; 4] = [
+const SEEDS: [&str; 5] = [
     "cluster nodes=5 seed=7 prevote=on checkquorum=off\nrun 2s\ncrash leader\nrun 500ms\npartition 1,2 | 3,4,5\npropose x=1 via 3\nexpect committed x=1 on 3,4,5",
     "cluster nodes=7 seed=7\nlog 2 terms=1,1,1,4,4,5,5,6,6\nterm 2 6\ntimeout 1\nrun 2s\nexpect log 2 terms=1,1,1,4,4,5,5,6,6,6,8",
     "cluster nodes=3 seed=1 latency=10ms..10ms batch=1 snapshot=10 lease=on checkquorum=on\nadd-learner 4\npromote 4\nread x\nexpect read x=none\nbreak figure8\nset drop=0.25 reads=30%",
     "workload 20/s reads=10%\ncut 1->2\nuncut 1->2\ntransfer 3\ncompact 2\npriority 2 3\nexpect violation log-matching\nexpect refused",
+    "cluster brokers=5 partitions=4 replication=3 timing=scaled priority=off\ncrash 0\npartition 0,1 | 2,3,4\npropose k=v partition 2\ntimeout 4 partition 3\nrebalance\nexpect partition 2 leader 1\nexpect partition 4 term >= 2\nexpect brokers-leading 0:1 1:1 2:2\nawait leader within 2s partition 4",
 ];
 
 /// A valid input with random damage.

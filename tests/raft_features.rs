@@ -1540,6 +1540,226 @@ fn hearing_from_a_leader_resets_the_target_and_the_next_priority_leads_without_t
 }
 
 // =======================================================================================
+// Zeebe's election and check-quorum (camunda/camunda, zeebe/atomix/cluster: FollowerRole,
+// CandidateRole, LeaderRole, PriorityElectionTimer, LeaderAppender; facts in ZEEBE.md)
+// =======================================================================================
+
+/// A Zeebe partition of three replicas: node 1 the primary (priority 3), node 2 priority 2,
+/// node 3 priority 1; Zeebe's election and check-quorum, every election timeout exactly the
+/// minimum (Zeebe's priority election timer is not randomized).
+fn zeebe_config() -> Config {
+    Config { zeebe_election: true, zeebe_check_quorum: true, ..priorities(&[(1, 3), (2, 2), (3, 1)]) }
+}
+
+fn zeebe_net(states: Vec<(NodeId, DurableState)>) -> Net {
+    let mut net = Net::from_states(zeebe_config(), states);
+    let ids: Vec<NodeId> = net.nodes.keys().copied().collect();
+    for id in ids {
+        net.set_timeout(id, MIN);
+    }
+    net
+}
+
+fn fresh_zeebe_net() -> Net {
+    zeebe_net(V3.iter().map(|&id| (id, durable(&V3, 0, &[]))).collect())
+}
+
+fn is_poll(m: &Message) -> bool {
+    matches!(m.body, Body::RequestVote { pre_vote: true, .. })
+}
+
+fn is_vote_request(m: &Message) -> bool {
+    matches!(m.body, Body::RequestVote { pre_vote: false, .. })
+}
+
+fn senders(messages: &[Message], pick: fn(&Message) -> bool) -> Vec<NodeId> {
+    let mut out: Vec<NodeId> = messages.iter().filter(|m| pick(m)).map(|m| m.from).collect();
+    out.dedup();
+    out
+}
+
+/// ZEEBE.md, priority election: no randomization; a replica of priority p first tries after
+/// (1 + RF - p) election timeouts of silence. With RF 3 the primary polls at 1 timeout, the
+/// second at 2, the third at 3 (here with every message lost, so nobody wins). The poll
+/// carries the poller's current term and changes nobody's term; a poll not won within a
+/// timeout sends the primary back to follower, so it polls again at 3 timeouts.
+#[test]
+fn zeebe_the_primary_polls_at_one_timeout_the_second_at_two_the_third_at_three() {
+    let mut net = fresh_zeebe_net();
+    for id in V3 {
+        net.isolate(id);
+    }
+    net.run_until(MIN - 1);
+    assert!(net.take_sent().is_empty());
+    net.run_until(MIN);
+    let sent = net.take_sent();
+    assert_eq!(senders(&sent, is_poll), vec![1], "only the primary polls at 1 timeout");
+    assert!(sent.iter().filter(|m| is_poll(m)).all(|m| m.term == 0), "a poll carries the current term: {sent:?}");
+    assert_eq!(net.node(2).status().target_priority, 2);
+    assert_eq!(net.node(3).status().target_priority, 2);
+    net.run_until(2 * MIN);
+    assert_eq!(senders(&net.take_sent(), is_poll), vec![2], "the second polls at 2 timeouts");
+    assert_eq!((net.node(1).role(), net.node(1).status().target_priority), (Role::Follower, 3), "the primary's poll timed out");
+    net.run_until(3 * MIN);
+    assert_eq!(senders(&net.take_sent(), is_poll), vec![1, 3], "the third polls at 3 timeouts (and the primary again)");
+    assert!(V3.iter().all(|&id| net.node(id).term() == 0), "polls change no term");
+    assert!(!net.sent.iter().any(is_vote_request));
+}
+
+/// ZEEBE.md: priority is never checked when voting or polling; it only decides who tries
+/// first. The primary (priority 3) is behind, so the others refuse its poll; the replica of
+/// priority 2, whose log is longer, polls at 2 timeouts, and the primary grants its poll and
+/// its vote: a lower-priority replica leads.
+#[test]
+fn zeebe_a_behind_primary_loses_to_a_lower_priority_replica_with_a_longer_log() {
+    let mut net = zeebe_net(vec![(1, durable(&V3, 1, &[1])), (2, durable(&V3, 1, &[1, 1])), (3, durable(&V3, 1, &[1, 1]))]);
+    net.run_until(3 * MIN);
+    assert_eq!((net.leader(), net.node(2).term()), (Some(2), 2));
+    assert!(net.sent.iter().any(|m| m.from == 1 && is_poll(m)), "the primary polled first");
+    assert!(!net.sent.iter().any(|m| m.from == 1 && is_vote_request(m)), "its poll was refused, so it never stood");
+    let granted_by_1 = |pre: bool| {
+        net.sent.iter().any(|m| m.from == 1 && m.to == 2 && m.body == Body::RequestVoteResponse { pre_vote: pre, vote_granted: true })
+    };
+    assert!(granted_by_1(true) && granted_by_1(false), "the primary granted the lower priority's poll and vote");
+}
+
+/// ZEEBE.md: leader contact resets the target priority to RF and restarts the timer.
+#[test]
+fn zeebe_leader_contact_resets_the_target() {
+    let mut net = zeebe_net(vec![(3, durable(&V3, 1, &[]))]);
+    net.fire_election_timer(3);
+    assert_eq!(net.node(3).status().target_priority, 2);
+    let t = net.now;
+    net.step(3, heartbeat(1, 3, 1, 0));
+    assert_eq!(net.node(3).status().target_priority, 3);
+    assert_eq!(net.node(3).next_deadline(), t + MIN, "a full timeout from the contact");
+}
+
+/// ZEEBE.md: granting a vote resets the target priority to RF (`FollowerRole.handleVote`),
+/// so the replica waits its full (1 + RF - p) timeouts again after an election it took
+/// part in.
+#[test]
+fn zeebe_granting_a_vote_resets_the_target() {
+    let mut net = zeebe_net(vec![(3, durable(&V3, 1, &[]))]);
+    net.fire_election_timer(3);
+    assert_eq!(net.node(3).status().target_priority, 2);
+    let effects = net.step(3, vote_request(2, 3, 2, (0, 0)));
+    assert_eq!(only_send(&effects).body, Body::RequestVoteResponse { pre_vote: false, vote_granted: true });
+    assert_eq!(net.node(3).status().target_priority, 3);
+}
+
+/// ZEEBE.md: a candidate's own retry timeout. Its vote timing out, the candidate stands
+/// once more in a new term (`CandidateRole`: one retry); when that times out too, it
+/// becomes a follower and waits a full election timeout before it polls again.
+#[test]
+fn zeebe_a_candidate_retries_once_then_follows() {
+    let mut net = fresh_zeebe_net();
+    net.fire_election_timer(1);
+    net.deliver_all_where(|m| {
+        matches!(m.body, Body::RequestVote { pre_vote: true, .. } | Body::RequestVoteResponse { pre_vote: true, .. })
+    });
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Candidate, 1), "the poll was won");
+    net.drop_where(|_| true);
+    let effects = net.fire_election_timer(1);
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Candidate, 2), "one retry, in a new term");
+    assert_eq!(senders(&sends(&effects), is_vote_request), vec![1]);
+    net.drop_where(|_| true);
+    let effects = net.fire_election_timer(1);
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Follower, 2), "then back to follower");
+    assert!(sends(&effects).is_empty());
+    assert_eq!(net.node(1).next_deadline(), net.now + MIN);
+}
+
+/// ZEEBE.md: the poll is Zeebe's pre-vote: same term, granted if the poller's log is at
+/// least as up to date and the voter's term is not higher — a follower grants it though it
+/// hears from a live leader (no leader stickiness), a leader refuses it (`LeaderRole.onPoll`).
+/// Contrast: the dissertation's pre-vote (§9.6) is refused by a follower that heard from its
+/// leader within the minimum election timeout.
+#[test]
+fn zeebe_polls_are_granted_on_the_log_alone_but_never_by_a_leader() {
+    let mut net = fresh_zeebe_net();
+    net.elect(1);
+    net.deliver_all();
+    let term = net.node(1).term();
+    net.take_sent();
+    net.campaign(3);
+    net.deliver_all_where(is_poll);
+    let answers = net.take_sent();
+    let answer = |from: NodeId| answers.iter().find(|m| m.from == from && m.to == 3).map(|m| (m.term, m.body.clone())).expect("an answer");
+    assert_eq!(answer(2), (term, Body::RequestVoteResponse { pre_vote: true, vote_granted: true }), "the follower grants");
+    assert_eq!(answer(1), (term, Body::RequestVoteResponse { pre_vote: true, vote_granted: false }), "the leader refuses");
+    net.deliver_all();
+    assert_eq!((net.leader(), net.node(3).term()), (Some(3), term + 1), "and the follower votes for it too");
+
+    let mut classic = Net::with_config(&V3, pre_vote_and_check_quorum());
+    classic.elect(1);
+    classic.deliver_all();
+    classic.take_sent();
+    classic.campaign(3);
+    classic.deliver_all();
+    assert_eq!(classic.leader(), Some(1), "contrast: §9.6 pre-vote is refused while the leader is heard");
+}
+
+/// Zeebe's poll carries the poller's current term, so a voter in an older term adopts the
+/// newer term as from any message (Figure 2, "All Servers"), then answers in it. Contrast:
+/// a pre-vote of §9.6 asks about a term nobody is in yet and changes no term.
+#[test]
+fn zeebe_a_poll_in_a_newer_term_moves_the_voter_to_that_term() {
+    let mut net = zeebe_net(vec![(2, durable(&V3, 1, &[1]))]);
+    let effects = net.step(2, prevote_request(3, 2, 3, (1, 1)));
+    assert_eq!(net.node(2).term(), 3);
+    let answer = only_send(&effects);
+    assert_eq!((answer.term, answer.body), (3, Body::RequestVoteResponse { pre_vote: true, vote_granted: true }));
+
+    let mut classic = Net::from_states(pre_vote_and_check_quorum(), vec![(2, durable(&V3, 1, &[1]))]);
+    classic.step(2, prevote_request(3, 2, 3, (1, 1)));
+    assert_eq!(classic.node(2).term(), 1, "contrast: a §9.6 pre-vote changes no term");
+
+    // A leader too: it moves to the newer term as a follower, and answers as one.
+    let mut net = fresh_zeebe_net();
+    net.elect(1);
+    net.deliver_all();
+    let (term, last) = (net.node(1).term(), (net.node(1).log().last_index(), net.node(1).log().last_term()));
+    let effects = net.step(1, prevote_request(3, 1, term + 2, last));
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Follower, term + 2));
+    assert_eq!(only_send(&effects).body, Body::RequestVoteResponse { pre_vote: true, vote_granted: true });
+}
+
+/// ZEEBE.md, check-quorum: a leader steps down when no quorum has answered within two
+/// election timeouts (checked at each heartbeat), not one.
+#[test]
+fn zeebe_check_quorum_steps_down_after_two_election_timeouts() {
+    let mut net = fresh_zeebe_net();
+    net.advance_to(10 * MS);
+    net.elect(1);
+    net.run_until(500 * MS);
+    assert_eq!(net.leader(), Some(1));
+    let heartbeat = net.config.heartbeat_interval;
+    net.isolate(2);
+    net.isolate(3);
+    let cut_at = net.now;
+    net.run_until(cut_at + 2 * MIN - heartbeat);
+    assert_eq!(net.node(1).role(), Role::Leader, "still leading: the last answers are not two timeouts old");
+    net.run_until(cut_at + 2 * MIN + heartbeat);
+    assert_eq!(net.node(1).role(), Role::Follower, "stepped down within a heartbeat of two timeouts");
+}
+
+/// ZEEBE.md: a new leader appends an initial entry and is announced as leader only after it
+/// commits. `leader_ready` is that announcement: false from winning the vote until the
+/// initial entry (the no-op of §8) commits.
+#[test]
+fn zeebe_a_leader_is_ready_only_once_its_initial_entry_commits() {
+    let mut net = fresh_zeebe_net();
+    net.campaign(1);
+    net.deliver_until(|n| n.node(1).role() == Role::Leader);
+    assert!(!net.node(1).leader_ready(), "leader, not yet ready");
+    assert_eq!(net.node(1).log().last_term(), 1, "its initial entry is in its log");
+    net.deliver_all();
+    assert!(net.node(1).leader_ready());
+    assert!(!net.node(2).leader_ready(), "a follower is never ready");
+}
+
+// =======================================================================================
 // Everything at once: randomized runs
 // =======================================================================================
 

@@ -119,8 +119,69 @@ fn cluster() -> impl Strategy<Value = Cmd> {
         .prop_map(|(nodes, seed, groups, options)| Cmd::Cluster(ClusterSpec { nodes, seed, groups, options }))
 }
 
+// ----- Zeebe clusters: 9 brokers (ids 0..8), 12 partitions ----------------------------------
+
+fn broker() -> impl Strategy<Value = u32> {
+    0u32..=8
+}
+
+fn partition_id() -> impl Strategy<Value = u32> {
+    1u32..=12
+}
+
+fn zeebe_cmd() -> impl Strategy<Value = Cmd> {
+    let in_partition = |c: Cmd| (partition_id(), Just(c)).prop_map(|(partition, c)| Cmd::InPartition { partition, cmd: Box::new(c) });
+    let check = prop_oneof![
+        prop::option::of(broker()).prop_map(PartitionCheck::Leader),
+        prop::sample::select(raft_playground::sim::zeebe::Health::ALL.to_vec()).prop_map(PartitionCheck::Health),
+        cmp().prop_map(PartitionCheck::Term),
+    ];
+    prop_oneof![
+        duration().prop_map(Cmd::Run),
+        broker().prop_map(|b| Cmd::Crash(Target::Node(b))),
+        broker().prop_map(|b| Cmd::Restart(Target::Node(b))),
+        prop::collection::vec(prop::collection::vec(broker(), 1..4), 1..4).prop_map(Cmd::Partition),
+        (broker(), broker()).prop_map(|(a, b)| Cmd::Cut(a, b)),
+        Just(Cmd::Rebalance),
+        (command(), prop::option::of(broker())).prop_map(|(command, via)| Cmd::Propose { command, via }),
+        (command(), prop::option::of(broker())).prop_flat_map(move |(command, via)| in_partition(Cmd::Propose { command, via })),
+        broker().prop_flat_map(move |b| in_partition(Cmd::Timeout(b))),
+        broker().prop_flat_map(move |b| in_partition(Cmd::Transfer(b))),
+        (broker(), role()).prop_flat_map(move |(node, role)| in_partition(Cmd::Expect(Expect::Role { node, role }))),
+        (prop::option::of(broker()), duration()).prop_flat_map(move |(node, within)| in_partition(Cmd::Await {
+            expect: Expect::Leader { node, among: None, term: None },
+            within
+        })),
+        (partition_id(), check).prop_map(|(partition, check)| Cmd::Expect(Expect::Partition { partition, check })),
+        prop::collection::btree_map(broker(), 0u32..12, 0..9).prop_map(|m| Cmd::Expect(Expect::BrokersLeading(m.into_iter().collect()))),
+    ]
+}
+
+fn zeebe_cluster() -> impl Strategy<Value = Cmd> {
+    let timing =
+        prop::sample::select(vec![raft_playground::sim::zeebe::ZeebeTiming::Zeebe, raft_playground::sim::zeebe::ZeebeTiming::Scaled]);
+    (prop::option::of(any::<u64>()), 1u32..=9, prop::option::of(timing), prop::option::of(any::<bool>())).prop_map(
+        |(seed, replication, timing, priority)| {
+            let mut options = vec![Setting::Brokers(9), Setting::Partitions(12), Setting::Replication(replication)];
+            options.extend(timing.map(Setting::Timing));
+            options.extend(priority.map(Setting::PriorityElection));
+            Cmd::Cluster(ClusterSpec { nodes: None, seed, groups: None, options })
+        },
+    )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn printing_then_parsing_gives_the_same_zeebe_scenario(first in zeebe_cluster(), rest in prop::collection::vec(zeebe_cmd(), 0..20)) {
+        let mut commands = vec![first];
+        commands.extend(rest);
+        let scenario = Scenario::new(commands);
+        let text = print(&scenario);
+        let back = parse(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(back, scenario, "{}", text);
+    }
 
     #[test]
     fn printing_then_parsing_gives_the_same_scenario(first in cluster(), rest in prop::collection::vec(cmd(), 0..20)) {

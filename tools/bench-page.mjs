@@ -21,8 +21,13 @@ const browser = await chromium.launch({
          '--disable-component-update', '--disable-sync'],
 });
 
-async function measure(query, { pause = false } = {}) {
+async function measure(query, { pause = false, cpu = 1 } = {}) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  if (cpu > 1) {
+    // As a mid-range phone: the CPU throttled (Chrome DevTools Protocol).
+    const c = await page.context().newCDPSession(page);
+    await c.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+  }
   const files = [];
   page.on('response', async (r) => { try { const b = await r.body(); files.push({ path: new URL(r.url()).pathname, raw: b.length, gzip: gzipSync(b, { level: 9 }).length }); } catch {} });
   await page.goto(base + query, { waitUntil: 'load' });
@@ -51,10 +56,38 @@ async function measure(query, { pause = false } = {}) {
   };
 }
 
+/// Navigation to the first frame of the cluster (the first `data-sim-time` painted) and to
+/// the first leader shown, median of five loads.
+async function startup(cpu = 1) {
+  const times = [];
+  for (let k = 0; k < 5; k++) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    if (cpu > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpu });
+    await page.goto(base + '?seed=3&speed=1', { waitUntil: 'commit' });
+    const t = await page.evaluate(() => new Promise((res) => {
+      let frame = null;
+      const poll = () => {
+        const now = performance.now();
+        if (frame === null && document.querySelector('[data-sim-time]')) frame = now;
+        if (frame !== null && document.querySelector('[data-node-id][data-role="leader"]')) return res({ frame, leader: now });
+        requestAnimationFrame(poll);
+      };
+      poll();
+    }));
+    times.push(t);
+    await page.close();
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[2];
+  return { frame: med(times.map((t) => t.frame)), leader: med(times.map((t) => t.leader)) };
+}
+
 const heavy = '?speed=0.2&scenario=' + encodeURIComponent('cluster nodes=9 seed=1 rate=100');
 const normal = await measure('?seed=3');
 const paused = await measure('?seed=3', { pause: true });
 const busy9 = await measure(heavy);
+const slow = await measure('?seed=3', { cpu: 4 });
+const start = await startup();
+const startSlow = await startup(4);
 
 const gz = normal.files.reduce((s, f) => s + f.gzip, 0);
 const raw = normal.files.reduce((s, f) => s + f.raw, 0);
@@ -64,6 +97,8 @@ console.log(`  total                        ${String(raw).padStart(8)} B  ${Stri
 console.log(`5 nodes, default speed, running: main thread ${normal.busy}% busy (budget 15%), ${normal.fps} fps, frame p50 ${normal.p50} ms, p95 ${normal.p95} ms`);
 console.log(`5 nodes, paused:                 main thread ${paused.busy}% busy (budget 1%)`);
 console.log(`9 nodes, heavy traffic (100 requests/s at speed 0.2): ${busy9.fps} fps, frame p50 ${busy9.p50} ms, p95 ${busy9.p95} ms, max ${busy9.max} ms, ${busy9.over20} frames over 20 ms, main thread ${busy9.busy}% busy (budget 50%)`);
+console.log(`5 nodes, default speed, CPU throttled 4x (a mid-range phone): main thread ${slow.busy}% busy, ${slow.fps} fps, frame p50 ${slow.p50} ms, p95 ${slow.p95} ms, max ${slow.max} ms, ${slow.over20} frames over 20 ms`);
+console.log(`start (navigation to, median of 5, local server): first frame ${start.frame.toFixed(0)} ms, first leader shown ${start.leader.toFixed(0)} ms; CPU throttled 4x: ${startSlow.frame.toFixed(0)} ms and ${startSlow.leader.toFixed(0)} ms`);
 
 const page = await browser.newPage();
 await page.goto(base + '?autoplay=0');

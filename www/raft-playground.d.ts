@@ -60,6 +60,8 @@ export interface State {
   partition: number[][];
   cuts: [number, number][];
   violations: Violation[];
+  /** Linearizability searches that gave up (too tangled to decide): reported, never a pass. */
+  inconclusive: string[];
 }
 
 export interface Event {

@@ -38,6 +38,31 @@ pub struct Config {
     pub priority_election: bool,
     /// Node priorities for priority election; nodes not listed have priority 1.
     pub priorities: VecMap<NodeId, u32>,
+    /// Zeebe's election rules (the Raft Zeebe runs, derived from Atomix; camunda/camunda
+    /// `zeebe/atomix/cluster`, `FollowerRole`, `CandidateRole`, `LeaderRole`,
+    /// `PriorityElectionTimer`) instead of the dissertation's, where they differ:
+    /// - a server always **polls** before it stands (Zeebe's pre-vote): the poll carries the
+    ///   server's *current* term, not the next one, and a voter grants it when the poller's
+    ///   log is at least as up to date as its own and the poller's term is not below its own
+    ///   — whether or not it hears from a leader; a leader refuses every poll. `pre_vote` is
+    ///   then ignored;
+    /// - a poll that is lost, or not won within one election timeout, sends the server back
+    ///   to follower to wait a full timeout again (`PriorityElectionTimer.reset`);
+    /// - a candidate whose vote times out stands once more (term + 1), then falls back to
+    ///   follower (`CandidateRole`: one retry);
+    /// - with priority election, the target priority goes back to the highest priority when
+    ///   the server becomes a follower, hears from its leader, or grants a vote
+    ///   (`FollowerRole.onHeartbeatFromLeader`, `handleVote`);
+    /// - voters never stick to a leader (§4.2.3's stickiness comes with `check_quorum` in this
+    ///   core; Zeebe has none).
+    ///
+    /// Priority is never checked when voting or polling: it only decides who tries first.
+    pub zeebe_election: bool,
+    /// Zeebe's check-quorum (`LeaderAppender.failAttempt`): a leader steps down once no
+    /// quorum of voters has answered it within two election timeouts (counted from when it
+    /// became leader at the earliest). Checked at every heartbeat. Unlike `check_quorum` it
+    /// does not make voters refuse votes while they hear from a leader.
+    pub zeebe_check_quorum: bool,
     /// Switches that re-create known Raft bugs. All off by default.
     pub breaks: Breaks,
 }
@@ -150,6 +175,8 @@ impl Default for Config {
             max_entries_per_append: 64,
             priority_election: false,
             priorities: VecMap::new(),
+            zeebe_election: false,
+            zeebe_check_quorum: false,
             breaks: Breaks::default(),
         }
     }

@@ -69,11 +69,16 @@ pub struct RaftNode {
     last_leader_contact: Time,
     votes: VecMap<NodeId, bool>,
     target_priority: u32,
+    /// Zeebe's election: rounds of votes in the current candidacy (a candidate retries once).
+    vote_rounds: u8,
 
     // Volatile state on leaders.
     progress: VecMap<NodeId, Progress>,
     heartbeat_due: Time,
     check_quorum_due: Time,
+    /// When this node last became leader (Zeebe's check-quorum counts from there at the
+    /// earliest).
+    became_leader_at: Time,
     /// Heartbeat rounds and when each was sent; the oldest kept is the one a majority has
     /// answered (for leases).
     round: u64,
@@ -119,9 +124,11 @@ impl RaftNode {
             last_leader_contact: 0,
             votes: VecMap::new(),
             target_priority,
+            vote_rounds: 0,
             progress: VecMap::new(),
             heartbeat_due: now,
             check_quorum_due: now,
+            became_leader_at: 0,
             round: 0,
             round_sent: VecDeque::new(),
             pending_reads: Vec::new(),
@@ -148,6 +155,13 @@ impl RaftNode {
         self.now = now;
         if self.role == Role::Leader {
             if now >= self.heartbeat_due {
+                if self.config.zeebe_check_quorum && self.zeebe_quorum_lost() {
+                    // Zeebe (`LeaderAppender.failAttempt`): no quorum answered within two
+                    // election timeouts, so this leader suspects a partition and steps down.
+                    let term = self.current_term;
+                    self.become_follower(term, None);
+                    return;
+                }
                 self.heartbeat_due = now + self.config.heartbeat_interval;
                 self.broadcast_heartbeat();
             }
@@ -170,7 +184,9 @@ impl RaftNode {
                 self.timeout_now_sent = false;
             }
         } else if now >= self.election_deadline() {
-            if !self.is_voter() {
+            if self.config.zeebe_election && self.role != Role::Follower {
+                self.zeebe_campaign_timeout();
+            } else if !self.is_voter() {
                 // Learners and servers outside their own configuration never stand (§4.2.2).
                 self.reset_election_timer();
             } else if self.config.priority_election && self.priority() < self.target_priority {
@@ -206,8 +222,11 @@ impl RaftNode {
                     self.reply_vote(&m, false, self.current_term);
                     return;
                 }
-                Body::RequestVote { pre_vote: true, .. } => {}
-                Body::RequestVoteResponse { pre_vote: true, vote_granted: true } => {}
+                // §9.6: a pre-vote does not raise the voter's term (it asks about the next
+                // term). Zeebe's poll carries the poller's current term, so a newer one is
+                // adopted as from any other message.
+                Body::RequestVote { pre_vote: true, .. } if !self.config.zeebe_election => {}
+                Body::RequestVoteResponse { pre_vote: true, vote_granted: true } if !self.config.zeebe_election => {}
                 Body::AppendEntries { .. } | Body::InstallSnapshot { .. } => self.become_follower(m.term, Some(m.from)),
                 _ => self.become_follower(m.term, None),
             }
@@ -444,6 +463,13 @@ impl RaftNode {
         self.membership.is_voter(self.id)
     }
 
+    /// A leader that has committed an entry of its own term (its initial no-op, §8). Zeebe
+    /// announces a leader only then: before it, the leader does not know the latest commit
+    /// index, and a partition's gateway does not route to it.
+    pub fn leader_ready(&self) -> bool {
+        self.role == Role::Leader && self.committed_in_current_term()
+    }
+
     /// When the node next wants `tick` called.
     pub fn next_deadline(&self) -> Time {
         if self.role == Role::Leader {
@@ -523,6 +549,12 @@ impl RaftNode {
             self.transferee = None;
             self.timeout_now_sent = false;
         }
+        if self.config.zeebe_election && self.role != Role::Follower {
+            // Zeebe's follower role starts with `electionTimer.reset()`: the target priority
+            // goes back to the highest.
+            self.target_priority = self.config.max_priority();
+        }
+        self.vote_rounds = 0;
         self.role = Role::Follower;
         self.leader_id = leader;
         if leader.is_some() {
@@ -545,6 +577,7 @@ impl RaftNode {
         // §5.2: increment the term, vote for self, reset the election timer.
         self.abort_forwarded_reads();
         self.role = Role::Candidate;
+        self.vote_rounds = self.vote_rounds.saturating_add(1);
         self.current_term += 1;
         self.voted_for = Some(self.id);
         self.leader_id = None;
@@ -558,6 +591,8 @@ impl RaftNode {
         self.role = Role::Leader;
         self.leader_id = Some(self.id);
         self.votes.clear();
+        self.vote_rounds = 0;
+        self.became_leader_at = self.now;
         self.transferee = None;
         self.timeout_now_sent = false;
         self.lease_revoked = false;
@@ -575,14 +610,15 @@ impl RaftNode {
 
     fn campaign(&mut self, kind: Campaign) {
         let leadership_transfer = kind == Campaign::Transfer;
-        if self.config.pre_vote && kind == Campaign::Election {
+        // Zeebe always polls first.
+        if (self.config.pre_vote || self.config.zeebe_election) && kind == Campaign::Election {
             self.become_pre_candidate();
         } else {
             self.become_candidate();
         }
         self.votes.insert(self.id, true);
         let pre_vote = self.role == Role::PreCandidate;
-        let term = if pre_vote { self.current_term + 1 } else { self.current_term };
+        let term = if pre_vote { self.poll_term() } else { self.current_term };
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
         let voters: Vec<NodeId> = self.membership.voters.iter().copied().filter(|&v| v != self.id).collect();
         for to in voters {
@@ -611,6 +647,14 @@ impl RaftNode {
     fn handle_request_vote(&mut self, m: &Message, pre_vote: bool, last_log_index: Index, last_log_term: Term) {
         // §5.4.1: only vote for a candidate whose log is at least as up to date as ours.
         let up_to_date = self.config.breaks.vote_without_log_check || self.log.is_up_to_date(last_log_index, last_log_term);
+        if pre_vote && self.config.zeebe_election {
+            // Zeebe's poll (`ActiveRole.handlePoll`, `LeaderRole.onPoll`): granted on the
+            // log alone (the poller's term is not below ours: an older one was answered as
+            // stale), never by a leader. Priority plays no part.
+            let grant = self.role != Role::Leader && up_to_date;
+            self.reply_vote(m, grant, self.current_term);
+            return;
+        }
         if pre_vote {
             // §9.6: grant if the candidate could win: a newer term, an up-to-date log, and
             // no word from a live leader within the minimum election timeout.
@@ -627,7 +671,11 @@ impl RaftNode {
                 self.voted_for = Some(m.from);
                 self.persist_hard_state();
             }
-            // §5.2: granting a vote resets the election timer.
+            // §5.2: granting a vote resets the election timer (and in Zeebe the target
+            // priority: `FollowerRole.handleVote`).
+            if self.config.zeebe_election {
+                self.target_priority = self.config.max_priority();
+            }
             self.reset_election_timer();
         }
         self.reply_vote(m, grant, self.current_term);
@@ -635,7 +683,7 @@ impl RaftNode {
 
     fn handle_vote_response(&mut self, from: NodeId, term: Term, pre_vote: bool, granted: bool) {
         let expected = match self.role {
-            Role::PreCandidate => pre_vote && (term == self.current_term + 1 || !granted),
+            Role::PreCandidate => pre_vote && (term == self.poll_term() || !granted),
             Role::Candidate => !pre_vote && term == self.current_term,
             _ => false,
         };
@@ -741,6 +789,7 @@ impl RaftNode {
         let last_index = self.log.last_index();
         let Some(pr) = self.progress.get_mut(&from) else { return };
         pr.recent_active = true;
+        pr.last_response = self.now;
         pr.acked_round = pr.acked_round.max(round);
         if success {
             pr.maybe_update(match_index);
@@ -1095,6 +1144,17 @@ impl RaftNode {
         }
     }
 
+    /// Zeebe's check-quorum: no quorum of voters (this leader counts) has answered within
+    /// two election timeouts, and this node has led at least that long.
+    fn zeebe_quorum_lost(&self) -> bool {
+        let window = 2 * self.config.election_timeout_min;
+        let (id, now) = (self.id, self.now);
+        now > self.became_leader_at + window
+            && !quorum::has_majority(&self.membership.voters, |v| {
+                v == id || self.progress.get(&v).is_some_and(|p| p.last_response > 0 && p.last_response + window >= now)
+            })
+    }
+
     fn quorum_active(&self) -> bool {
         let id = self.id;
         quorum::has_majority(&self.membership.voters, |v| v == id || self.progress.get(&v).is_some_and(|p| p.recent_active))
@@ -1184,7 +1244,32 @@ impl RaftNode {
     }
 
     fn in_lease(&self) -> bool {
-        self.config.check_quorum && (self.heard_from_leader_recently() || self.now < self.restart_guard_until)
+        // Zeebe's voters do not stick to a leader.
+        !self.config.zeebe_election
+            && self.config.check_quorum
+            && (self.heard_from_leader_recently() || self.now < self.restart_guard_until)
+    }
+
+    /// The term a poll or pre-vote asks about: the next one (§9.6), or the current one in
+    /// Zeebe's poll.
+    fn poll_term(&self) -> Term {
+        if self.config.zeebe_election {
+            self.current_term
+        } else {
+            self.current_term + 1
+        }
+    }
+
+    /// Zeebe's election: the timer of a polling server or a candidate fired.
+    fn zeebe_campaign_timeout(&mut self) {
+        let term = self.current_term;
+        match self.role {
+            // `CandidateRole`: a vote that timed out is tried once more, in a new term.
+            Role::Candidate if self.vote_rounds < 2 && self.is_voter() => self.campaign(Campaign::AfterPreVote),
+            // A poll not won within an election timeout, or a second vote that timed out:
+            // back to follower, to wait a full timeout again.
+            _ => self.become_follower(term, None),
+        }
     }
 
     fn committed_in_current_term(&self) -> bool {

@@ -40,6 +40,8 @@ pub struct Progress {
     pub acked_round: u64,
     /// When the current snapshot was sent, to resend it if the answer never comes.
     pub snapshot_sent_at: Time,
+    /// When this follower last answered (Zeebe's check-quorum); 0 if never.
+    pub last_response: Time,
 }
 
 impl Progress {
@@ -53,6 +55,7 @@ impl Progress {
             recent_active: false,
             acked_round: 0,
             snapshot_sent_at: 0,
+            last_response: 0,
         }
     }
 

@@ -2,6 +2,7 @@
 //! vocabulary.
 
 use crate::raft::{NodeId, Term, Time};
+use crate::sim::zeebe::{Health, PartitionId, ZeebeTiming};
 
 /// A parsed scenario: its commands and the source line of each.
 #[derive(Clone, Debug)]
@@ -59,6 +60,32 @@ pub enum Setting {
     ClientTimeout(Time),
     /// Client processes of the workload.
     Clients(u32),
+    /// Zeebe mode (`cluster` line only): brokers, ids 0..n-1 (Zeebe's `clusterSize`).
+    Brokers(u32),
+    /// Zeebe mode (`cluster` line only): partitions, ids 1..P (`partitionsCount`).
+    Partitions(u32),
+    /// Zeebe mode (`cluster` line only): replicas per partition (`replicationFactor`).
+    Replication(u32),
+    /// Zeebe mode (`cluster` line only): Zeebe's timing or the playground's.
+    Timing(ZeebeTiming),
+}
+
+impl Setting {
+    /// Settings that shape a Zeebe cluster and may only be given on its `cluster` line.
+    pub fn is_layout(&self) -> bool {
+        matches!(self, Setting::Brokers(_) | Setting::Partitions(_) | Setting::Replication(_) | Setting::Timing(_))
+    }
+}
+
+/// What `expect partition P ...` checks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartitionCheck {
+    /// `leader [B]`: the partition has an announced leader (broker B).
+    Leader(Option<NodeId>),
+    /// `healthy`, `degraded`, `unavailable`.
+    Health(Health),
+    /// `term >= 2`: the partition's term (the highest among its replicas).
+    Term(Cmp),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,6 +216,14 @@ pub enum Expect {
     /// `expect refused`: the command just before was refused by the cluster (instead of
     /// ending the run, as a refusal otherwise does).
     Refused,
+    /// Zeebe mode: `expect partition 2 leader 1`, `... healthy`, `... term >= 2`.
+    Partition {
+        partition: PartitionId,
+        check: PartitionCheck,
+    },
+    /// Zeebe mode: `expect brokers-leading 0:1 1:1 2:2`: how many partitions each listed
+    /// broker leads; brokers not listed lead none.
+    BrokersLeading(Vec<(NodeId, u32)>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -252,6 +287,13 @@ pub enum Cmd {
         expect: Expect,
         within: Time,
     },
+    /// Zeebe mode: `rebalance`: leaders hand their partitions back to the primaries.
+    Rebalance,
+    /// Zeebe mode: a command about one partition, written `<command> partition P`.
+    InPartition {
+        partition: PartitionId,
+        cmd: Box<Cmd>,
+    },
 }
 
 /// How long `await` waits by default.
@@ -260,6 +302,17 @@ pub const AWAIT_DEFAULT: Time = 10_000_000;
 impl Cmd {
     /// Whether the command changes the world (as opposed to checking it).
     pub fn is_intervention(&self) -> bool {
-        !matches!(self, Cmd::Expect(_) | Cmd::Run(_) | Cmd::Cluster(_) | Cmd::Await { .. })
+        match self {
+            Cmd::InPartition { cmd, .. } => cmd.is_intervention(),
+            _ => !matches!(self, Cmd::Expect(_) | Cmd::Run(_) | Cmd::Cluster(_) | Cmd::Await { .. }),
+        }
+    }
+
+    /// The command without a `partition P` around it.
+    pub fn inner(&self) -> &Cmd {
+        match self {
+            Cmd::InPartition { cmd, .. } => cmd.inner(),
+            _ => self,
+        }
     }
 }

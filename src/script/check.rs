@@ -10,6 +10,7 @@ use super::print;
 use super::run::RunOptions;
 use crate::raft::Time;
 use crate::sim::settings::SECOND;
+use crate::sim::zeebe::ZeebeTiming;
 use crate::sim::{Invariant, TraceMode};
 
 /// Kinds of fault a campaign may inject.
@@ -87,6 +88,16 @@ pub struct CheckConfig {
     pub breaks: Vec<String>,
     /// Client requests per second.
     pub rate: u32,
+    /// Zeebe mode: each seed draws a Zeebe layout (brokers, partitions, replication factor,
+    /// unless fixed below) and broker-level faults; every invariant is checked per
+    /// partition.
+    pub zeebe: bool,
+    pub brokers: Option<u32>,
+    pub partitions: Option<u32>,
+    pub replication: Option<u32>,
+    /// Zeebe mode: the timing (the playground's by default: ten seconds of virtual time then
+    /// hold many elections).
+    pub zeebe_timing: ZeebeTiming,
 }
 
 impl Default for CheckConfig {
@@ -99,6 +110,11 @@ impl Default for CheckConfig {
             check_quorum: Switch::Random,
             breaks: Vec::new(),
             rate: 20,
+            zeebe: false,
+            brokers: None,
+            partitions: None,
+            replication: None,
+            zeebe_timing: ZeebeTiming::Scaled,
         }
     }
 }
@@ -197,7 +213,27 @@ pub fn check_seeds(start: u64, count: u64, config: &CheckConfig, threads: usize)
                         if seed >= end {
                             break;
                         }
-                        out.push(check_seed(seed, config));
+                        // A panic in one seed (a bug in the checker or the plan) is that
+                        // seed's failure, with its number; the others still run.
+                        let result = std::panic::catch_unwind(|| check_seed(seed, config)).unwrap_or_else(|panic| {
+                            let what = panic
+                                .downcast_ref::<&str>()
+                                .map(|s| s.to_string())
+                                .or_else(|| panic.downcast_ref::<String>().cloned())
+                                .unwrap_or_else(|| "a panic".to_string());
+                            SeedResult {
+                                seed,
+                                violation: Some(format!("the check itself failed on this seed: {what}")),
+                                invariant: None,
+                                inconclusive: None,
+                                starved: None,
+                                scenario: String::new(),
+                                events: 0,
+                                reads: 0,
+                                writes: 0,
+                            }
+                        });
+                        out.push(result);
                     }
                     out
                 })

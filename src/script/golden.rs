@@ -14,6 +14,7 @@ pub fn scenarios() -> Vec<(String, Scenario)> {
         ("minority_partition", include_str!("../../tests/scenarios/minority_partition.txt")),
         ("figure8", include_str!("../../tests/scenarios/figure8.txt")),
         ("term_inflation_without_prevote", include_str!("../../tests/scenarios/term_inflation_without_prevote.txt")),
+        ("zeebe_5_4_3_single_failures", include_str!("../../tests/scenarios/zeebe_5_4_3_single_failures.txt")),
     ] {
         out.push((name.to_string(), parse(text).expect("golden scenarios parse")));
     }
@@ -36,6 +37,10 @@ pub fn trace_hashes() -> String {
         let (runner, _) = run_seed(seed, &CheckConfig::default(), options).expect("golden seeds start");
         worlds.push((format!("random_seed_{seed}"), runner.world));
     }
+    // A Zeebe plan: a drawn layout, broker faults, every partition's trace.
+    let zeebe = CheckConfig { zeebe: true, ..CheckConfig::default() };
+    let (runner, _) = run_seed(13, &zeebe, options).expect("golden seeds start");
+    worlds.push(("zeebe_random_seed_13".to_string(), runner.world));
     for (name, w) in worlds {
         out.push_str(&format!("{name} {:016x} {}\n    {}\n", w.trace_hash(), w.steps(), w.summary(0)));
     }

@@ -5,6 +5,7 @@ use thiserror::Error;
 use super::ast::*;
 use crate::raft::{Breaks, NodeId, Term, Time};
 use crate::sim::settings::{MAX_GROUPS, MAX_NODES};
+use crate::sim::zeebe::{Health, Topology, ZeebeTiming, MAX_BROKERS, MAX_PARTITIONS};
 
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 #[error("line {line}, column {column}: expected {expected}, found {found}")]
@@ -81,6 +82,15 @@ struct Line<'a> {
     tokens: &'a [Token],
     pos: usize,
     end_column: usize,
+    /// Zeebe mode (a `cluster brokers=...` line came first): ids are broker ids, 0..n-1.
+    zeebe: Option<ZeebeShape>,
+}
+
+/// What the parser knows of a Zeebe cluster from its `cluster` line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ZeebeShape {
+    brokers: u32,
+    partitions: Option<u32>,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -143,14 +153,49 @@ impl<'a> Line<'a> {
     }
 
     fn node(&mut self) -> PResult<NodeId> {
-        let expected = format!("a node id (1..{MAX_NODES})");
+        let (expected, lo, hi) = match self.zeebe {
+            None => (format!("a node id (1..{MAX_NODES})"), 1, MAX_NODES as u64),
+            Some(z) => (format!("a broker id (0..{})", z.brokers - 1), 0, z.brokers as u64 - 1),
+        };
         let save = self.pos;
         let n = self.number(&expected)?;
-        if n == 0 || n > MAX_NODES as u64 {
+        if n < lo || n > hi {
             self.pos = save;
             return Err(self.error(expected));
         }
         Ok(n as NodeId)
+    }
+
+    fn node_words(&self) -> String {
+        match self.zeebe {
+            None => format!("a node id (1..{MAX_NODES})"),
+            Some(z) => format!("a broker id (0..{})", z.brokers - 1),
+        }
+    }
+
+    /// A partition id: 1..P when the cluster line gave P, else 1..12.
+    fn partition_id(&mut self) -> PResult<u32> {
+        let hi = self.zeebe.and_then(|z| z.partitions).unwrap_or(MAX_PARTITIONS);
+        let expected = format!("a partition id (1..{hi})");
+        let save = self.pos;
+        let n = self.number(&expected)?;
+        if n == 0 || n > hi as u64 {
+            self.pos = save;
+            return Err(self.error(expected));
+        }
+        Ok(n as u32)
+    }
+
+    /// A count between `lo` and `hi`.
+    fn count(&mut self, what: &str, lo: u64, hi: u64) -> PResult<u32> {
+        let expected = format!("{what} ({lo}..{hi})");
+        let save = self.pos;
+        let n = self.number(&expected)?;
+        if n < lo || n > hi {
+            self.pos = save;
+            return Err(self.error(expected));
+        }
+        Ok(n as u32)
     }
 
     fn node_list(&mut self) -> PResult<Vec<NodeId>> {
@@ -168,7 +213,7 @@ impl<'a> Line<'a> {
         if self.peek().is_some_and(|t| t.parse::<u64>().is_ok()) {
             return Ok(Target::Node(self.node()?));
         }
-        Err(self.error(format!("a node id (1..{MAX_NODES}) or `leader`")))
+        Err(self.error(format!("{} or `leader`", self.node_words())))
     }
 
     fn duration(&mut self) -> PResult<Time> {
@@ -319,6 +364,10 @@ impl<'a> Line<'a> {
                 }
                 Setting::Clients(n as u32)
             }
+            "brokers" | "partitions" | "replication" | "timing" => {
+                self.pos = save;
+                return Err(self.error(format!("a setting that may change while running (`{name}=` goes on the cluster line)")));
+            }
             _ => {
                 self.pos = save;
                 return Err(self.error(format!("a setting ({})", SETTING_NAMES.join(", "))));
@@ -369,7 +418,7 @@ pub const SETTING_NAMES: [&str; 17] = [
     "clients",
 ];
 
-pub const COMMAND_NAMES: [&str; 27] = [
+pub const COMMAND_NAMES: [&str; 28] = [
     "cluster",
     "run",
     "crash",
@@ -397,6 +446,7 @@ pub const COMMAND_NAMES: [&str; 27] = [
     "remove",
     "compact",
     "await",
+    "rebalance",
 ];
 
 /// Parses a duration: an integer or decimal number followed by `us`, `ms`, `s` or `m`.
@@ -431,8 +481,16 @@ pub fn parse_duration(text: &str) -> Option<Time> {
     Some(value)
 }
 
-/// Parses a whole scenario.
+/// Parses a whole scenario. A `cluster brokers=...` line makes the lines after it speak of
+/// a Zeebe cluster: ids are broker ids (0..n-1), and `partition P` may follow a command.
 pub fn parse(text: &str) -> Result<Scenario, ParseError> {
+    parse_with(text, None)
+}
+
+/// Parses commands for a cluster that is already running (`zeebe`: its layout, if it is a
+/// Zeebe cluster), as the page does for commands typed without a `cluster` line.
+pub fn parse_with(text: &str, zeebe: Option<Topology>) -> Result<Scenario, ParseError> {
+    let mut shape = zeebe.map(|t| ZeebeShape { brokers: t.brokers, partitions: Some(t.partitions) });
     let mut commands = Vec::new();
     let mut lines = Vec::new();
     for (k, raw) in text.lines().enumerate() {
@@ -441,23 +499,104 @@ pub fn parse(text: &str) -> Result<Scenario, ParseError> {
             continue;
         }
         let end_column = raw.split('#').next().unwrap_or("").trim_end().chars().count() + 1;
-        let mut line = Line { number: k + 1, tokens: &tokens, pos: 0, end_column };
+        let mut line = Line { number: k + 1, tokens: &tokens, pos: 0, end_column, zeebe: shape };
         let cmd = parse_command(&mut line)?;
         line.done()?;
+        if let Cmd::Cluster(spec) = &cmd {
+            shape = zeebe_shape(spec);
+        }
         commands.push(cmd);
         lines.push(k + 1);
     }
     Ok(Scenario { commands, lines })
 }
 
+/// The Zeebe shape a `cluster` line gives, if it makes a Zeebe cluster.
+fn zeebe_shape(spec: &ClusterSpec) -> Option<ZeebeShape> {
+    let brokers = spec.options.iter().find_map(|o| match o {
+        Setting::Brokers(n) => Some(*n),
+        _ => None,
+    })?;
+    let partitions = spec.options.iter().find_map(|o| match o {
+        Setting::Partitions(n) => Some(*n),
+        _ => None,
+    });
+    Some(ZeebeShape { brokers, partitions: Some(partitions.unwrap_or(1)) })
+}
+
+/// Commands that may be about one partition (`<command> partition P`).
+fn takes_partition(cmd: &Cmd) -> bool {
+    match cmd {
+        Cmd::Propose { .. }
+        | Cmd::Read { .. }
+        | Cmd::Timeout(_)
+        | Cmd::Transfer(_)
+        | Cmd::Compact(_)
+        | Cmd::Log { .. }
+        | Cmd::Term { .. } => true,
+        Cmd::Expect(e) | Cmd::Await { expect: e, .. } => !matches!(
+            e,
+            Expect::Partition { .. } | Expect::BrokersLeading(_) | Expect::Refused | Expect::Violation { .. } | Expect::Read { .. }
+        ),
+        _ => false,
+    }
+}
+
 fn parse_command(l: &mut Line) -> PResult<Cmd> {
+    let cmd = parse_plain_command(l)?;
+    if l.peek() == Some("partition") && takes_partition(&cmd) {
+        if l.zeebe.is_none() {
+            return Err(l.error("the end of the line (`partition P` after a command needs a Zeebe cluster: cluster brokers=N ...)"));
+        }
+        l.pos += 1;
+        let partition = l.partition_id()?;
+        return Ok(Cmd::InPartition { partition, cmd: Box::new(cmd) });
+    }
+    Ok(cmd)
+}
+
+fn parse_plain_command(l: &mut Line) -> PResult<Cmd> {
     let save = l.pos;
     let word = l.next("a command")?;
     let cmd = match word {
         "cluster" => {
             let mut spec = ClusterSpec::default();
+            let mut classic_at = None;
+            let mut zeebe_at = None;
             while l.peek().is_some() {
+                let at = l.pos;
                 match l.peek() {
+                    Some("nodes" | "groups") => classic_at = classic_at.or(Some(at)),
+                    Some("brokers" | "partitions" | "replication" | "timing") => zeebe_at = zeebe_at.or(Some(at)),
+                    _ => {}
+                }
+                match l.peek() {
+                    Some("brokers") => {
+                        l.pos += 1;
+                        l.expect("=")?;
+                        spec.options.push(Setting::Brokers(l.count("a broker count", 1, MAX_BROKERS as u64)?));
+                    }
+                    Some("partitions") => {
+                        l.pos += 1;
+                        l.expect("=")?;
+                        spec.options.push(Setting::Partitions(l.count("a partition count", 1, MAX_PARTITIONS as u64)?));
+                    }
+                    Some("replication") => {
+                        l.pos += 1;
+                        l.expect("=")?;
+                        spec.options.push(Setting::Replication(l.count("a replication factor", 1, MAX_BROKERS as u64)?));
+                    }
+                    Some("timing") => {
+                        l.pos += 1;
+                        l.expect("=")?;
+                        let timing = match l.peek() {
+                            Some("zeebe") => ZeebeTiming::Zeebe,
+                            Some("scaled") => ZeebeTiming::Scaled,
+                            _ => return Err(l.error("`zeebe` or `scaled`")),
+                        };
+                        l.pos += 1;
+                        spec.options.push(Setting::Timing(timing));
+                    }
                     Some("nodes") => {
                         l.pos += 1;
                         l.expect("=")?;
@@ -486,6 +625,17 @@ fn parse_command(l: &mut Line) -> PResult<Cmd> {
                         spec.groups = Some(n as u32);
                     }
                     _ => spec.options.push(l.setting()?),
+                }
+            }
+            if let Some(at) = zeebe_at {
+                let has_brokers = spec.options.iter().any(|o| matches!(o, Setting::Brokers(_)));
+                if !has_brokers || classic_at.is_some() {
+                    l.pos = if has_brokers { classic_at.unwrap_or(at) } else { at };
+                    return Err(l.error(if has_brokers {
+                        "Zeebe settings (brokers=, partitions=, replication=, timing=) without nodes= or groups= (a Zeebe cluster's machines are its brokers)"
+                    } else {
+                        "brokers=N before partitions=, replication= or timing= (they describe a Zeebe cluster)"
+                    }));
                 }
             }
             Cmd::Cluster(spec)
@@ -596,6 +746,7 @@ fn parse_command(l: &mut Line) -> PResult<Cmd> {
             Cmd::Break { name: name.to_string(), on }
         }
         "drop-message" => Cmd::DropMessage(l.number("a message id")?),
+        "rebalance" => Cmd::Rebalance,
         "expect" => Cmd::Expect(parse_expect(l)?),
         "await" => {
             let expect = parse_expect(l)?;
@@ -671,6 +822,38 @@ fn parse_expect(l: &mut Line) -> PResult<Expect> {
             Expect::Read { key, value: (value != "none").then_some(value) }
         }
         "refused" => Expect::Refused,
+        "partition" if l.zeebe.is_some() => {
+            let partition = l.partition_id()?;
+            let save = l.pos;
+            let check = match l.next("leader, healthy, degraded, unavailable or term")? {
+                "leader" => {
+                    let broker = if l.peek().is_some_and(|t| t.parse::<u64>().is_ok()) { Some(l.node()?) } else { None };
+                    PartitionCheck::Leader(broker)
+                }
+                "term" => PartitionCheck::Term(l.cmp()?),
+                word => match Health::from_name(word) {
+                    Some(h) => PartitionCheck::Health(h),
+                    None => {
+                        l.pos = save;
+                        return Err(l.error("leader, healthy, degraded, unavailable or term"));
+                    }
+                },
+            };
+            Expect::Partition { partition, check }
+        }
+        "brokers-leading" if l.zeebe.is_some() => {
+            let mut list = Vec::new();
+            while l.peek().is_some() && l.peek() != Some("within") {
+                let broker = l.node()?;
+                l.expect(":")?;
+                let n = l.number("how many partitions it leads")?;
+                if list.iter().any(|&(b, _)| b == broker) {
+                    return Err(l.error(format!("broker {broker} once")));
+                }
+                list.push((broker, n.min(u32::MAX as u64) as u32));
+            }
+            Expect::BrokersLeading(list)
+        }
         "violation" => {
             let invariant = match l.peek().filter(|&t| t != "within").map(str::to_string) {
                 Some(name) => {
@@ -688,7 +871,7 @@ fn parse_expect(l: &mut Line) -> PResult<Expect> {
         _ => {
             l.pos = save;
             return Err(l.error(
-                "what to expect (leader, no-leader, role, term, commit, snapshot, committed, not-committed, converged, log, read, violation, refused)",
+                "what to expect (leader, no-leader, role, term, commit, snapshot, committed, not-committed, converged, log, read, violation, refused; in a Zeebe cluster also partition, brokers-leading)",
             ));
         }
     };
@@ -698,6 +881,7 @@ fn parse_expect(l: &mut Line) -> PResult<Expect> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::zeebe::Health;
 
     #[test]
     fn durations() {
@@ -764,6 +948,84 @@ expect log 2 terms=1,1,1,4,4,5,5,6,6,6,8
             Cmd::Expect(Expect::Leader { node: None, among: Some(vec![3, 4, 5]), term: Some(Cmp { op: CmpOp::Gt, value: 1 }) })
         );
         assert_eq!(s.lines[1], 2);
+    }
+
+    #[test]
+    fn zeebe_vocabulary_parses_with_broker_ids_from_zero() {
+        let text = "\
+cluster brokers=5 partitions=4 replication=3 priority=on timing=scaled seed=7
+crash 0
+partition 0,1 | 2,3,4
+propose k=v partition 2
+propose x=1
+timeout 4 partition 3
+rebalance
+expect partition 2 leader 1
+expect partition 3 unavailable
+expect partition 1 healthy
+expect partition 1 degraded
+expect partition 4 term >= 2
+expect partition 4 leader
+expect brokers-leading 0:1 1:1 2:2
+expect role 4 follower partition 3
+await partition 1 leader 0 within 10s
+await leader within 2s partition 4
+";
+        let s = parse(text).unwrap();
+        assert_eq!(
+            s.commands[0],
+            Cmd::Cluster(ClusterSpec {
+                nodes: None,
+                seed: Some(7),
+                groups: None,
+                options: vec![
+                    Setting::Brokers(5),
+                    Setting::Partitions(4),
+                    Setting::Replication(3),
+                    Setting::PriorityElection(true),
+                    Setting::Timing(ZeebeTiming::Scaled)
+                ],
+            })
+        );
+        assert_eq!(s.commands[1], Cmd::Crash(Target::Node(0)));
+        assert_eq!(s.commands[2], Cmd::Partition(vec![vec![0, 1], vec![2, 3, 4]]));
+        assert_eq!(s.commands[3], Cmd::InPartition { partition: 2, cmd: Box::new(Cmd::Propose { command: "k=v".into(), via: None }) });
+        assert_eq!(s.commands[6], Cmd::Rebalance);
+        assert_eq!(s.commands[7], Cmd::Expect(Expect::Partition { partition: 2, check: PartitionCheck::Leader(Some(1)) }));
+        assert_eq!(s.commands[8], Cmd::Expect(Expect::Partition { partition: 3, check: PartitionCheck::Health(Health::Unavailable) }));
+        assert_eq!(
+            s.commands[11],
+            Cmd::Expect(Expect::Partition { partition: 4, check: PartitionCheck::Term(Cmp { op: CmpOp::Ge, value: 2 }) })
+        );
+        assert_eq!(s.commands[13], Cmd::Expect(Expect::BrokersLeading(vec![(0, 1), (1, 1), (2, 2)])));
+        assert_eq!(
+            s.commands[16],
+            Cmd::InPartition {
+                partition: 4,
+                cmd: Box::new(Cmd::Await { expect: Expect::Leader { node: None, among: None, term: None }, within: 2_000_000 })
+            }
+        );
+        let printed = super::super::print::print(&s);
+        assert_eq!(parse(&printed).unwrap(), s, "{printed}");
+    }
+
+    #[test]
+    fn zeebe_errors_are_named() {
+        let err = |text: &str| parse(text).unwrap_err().to_string();
+        assert!(err("cluster brokers=3\ncrash 3").contains("a broker id (0..2)"), "{}", err("cluster brokers=3\ncrash 3"));
+        assert!(err("crash 0").contains("a node id (1..9)"), "classic ids are unchanged");
+        assert!(err("cluster brokers=10").contains("a broker count (1..9)"));
+        assert!(err("cluster brokers=3 partitions=13").contains("a partition count (1..12)"));
+        assert!(err("cluster partitions=3").contains("brokers=N before partitions="));
+        assert!(err("cluster nodes=3 brokers=3").contains("without nodes= or groups="));
+        assert!(err("cluster brokers=3 timing=fast").contains("`zeebe` or `scaled`"));
+        assert!(err("cluster brokers=3\nset brokers=4").contains("goes on the cluster line"));
+        assert!(err("cluster brokers=3 partitions=2\nexpect partition 3 healthy").contains("a partition id (1..2)"));
+        assert!(err("cluster brokers=3\nexpect partition 1 sleepy").contains("leader, healthy, degraded, unavailable or term"));
+        assert!(err("propose x=1 partition 2").contains("needs a Zeebe cluster"));
+        assert!(err("expect partition 1 leader").contains("what to expect"), "classic clusters have no partitions");
+        assert!(err("cluster brokers=3\nexpect brokers-leading 0:1 0:2").contains("broker 0 once"));
+        assert!(err("cluster brokers=3\ncrash 0 partition 1").contains("end of the line"));
     }
 
     #[test]

@@ -24,7 +24,8 @@ use super::run::Runner;
 use crate::raft::{NodeId, Role, Term, Time};
 use crate::sim::rng::SimRng;
 use crate::sim::settings::{MAX_NODES, MS};
-use crate::sim::World;
+use crate::sim::zeebe::{Topology, MAX_BROKERS, MAX_PARTITIONS};
+use crate::sim::{GroupId, World};
 
 fn draw(rng: &mut SimRng, switch: Switch) -> bool {
     match switch {
@@ -69,6 +70,13 @@ pub struct Planner<'a> {
     /// Values written by the plan's own requests, to keep them unique.
     values: u32,
     story: Option<Story>,
+    /// Zeebe mode: the seed's layout. Faults hit brokers; a storyline is about one partition.
+    zeebe: Option<Topology>,
+    /// The Raft group the current storyline is about (always 0 in a classic cluster).
+    group: GroupId,
+    /// How much slower than the playground's the cluster's timing is (1, or T / 150 ms for
+    /// Zeebe's timing): waits for elections are stretched by it.
+    scale: Time,
 }
 
 /// What to do now: commands, then how long to run (an `await` in the commands may run
@@ -81,6 +89,9 @@ pub struct Step {
 impl<'a> Planner<'a> {
     /// A planner and the commands that set the seed's run up (the cluster line first).
     pub fn new(seed: u64, config: &'a CheckConfig) -> (Planner<'a>, Vec<Cmd>) {
+        if config.zeebe {
+            return Planner::new_zeebe(seed, config);
+        }
         let mut rng = SimRng::new(seed ^ 0x5eed_f00d_cafe_d00d);
         let nodes = config.nodes.unwrap_or_else(|| rng.range(3, 7) as u32);
         let has = |f: Fault| config.faults.contains(&f);
@@ -125,11 +136,80 @@ impl<'a> Planner<'a> {
             lease,
             values: 0,
             story: None,
+            zeebe: None,
+            group: 0,
+            scale: 1,
         };
         // Some seeds start from logs that earlier terms left diverging, and begin with the
         // Figure 8 storyline.
         if p.rng.chance(0.5) {
-            commands.extend(p.history(nodes));
+            let ids: Vec<NodeId> = (1..=nodes).collect();
+            commands.extend(p.history(&ids));
+            if p.has(Fault::Crash) {
+                p.story = Some(Story::Figure8 { stage: 0, newest: 0, leader: 0, rounds: 3 });
+            }
+        }
+        (p, commands)
+    }
+
+    /// A Zeebe seed: a layout drawn from 1..9 brokers, 1..12 partitions and replication
+    /// 1..brokers (unless fixed), priority election on in most seeds, Zeebe's election and
+    /// check-quorum always; faults hit brokers.
+    fn new_zeebe(seed: u64, config: &'a CheckConfig) -> (Planner<'a>, Vec<Cmd>) {
+        let mut rng = SimRng::new(seed ^ 0x5eed_f00d_cafe_d00d);
+        let min_brokers = config.replication.unwrap_or(1) as u64;
+        let brokers = config.brokers.unwrap_or_else(|| rng.range(min_brokers, MAX_BROKERS as u64) as u32);
+        let partitions = config.partitions.unwrap_or_else(|| rng.range(1, MAX_PARTITIONS as u64) as u32);
+        let replication = config.replication.unwrap_or_else(|| rng.range(1, brokers as u64) as u32);
+        let has = |f: Fault| config.faults.contains(&f);
+        let priority = rng.chance(0.8);
+        let mut options = vec![
+            Setting::Brokers(brokers),
+            Setting::Partitions(partitions),
+            Setting::Replication(replication),
+            Setting::Timing(config.zeebe_timing),
+            Setting::PriorityElection(priority),
+            Setting::Rate(config.rate),
+        ];
+        if has(Fault::Reads) {
+            options.push(Setting::Reads(30));
+        }
+        if has(Fault::Compaction) {
+            options.push(Setting::SnapshotThreshold(rng.range(5, 40)));
+        }
+        let flow = rng.index(10);
+        if flow < 3 {
+            options.push(Setting::MaxInflight(1));
+            options.push(Setting::MaxEntries(1));
+        } else if flow < 6 {
+            options.push(Setting::MaxInflight(rng.range(1, 8) as u32));
+            options.push(Setting::MaxEntries(rng.range(1, 16) as u32));
+        }
+        options.push(Setting::Clients(rng.range(1, 5) as u32));
+        let mut commands = vec![Cmd::Cluster(ClusterSpec { nodes: None, seed: Some(seed), groups: None, options })];
+        for name in &config.breaks {
+            commands.push(Cmd::Break { name: name.clone(), on: true });
+        }
+        let topology = Topology { brokers, partitions, replication };
+        let (t, _) = config.zeebe_timing.election_and_heartbeat();
+        let mut p = Planner {
+            rng,
+            config,
+            members: topology.broker_ids(),
+            spare: Vec::new(),
+            lease: false,
+            values: 0,
+            story: None,
+            zeebe: Some(topology),
+            group: 0,
+            scale: (t / (150 * MS)).max(1),
+        };
+        // Some seeds start one partition from logs that earlier terms left diverging.
+        if p.rng.chance(0.5) {
+            p.group = p.rng.index(partitions as usize) as GroupId;
+            let ids = topology.replica_brokers(p.group + 1);
+            let history = p.history(&ids);
+            commands.extend(history.into_iter().map(|c| p.scoped(c)));
             if p.has(Fault::Crash) {
                 p.story = Some(Story::Figure8 { stage: 0, newest: 0, leader: 0, rounds: 3 });
             }
@@ -138,7 +218,32 @@ impl<'a> Planner<'a> {
     }
 
     fn has(&self, f: Fault) -> bool {
-        self.config.faults.contains(&f)
+        // A Zeebe partition's replicas are fixed by the layout.
+        self.config.faults.contains(&f) && !(self.zeebe.is_some() && f == Fault::Membership)
+    }
+
+    /// `cmd` about the storyline's partition (Zeebe mode); `cmd` itself in a classic cluster.
+    fn scoped(&self, cmd: Cmd) -> Cmd {
+        match self.zeebe {
+            Some(_) => Cmd::InPartition { partition: self.group + 1, cmd: Box::new(cmd) },
+            None => cmd,
+        }
+    }
+
+    /// A wait stretched to the cluster's timing.
+    fn t(&self, d: Time) -> Time {
+        d * self.scale
+    }
+
+    /// The live servers of the storyline's group: every live machine in a classic cluster,
+    /// the partition's live replicas in Zeebe mode.
+    fn up_in(&self, w: &World) -> Vec<NodeId> {
+        w.replica_ids(self.group).into_iter().filter(|&n| w.is_up(n)).collect()
+    }
+
+    /// How long the quiet end lasts.
+    pub fn quiet_len(&self) -> Time {
+        self.t(QUIET_END)
     }
 
     fn pick(&mut self, from: &[NodeId]) -> NodeId {
@@ -157,7 +262,12 @@ impl<'a> Planner<'a> {
                 return step;
             }
         }
-        let kinds: Vec<Fault> = self.config.faults.iter().copied().filter(|f| *f != Fault::Reads && *f != Fault::Compaction).collect();
+        if self.zeebe.is_some() && self.rng.chance(0.05) {
+            let run = self.gap();
+            return Step { commands: vec![Cmd::Rebalance], run };
+        }
+        let kinds: Vec<Fault> =
+            self.config.faults.iter().copied().filter(|&f| f != Fault::Reads && f != Fault::Compaction && self.has(f)).collect();
         let mut commands = Vec::new();
         if !kinds.is_empty() {
             if self.rng.chance(0.3) {
@@ -192,7 +302,15 @@ impl<'a> Planner<'a> {
             Setting::Rate(self.config.rate),
         ]));
         if self.config.rate > 0 {
-            out.push(await_leader(None, QUIET_END / 2));
+            match &self.zeebe {
+                None => out.push(await_leader(None, QUIET_END / 2)),
+                Some(t) => {
+                    for p in t.partition_ids() {
+                        let expect = Expect::Partition { partition: p, check: PartitionCheck::Leader(None) };
+                        out.push(Cmd::Await { expect, within: self.t(QUIET_END / 2) });
+                    }
+                }
+            }
             for k in 1..=3 {
                 out.push(Cmd::Propose { command: format!("q=q{k}"), via: None });
                 out.push(Cmd::Run(50 * MS));
@@ -279,13 +397,35 @@ impl<'a> Planner<'a> {
                 let p = [0.0, 0.1, 0.3][self.rng.index(3)];
                 vec![Cmd::Set(vec![Setting::Reorder(p)])]
             }
+            Fault::Timeout if self.zeebe.is_some() => {
+                self.pick_partition();
+                let up = self.up_in(w);
+                if up.is_empty() {
+                    return vec![];
+                }
+                let n = self.pick(&up);
+                vec![self.scoped(Cmd::Timeout(n))]
+            }
             Fault::Timeout => self.timeout(&up),
             Fault::Membership => self.membership(),
+            Fault::Transfer if self.zeebe.is_some() => {
+                self.pick_partition();
+                let replicas = w.replica_ids(self.group);
+                let n = self.pick(&replicas);
+                vec![self.scoped(Cmd::Transfer(n))]
+            }
             Fault::Transfer => {
                 let n = self.pick(&all);
                 vec![Cmd::Transfer(n)]
             }
             Fault::Compaction | Fault::Reads => vec![],
+        }
+    }
+
+    /// Zeebe mode: picks the partition the next step is about.
+    fn pick_partition(&mut self) {
+        if let Some(t) = self.zeebe {
+            self.group = self.rng.index(t.partitions as usize) as GroupId;
         }
     }
 
@@ -320,7 +460,8 @@ impl<'a> Planner<'a> {
     // ----- storylines -----------------------------------------------------------------
 
     fn start_story(&mut self, w: &World) -> Option<Step> {
-        let up: Vec<NodeId> = w.machine_ids().into_iter().filter(|&n| w.is_up(n)).collect();
+        self.pick_partition();
+        let up = self.up_in(w);
         let mut lines: Vec<u8> = Vec::new();
         if self.has(Fault::Crash) && self.has(Fault::Timeout) && !self.lease && up.len() >= 3 {
             lines.push(0);
@@ -350,7 +491,9 @@ impl<'a> Planner<'a> {
             _ => {
                 let c = self.pick(&up);
                 self.values += 1;
-                self.continue_story(Story::Lease { stage: 0, node: c, old: 0, key_value: format!("x=s{}", self.values) }, w)
+                // In Zeebe mode a key of the storyline's partition's own.
+                let key = if self.zeebe.is_some() { format!("p{}x", self.group + 1) } else { "x".to_string() };
+                self.continue_story(Story::Lease { stage: 0, node: c, old: 0, key_value: format!("{key}=s{}", self.values) }, w)
             }
         }
     }
@@ -362,18 +505,19 @@ impl<'a> Planner<'a> {
         let b = self.pick(&others);
         let voters: Vec<NodeId> = others.iter().copied().filter(|&n| n != b).collect();
         let v = self.pick(&voters);
-        let term = w.node(0, v).map_or(0, |n| n.term());
+        let term = w.node(self.group, v).map_or(0, |n| n.term());
         self.story = Some(Story::ElectionRace { voter: v, candidates: [a, b], term, polls: 40 });
-        Step { commands: vec![Cmd::Timeout(a), Cmd::Timeout(b)], run: MS }
+        Step { commands: vec![self.scoped(Cmd::Timeout(a)), self.scoped(Cmd::Timeout(b))], run: MS }
     }
 
     /// One stage of a storyline; `None` when it is over.
     fn continue_story(&mut self, story: Story, w: &World) -> Option<Step> {
-        let up: Vec<NodeId> = w.machine_ids().into_iter().filter(|&n| w.is_up(n)).collect();
-        let leader = w.leader(0);
+        let up = self.up_in(w);
+        let g = self.group;
+        let leader = w.leader(g);
         let (next, step) = match story {
             Story::ElectionRace { voter, candidates, term, polls } => {
-                let voted = w.node(0, voter).is_some_and(|n| n.term() > term && n.voted_for().is_some_and(|c| candidates.contains(&c)));
+                let voted = w.node(g, voter).is_some_and(|n| n.term() > term && n.voted_for().is_some_and(|c| candidates.contains(&c)));
                 if voted {
                     let commands = vec![Cmd::Crash(Target::Node(voter)), Cmd::Restart(Target::Node(voter))];
                     (None, Step { commands, run: self.gap() })
@@ -387,11 +531,11 @@ impl<'a> Planner<'a> {
                 // The live server with the newest last entry goes down for a while.
                 let newest = up
                     .iter()
-                    .filter_map(|&n| w.node(0, n).map(|node| (node.log().last_term(), node.log().last_index(), n)))
+                    .filter_map(|&n| w.node(g, n).map(|node| (node.log().last_term(), node.log().last_index(), n)))
                     .max()
                     .map(|(_, _, n)| n)
                     .filter(|_| up.len() > 2)?;
-                let commands = vec![Cmd::Crash(Target::Node(newest)), await_leader(None, 2000 * MS)];
+                let commands = vec![Cmd::Crash(Target::Node(newest)), self.scoped(await_leader(None, self.t(2000 * MS)))];
                 (Some(Story::Figure8 { stage: 1, newest, leader: 0, rounds }), Step { commands, run: 0 })
             }
             Story::Figure8 { stage: 1, newest, rounds, .. } => {
@@ -409,9 +553,9 @@ impl<'a> Planner<'a> {
                 let crash = if self.rng.chance(0.3) { Cmd::CrashMidway(Target::Node(l)) } else { Cmd::Crash(Target::Node(l)) };
                 let mut commands = vec![crash, Cmd::Restart(Target::Node(newest))];
                 if !self.lease && self.has(Fault::Timeout) {
-                    commands.push(Cmd::Timeout(newest));
+                    commands.push(self.scoped(Cmd::Timeout(newest)));
                 }
-                let run = self.rng.range(150 * MS, 500 * MS);
+                let run = self.rng.range(self.t(150 * MS), self.t(500 * MS));
                 (Some(Story::Figure8 { stage: 3, newest, leader: l, rounds }), Step { commands, run })
             }
             Story::Figure8 { leader: l, rounds, .. } => {
@@ -426,7 +570,7 @@ impl<'a> Planner<'a> {
                 let l = leader?;
                 let voters = w.node(0, l)?.membership().voters.clone();
                 let n = voters.len();
-                if n % 2 == 1 || !voters.iter().all(|&v| w.is_up(v)) || self.spare.first() != Some(&new) {
+                if n < 4 || n % 2 == 1 || !voters.iter().all(|&v| w.is_up(v)) || self.spare.first() != Some(&new) {
                     return None;
                 }
                 let mut others: Vec<NodeId> = voters.iter().copied().filter(|&v| v != l).collect();
@@ -467,24 +611,25 @@ impl<'a> Planner<'a> {
                 // the others' and it can win.
                 let l = leader.filter(|&l| l != node)?;
                 let expect = Expect::Role { node, role: RoleName::Leader };
-                let commands =
-                    vec![Cmd::Set(vec![Setting::Rate(0)]), Cmd::Cut(l, node), Cmd::Cut(node, l), Cmd::Await { expect, within: 1500 * MS }];
+                let wait = self.scoped(Cmd::Await { expect, within: self.t(1500 * MS) });
+                let commands = vec![Cmd::Set(vec![Setting::Rate(0)]), Cmd::Cut(l, node), Cmd::Cut(node, l), wait];
                 (Some(Story::Lease { stage: 1, node, old: l, key_value }), Step { commands, run: 0 })
             }
             Story::Lease { stage: 1, node, old, key_value } => {
-                if w.node(0, node).is_none_or(|n| n.role() != Role::Leader) {
+                if w.node(g, node).is_none_or(|n| n.role() != Role::Leader) {
                     let commands = vec![Cmd::Heal, Cmd::Set(vec![Setting::Rate(self.config.rate)])];
                     return Some(Step { commands, run: self.gap() });
                 }
                 let commands = vec![
                     Cmd::Isolate(Target::Node(old)),
-                    Cmd::Propose { command: key_value.clone(), via: Some(node) },
-                    await_written(&key_value, node),
+                    self.scoped(Cmd::Propose { command: key_value.clone(), via: Some(node) }),
+                    self.scoped(await_written(&key_value, node)),
                 ];
                 (Some(Story::Lease { stage: 2, node, old, key_value }), Step { commands, run: 0 })
             }
-            Story::Lease { .. } => {
-                let mut commands: Vec<Cmd> = up.iter().map(|&n| Cmd::Read { key: "x".to_string(), via: Some(n) }).collect();
+            Story::Lease { key_value, .. } => {
+                let key = key_value.split_once('=').map_or("x", |(k, _)| k).to_string();
+                let mut commands: Vec<Cmd> = up.iter().map(|&n| self.scoped(Cmd::Read { key: key.clone(), via: Some(n) })).collect();
                 commands.push(Cmd::Run(self.rng.range(20 * MS, 60 * MS)));
                 commands.push(Cmd::Heal);
                 commands.push(Cmd::Set(vec![Setting::Rate(self.config.rate)]));
@@ -500,8 +645,8 @@ impl<'a> Planner<'a> {
     /// some followers. Every server then knows the last of those terms (so no server can
     /// stand in one of them again, where it could not know whom the others voted for).
     /// Nothing is known committed: commit indexes are volatile.
-    fn history(&mut self, nodes: u32) -> Vec<Cmd> {
-        let n = nodes as usize;
+    fn history(&mut self, ids: &[NodeId]) -> Vec<Cmd> {
+        let n = ids.len();
         let mut logs: Vec<Vec<Term>> = vec![Vec::new(); n];
         let up_to_date = |a: &[Term], b: &[Term]| (a.last(), a.len()) >= (b.last(), b.len());
         let last_term = self.rng.range(3, 6);
@@ -524,7 +669,7 @@ impl<'a> Planner<'a> {
         }
         let mut out = Vec::new();
         for (i, log) in logs.iter().enumerate() {
-            let id = i as NodeId + 1;
+            let id = ids[i];
             if !log.is_empty() {
                 out.push(Cmd::Log { node: id, terms: log.clone() });
             }
@@ -553,10 +698,11 @@ pub fn run_seed(seed: u64, config: &CheckConfig, options: super::run::RunOptions
     let scenario = Scenario::new(setup.clone());
     let mut runner = Runner::new(&scenario, options).map_err(|f| f.to_string())?;
     let mut executed = vec![setup[0].clone()];
-    let faults_end = if config.duration > 2 * QUIET_END { config.duration - QUIET_END } else { config.duration };
+    let quiet = planner.quiet_len();
+    let faults_end = if config.duration > 2 * quiet { config.duration - quiet } else { config.duration };
     let mut stopped = false;
     let exec = |runner: &mut Runner, executed: &mut Vec<Cmd>, cmd: &Cmd| -> bool {
-        match cmd {
+        match cmd.inner() {
             Cmd::Run(d) => {
                 let start = runner.world.now();
                 let hit = runner.world.run_until_violation(start + d);
@@ -611,7 +757,7 @@ pub fn run_seed(seed: u64, config: &CheckConfig, options: super::run::RunOptions
             }
         }
         // At least the whole quiet end, even if a storyline ran past the end of the faults.
-        let rest = config.duration.saturating_sub(runner.world.now()).max(QUIET_END);
+        let rest = config.duration.saturating_sub(runner.world.now()).max(quiet);
         if !stopped {
             exec(&mut runner, &mut executed, &Cmd::Run(rest));
         }

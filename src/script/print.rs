@@ -62,6 +62,10 @@ pub fn setting(s: &Setting) -> String {
         Setting::MaxEntries(n) => format!("batch={n}"),
         Setting::ClientTimeout(t) => format!("timeout={}", duration(*t)),
         Setting::Clients(n) => format!("clients={n}"),
+        Setting::Brokers(n) => format!("brokers={n}"),
+        Setting::Partitions(n) => format!("partitions={n}"),
+        Setting::Replication(n) => format!("replication={n}"),
+        Setting::Timing(t) => format!("timing={}", t.name()),
     }
 }
 
@@ -140,6 +144,8 @@ pub fn command(c: &Cmd) -> String {
         Cmd::Await { expect, within } => format!("await {} within {}", expectation(expect), duration(*within)),
         Cmd::CutLeader { node, from_leader: true } => format!("cut leader->{node}"),
         Cmd::CutLeader { node, from_leader: false } => format!("cut {node}->leader"),
+        Cmd::Rebalance => "rebalance".to_string(),
+        Cmd::InPartition { partition, cmd } => format!("{} partition {partition}", command(cmd)),
     }
 }
 
@@ -182,6 +188,16 @@ fn expectation(e: &Expect) -> String {
             Some(i) => format!("violation {i}"),
             None => "violation".to_string(),
         },
+        Expect::Partition { partition, check } => match check {
+            PartitionCheck::Leader(None) => format!("partition {partition} leader"),
+            PartitionCheck::Leader(Some(b)) => format!("partition {partition} leader {b}"),
+            PartitionCheck::Health(h) => format!("partition {partition} {}", h.name()),
+            PartitionCheck::Term(c) => format!("partition {partition} term {} {}", c.op.symbol(), c.value),
+        },
+        Expect::BrokersLeading(list) => {
+            let pairs: Vec<String> = list.iter().map(|(b, n)| format!("{b}:{n}")).collect();
+            std::iter::once("brokers-leading".to_string()).chain(pairs).collect::<Vec<_>>().join(" ")
+        }
     }
 }
 

@@ -6,7 +6,8 @@ use super::ast::*;
 use crate::raft::{ConfChange, Index, NodeId, Payload, Role, Time};
 use crate::sim::client::{OpKind, Outcome};
 use crate::sim::settings::SettingsError;
-use crate::sim::{Settings, SimError, TraceMode, World};
+use crate::sim::zeebe::{Topology, ZeebeTiming};
+use crate::sim::{GroupId, Settings, SimError, TraceMode, World};
 
 /// Why a scenario run stopped early.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,12 +73,23 @@ pub fn apply_setting(s: &mut Settings, setting: &Setting) {
         Setting::MaxEntries(n) => s.raft.max_entries_per_append = n,
         Setting::ClientTimeout(t) => s.client_timeout = t,
         Setting::Clients(n) => s.clients = n,
+        // The layout is set up by `cluster_settings`.
+        Setting::Brokers(_) | Setting::Partitions(_) | Setting::Replication(_) | Setting::Timing(_) => {}
     }
 }
 
-/// The settings a `cluster` line describes.
+/// The settings a `cluster` line describes. With `brokers=` it is a Zeebe cluster: Zeebe's
+/// layout (partitions and replication default to 1, as in Zeebe), election, check-quorum,
+/// priority election (unless `priority=off`) and timing (unless `timing=scaled`); the other
+/// settings on the line apply on top.
 pub fn cluster_settings(spec: &ClusterSpec) -> Settings {
-    let mut s = Settings::default();
+    let mut s = match zeebe_layout(spec) {
+        None => Settings::default(),
+        Some((topology, timing)) => {
+            let priority = !spec.options.contains(&Setting::PriorityElection(false));
+            Settings::zeebe(topology, timing, priority)
+        }
+    };
     if let Some(n) = spec.nodes {
         s.nodes = n;
     }
@@ -91,6 +103,23 @@ pub fn cluster_settings(spec: &ClusterSpec) -> Settings {
         apply_setting(&mut s, o);
     }
     s
+}
+
+/// The Zeebe layout and timing a `cluster` line gives, if it has `brokers=`. The layout is
+/// not checked here (the world's settings are).
+fn zeebe_layout(spec: &ClusterSpec) -> Option<(Topology, ZeebeTiming)> {
+    let mut brokers = None;
+    let (mut partitions, mut replication, mut timing) = (1, 1, ZeebeTiming::Zeebe);
+    for o in &spec.options {
+        match *o {
+            Setting::Brokers(n) => brokers = Some(n),
+            Setting::Partitions(n) => partitions = n,
+            Setting::Replication(n) => replication = n,
+            Setting::Timing(t) => timing = t,
+            _ => {}
+        }
+    }
+    Some((Topology { brokers: brokers?, partitions, replication }, timing))
 }
 
 /// Runs a whole scenario.
@@ -110,6 +139,9 @@ pub struct Runner {
     violations_reported: usize,
     /// Why the last intervention was refused, when the scenario expects it.
     last_refusal: Option<String>,
+    /// Zeebe mode: the partition (as a group) the command being run is about
+    /// (`<command> partition P`).
+    scope: Option<GroupId>,
 }
 
 impl Runner {
@@ -123,7 +155,7 @@ impl Runner {
         let mut world = World::new(settings, options.trace).map_err(|e| RunFailure { line, time: 0, message: e.to_string() })?;
         world.set_checking(options.check);
         world.set_record_history(true);
-        let expecting_violations = scenario.commands.iter().any(|c| matches!(c, Cmd::Expect(Expect::Violation { .. })));
+        let expecting_violations = scenario.commands.iter().any(|c| matches!(c.inner(), Cmd::Expect(Expect::Violation { .. })));
         Ok(Runner {
             world,
             expectations_met: 0,
@@ -131,6 +163,7 @@ impl Runner {
             last_crashed_leader: None,
             violations_reported: 0,
             last_refusal: None,
+            scope: None,
         })
     }
 
@@ -142,6 +175,7 @@ impl Runner {
             last_crashed_leader: None,
             violations_reported: 0,
             last_refusal: None,
+            scope: None,
         }
     }
 
@@ -177,6 +211,7 @@ impl Runner {
     /// messages for the user.
     pub fn exec(&mut self, cmd: &Cmd) -> Result<(), String> {
         match cmd {
+            Cmd::InPartition { partition, cmd } => self.in_partition(*partition, cmd, |r, c| r.exec(c)),
             Cmd::Expect(e) => {
                 self.expect(e)?;
                 self.expectations_met += 1;
@@ -195,10 +230,17 @@ impl Runner {
     /// Carries out one intervention; refuses expectations. The page acts through this
     /// only, so its build does not carry the expectation checks.
     pub fn intervene(&mut self, cmd: &Cmd) -> Result<(), String> {
+        if self.zeebe() {
+            self.refuse_in_zeebe(cmd)?;
+        }
+        let group = self.scope.unwrap_or(0);
+        let partition = self.scope.map(|g| g + 1);
         let w = &mut self.world;
         let sim = |e: SimError| e.to_string();
         match cmd {
             Cmd::Cluster(_) => return Err("`cluster` must be the first command".to_string()),
+            Cmd::InPartition { partition, cmd } => return self.in_partition(*partition, cmd, |r, c| r.intervene(c)),
+            Cmd::Rebalance => w.rebalance().map_err(sim)?,
             Cmd::Run(d) => {
                 let until = w.now() + d;
                 if self.expecting_violations {
@@ -243,24 +285,24 @@ impl Runner {
             }
             Cmd::Uncut(a, b) => w.uncut(*a, *b).map_err(sim)?,
             Cmd::Set(settings) => self.apply_settings(settings)?,
-            Cmd::Timeout(n) => w.force_timeout(0, *n).map_err(sim)?,
+            Cmd::Timeout(n) => w.force_timeout(group, *n).map_err(sim)?,
             Cmd::Propose { command, via } => {
-                let op = w.propose(command, *via).map_err(sim)?;
+                let op = w.propose_in(command, *via, partition).map_err(sim)?;
                 refused_at_once(w, op, *via)?;
             }
             Cmd::Read { key, via } => {
-                let op = w.read(key, *via).map_err(sim)?;
+                let op = w.read_in(key, *via, partition).map_err(sim)?;
                 refused_at_once(w, op, *via)?;
             }
-            Cmd::Log { node, terms } => w.set_log(0, *node, terms).map_err(sim)?,
-            Cmd::Term { node, term } => w.set_term(0, *node, *term).map_err(sim)?,
-            Cmd::Transfer(n) => w.transfer(0, *n).map_err(sim)?,
+            Cmd::Log { node, terms } => w.set_log(group, *node, terms).map_err(sim)?,
+            Cmd::Term { node, term } => w.set_term(group, *node, *term).map_err(sim)?,
+            Cmd::Transfer(n) => w.transfer(group, *n).map_err(sim)?,
             Cmd::Add(n) => self.change(ConfChange::AddVoter(*n))?,
             Cmd::AddLearner(n) => self.change(ConfChange::AddLearner(*n))?,
             Cmd::Promote(n) => self.change(ConfChange::Promote(*n))?,
             Cmd::Remove(n) => self.change(ConfChange::Remove(*n))?,
             Cmd::Compact(n) => {
-                w.compact(0, *n).map_err(sim)?;
+                w.compact(group, *n).map_err(sim)?;
             }
             Cmd::Priority { node, priority } => {
                 if !w.machine_ids().contains(node) {
@@ -283,6 +325,60 @@ impl Runner {
             Cmd::Await { .. } => return Err("`await` runs until something holds; it is not an intervention".to_string()),
         }
         Ok(())
+    }
+
+    fn zeebe(&self) -> bool {
+        self.world.topology().is_some()
+    }
+
+    /// Runs `cmd` about one partition.
+    fn in_partition(&mut self, partition: u32, cmd: &Cmd, run: impl FnOnce(&mut Runner, &Cmd) -> Result<(), String>) -> Result<(), String> {
+        let Some(t) = self.world.topology() else {
+            return Err("`partition P` after a command needs a Zeebe cluster (cluster brokers=N partitions=P replication=R)".to_string());
+        };
+        if partition == 0 || partition > t.partitions {
+            return Err(SimError::NoSuchPartition(partition).to_string());
+        }
+        let outer = self.scope.replace(partition - 1);
+        let result = run(self, cmd);
+        self.scope = outer;
+        result
+    }
+
+    /// The group a command is about: in Zeebe mode the partition it names (`partition P`),
+    /// which commands about one Raft group need; classic worlds: group 0.
+    fn group(&self, what: &str) -> Result<GroupId, String> {
+        match (self.zeebe(), self.scope) {
+            (false, _) => Ok(0),
+            (true, Some(g)) => Ok(g),
+            (true, None) => Err(format!("a Zeebe cluster has one Raft group per partition: say which, `{what} partition P`")),
+        }
+    }
+
+    /// Commands that mean nothing, or something else, in a Zeebe cluster.
+    fn refuse_in_zeebe(&self, cmd: &Cmd) -> Result<(), String> {
+        let leader_target = matches!(
+            cmd,
+            Cmd::Crash(Target::Leader)
+                | Cmd::CrashMidway(Target::Leader)
+                | Cmd::Restart(Target::Leader)
+                | Cmd::Isolate(Target::Leader)
+                | Cmd::CutLeader { .. }
+        );
+        if leader_target {
+            return Err(
+                "a Zeebe cluster has a leader per partition: name a broker (`expect partition P leader B` tells who leads)".to_string()
+            );
+        }
+        match cmd {
+            Cmd::Priority { .. } => Err("in a Zeebe cluster priorities come from Zeebe's layout (`raft-playground topology`)".to_string()),
+            Cmd::Set(settings) if settings.iter().any(Setting::is_layout) => Err("the layout is set on the cluster line".to_string()),
+            Cmd::Timeout(_) | Cmd::Transfer(_) | Cmd::Compact(_) | Cmd::Log { .. } | Cmd::Term { .. } if self.scope.is_none() => {
+                let words = super::print::command(cmd);
+                Err(format!("a Zeebe cluster has one Raft group per partition: say which, `{words} partition P`"))
+            }
+            _ => Ok(()),
+        }
     }
 
     fn target(&self, t: Target, verb: &str) -> Result<NodeId, String> {
@@ -349,18 +445,25 @@ impl Runner {
 
     fn expect(&self, e: &Expect) -> Result<(), String> {
         let w = &self.world;
+        let g = match e {
+            Expect::Committed { command, .. } | Expect::NotCommitted { command, .. } => {
+                self.key_group(command.split_once('=').map_or(command.as_str(), |(k, _)| k))?
+            }
+            Expect::Read { .. } | Expect::Refused | Expect::Violation { .. } | Expect::Partition { .. } | Expect::BrokersLeading(_) => 0,
+            _ => self.group(&super::print::command(&Cmd::Expect(e.clone())))?,
+        };
         match e {
             Expect::Leader { node, among, term } => {
                 let leader = match among {
-                    Some(set) => leader_among(w, set),
-                    None => w.leader(0).ok_or_else(|| no_leader_reason(w, None)),
+                    Some(set) => leader_among(w, g, set),
+                    None => w.leader(g).ok_or_else(|| no_leader_reason(w, g, None)),
                 }?;
                 if let Some(n) = node {
                     if leader != *n {
                         return Err(format!("expected leader {n}, but the leader is node {leader}"));
                     }
                 }
-                let t = w.node(0, leader).map_or(0, |n| n.term());
+                let t = w.node(g, leader).map_or(0, |n| n.term());
                 if let Some(c) = term {
                     if !c.op.holds(t, c.value) {
                         return Err(format!("expected the leader's term {}{}, but leader {leader} is in term {t}", c.op.symbol(), c.value));
@@ -369,7 +472,7 @@ impl Runner {
                 Ok(())
             }
             Expect::NoLeader { among } => {
-                let top = w.live_nodes(0).map(|n| n.term()).max().unwrap_or(0);
+                let top = w.live_nodes(g).map(|n| n.term()).max().unwrap_or(0);
                 let leaders: Vec<NodeId> = w
                     .live_nodes(0)
                     .filter(|n| n.role() == Role::Leader && n.term() == top)
@@ -382,7 +485,7 @@ impl Runner {
                 }
             }
             Expect::Role { node, role } => {
-                let actual = display_role(w, *node)?;
+                let actual = display_role(w, g, *node)?;
                 if actual == *role {
                     Ok(())
                 } else {
@@ -390,20 +493,20 @@ impl Runner {
                 }
             }
             Expect::Term { node, cmp } => {
-                let t = match w.node(0, *node) {
+                let t = match w.node(g, *node) {
                     Some(n) => n.term(),
-                    None => w.storage(0, *node).ok_or(format!("there is no node {node}"))?.hard_state.current_term,
+                    None => w.storage(g, *node).ok_or(format!("there is no node {node}"))?.hard_state.current_term,
                 };
                 compare(&format!("node {node}'s term"), t, cmp)
             }
             Expect::Commit { node, cmp } => {
-                let n = w.node(0, *node).ok_or(format!("node {node} is down or does not exist"))?;
+                let n = w.node(g, *node).ok_or(format!("node {node} is down or does not exist"))?;
                 compare(&format!("node {node}'s commit index"), n.log().commit_index(), cmp)
             }
             Expect::Snapshot { node, cmp } => {
-                let s = match w.node(0, *node) {
+                let s = match w.node(g, *node) {
                     Some(n) => n.log().snapshot_index(),
-                    None => w.storage(0, *node).ok_or(format!("there is no node {node}"))?.snapshot.index,
+                    None => w.storage(g, *node).ok_or(format!("there is no node {node}"))?.snapshot.index,
                 };
                 compare(&format!("node {node}'s snapshot index"), s, cmp)
             }
@@ -411,7 +514,7 @@ impl Runner {
                 let (nodes, need) = match on {
                     Some(set) => (set.clone(), set.len()),
                     None => {
-                        let voters = current_voters(w);
+                        let voters = current_voters(w, g);
                         let need = voters.len() / 2 + 1;
                         (voters, need)
                     }
@@ -419,7 +522,7 @@ impl Runner {
                 let mut holders = Vec::new();
                 let mut missing = Vec::new();
                 for &id in &nodes {
-                    match committed_on(w, id, command) {
+                    match committed_on(w, g, id, command) {
                         Ok(true) => holders.push(id),
                         Ok(false) => missing.push(id),
                         Err(e) if on.is_some() => return Err(e),
@@ -441,21 +544,21 @@ impl Runner {
             Expect::NotCommitted { command, on } => {
                 let nodes = match on {
                     Some(set) => set.clone(),
-                    None => w.live_nodes(0).map(|n| n.id()).collect(),
+                    None => w.live_nodes(g).map(|n| n.id()).collect(),
                 };
                 for id in nodes {
-                    if committed_on(w, id, command)? {
+                    if committed_on(w, g, id, command)? {
                         return Err(format!("expected {command} not committed, but node {id} has it committed"));
                     }
                 }
                 Ok(())
             }
-            Expect::Converged => converged(w),
+            Expect::Converged => converged(w, g),
             Expect::Log { node, terms } => {
-                let (base, actual): (Index, Vec<u64>) = match w.node(0, *node) {
+                let (base, actual): (Index, Vec<u64>) = match w.node(g, *node) {
                     Some(n) => (n.log().snapshot_index(), n.log().entries().iter().map(|e| e.term).collect()),
                     None => {
-                        let s = w.storage(0, *node).ok_or(format!("there is no node {node}"))?;
+                        let s = w.storage(g, *node).ok_or(format!("there is no node {node}"))?;
                         (s.snapshot.index, s.entries.iter().map(|e| e.term).collect())
                     }
                 };
@@ -506,8 +609,67 @@ impl Runner {
                     Err(format!("expected a violation of {}, but the checker found none", invariant.as_deref().unwrap_or("an invariant")))
                 }
             }
+            Expect::Partition { partition, check } => expect_partition(w, *partition, check),
+            Expect::BrokersLeading(list) => expect_brokers_leading(w, list),
         }
     }
+
+    /// The group an expectation about a key looks at: in Zeebe mode the partition the key
+    /// lives on (the one named with `partition P`, if any, must be it).
+    fn key_group(&self, key: &str) -> Result<GroupId, String> {
+        if !self.zeebe() {
+            return Ok(0);
+        }
+        match (self.world.key_partition(key), self.scope) {
+            (Some(p), Some(g)) if p != g + 1 => Err(SimError::KeyElsewhere { key: key.to_string(), partition: p }.to_string()),
+            (Some(p), _) => Ok(p - 1),
+            (None, Some(g)) => Ok(g),
+            (None, None) => Err(format!("no command has used key {key} yet, so it lives on no partition")),
+        }
+    }
+}
+
+fn zeebe_only(w: &World) -> Result<&Topology, String> {
+    w.topology().ok_or_else(|| "this expectation needs a Zeebe cluster (cluster brokers=N partitions=P replication=R)".to_string())
+}
+
+fn expect_partition(w: &World, p: u32, check: &PartitionCheck) -> Result<(), String> {
+    let t = zeebe_only(w)?;
+    if p == 0 || p > t.partitions {
+        return Err(SimError::NoSuchPartition(p).to_string());
+    }
+    let state = || format!("(partition {p}: {})", w.summary(p - 1));
+    match check {
+        PartitionCheck::Leader(broker) => match (w.partition_leader(p), broker) {
+            (None, _) => Err(format!("expected partition {p} to have a leader, but it has none {}", state())),
+            (Some(l), Some(b)) if l != *b => Err(format!("expected broker {b} to lead partition {p}, but broker {l} leads it {}", state())),
+            _ => Ok(()),
+        },
+        PartitionCheck::Health(h) => {
+            let actual = w.partition_health(p);
+            if actual == *h {
+                Ok(())
+            } else {
+                Err(format!("expected partition {p} to be {}, but it is {} {}", h.name(), actual.name(), state()))
+            }
+        }
+        PartitionCheck::Term(c) => compare(&format!("partition {p}'s term"), w.partition_term(p), c),
+    }
+}
+
+fn expect_brokers_leading(w: &World, list: &[(NodeId, u32)]) -> Result<(), String> {
+    zeebe_only(w)?;
+    let actual = w.brokers_leading();
+    let expected_of = |b: NodeId| list.iter().find(|(x, _)| *x == b).map_or(0, |(_, n)| *n);
+    if let Some(&(b, _)) = list.iter().find(|(b, _)| !actual.iter().any(|(a, _)| a == b)) {
+        return Err(SimError::NoSuchBroker(b).to_string());
+    }
+    if actual.iter().all(|&(b, n)| expected_of(b) == n) {
+        return Ok(());
+    }
+    let show = |pairs: Vec<(NodeId, u32)>| pairs.iter().map(|(b, n)| format!("{b}:{n}")).collect::<Vec<_>>().join(" ");
+    let expected: Vec<(NodeId, u32)> = actual.iter().map(|&(b, _)| (b, expected_of(b))).collect();
+    Err(format!("expected brokers leading {}, but they lead {}", show(expected), show(actual)))
 }
 
 /// A request sent only to node `via` that it refused at once (it is not the leader).
@@ -539,32 +701,35 @@ fn list64(ids: &[u64]) -> String {
 }
 
 /// Exactly one node of `set` leads in the highest term among the live nodes of `set`.
-fn leader_among(w: &World, set: &[NodeId]) -> Result<NodeId, String> {
-    let live: Vec<_> = w.live_nodes(0).filter(|n| set.contains(&n.id())).collect();
+fn leader_among(w: &World, g: GroupId, set: &[NodeId]) -> Result<NodeId, String> {
+    let live: Vec<_> = w.live_nodes(g).filter(|n| set.contains(&n.id())).collect();
     let top = live.iter().map(|n| n.term()).max().ok_or_else(|| format!("expected a leader among {}, but they are all down", list(set)))?;
     let leaders: Vec<NodeId> = live.iter().filter(|n| n.term() == top && n.role() == Role::Leader).map(|n| n.id()).collect();
     match leaders.as_slice() {
         [one] => Ok(*one),
-        [] => Err(no_leader_reason(w, Some(set))),
+        [] => Err(no_leader_reason(w, g, Some(set))),
         many => Err(format!("expected one leader among {}, but nodes {} all lead in term {top}", list(set), list(many))),
     }
 }
 
-fn no_leader_reason(w: &World, set: Option<&[NodeId]>) -> String {
+fn no_leader_reason(w: &World, g: GroupId, set: Option<&[NodeId]>) -> String {
     let mut parts = Vec::new();
-    for n in w.live_nodes(0).filter(|n| set.is_none_or(|s| s.contains(&n.id()))) {
+    for n in w.live_nodes(g).filter(|n| set.is_none_or(|s| s.contains(&n.id()))) {
         parts.push(format!("{}:{}@{}", n.id(), n.role().name(), n.term()));
     }
     let scope = set.map(|s| format!(" among {}", list(s))).unwrap_or_default();
     format!("expected a leader{scope}, but there is none in the highest term (nodes: {})", parts.join(" "))
 }
 
-/// The role the page shows: crashed, learner, or the Raft role.
-pub fn display_role(w: &World, id: NodeId) -> Result<RoleName, String> {
+/// The role the page shows: crashed, learner, or the Raft role (of the replica of group `g`).
+pub fn display_role(w: &World, g: GroupId, id: NodeId) -> Result<RoleName, String> {
     if !w.machine_ids().contains(&id) {
         return Err(format!("there is no node {id}"));
     }
-    let Some(n) = w.node(0, id) else { return Ok(RoleName::Crashed) };
+    if w.topology().is_some() && !w.replica_ids(g).contains(&id) {
+        return Err(SimError::NoReplica { broker: id, partition: g + 1 }.to_string());
+    }
+    let Some(n) = w.node(g, id) else { return Ok(RoleName::Crashed) };
     Ok(match n.role() {
         Role::Leader => RoleName::Leader,
         Role::Candidate => RoleName::Candidate,
@@ -575,31 +740,34 @@ pub fn display_role(w: &World, id: NodeId) -> Result<RoleName, String> {
 }
 
 /// The voters of the current configuration: the leader's, or else the latest any live node has.
-fn current_voters(w: &World) -> Vec<NodeId> {
-    if let Some(l) = w.leader(0).and_then(|l| w.node(0, l)) {
+fn current_voters(w: &World, g: GroupId) -> Vec<NodeId> {
+    if let Some(l) = w.leader(g).and_then(|l| w.node(g, l)) {
         return l.membership().voters.clone();
     }
-    w.live_nodes(0)
+    w.live_nodes(g)
         .max_by_key(|n| (n.log().last_term(), n.log().last_index()))
         .map(|n| n.membership().voters.clone())
-        .unwrap_or_else(|| w.machine_ids())
+        .unwrap_or_else(|| w.replica_ids(g))
 }
 
-fn committed_on(w: &World, id: NodeId, command: &str) -> Result<bool, String> {
+fn committed_on(w: &World, g: GroupId, id: NodeId, command: &str) -> Result<bool, String> {
     if !w.machine_ids().contains(&id) {
         return Err(format!("there is no node {id}"));
     }
-    let n = w.node(0, id).ok_or(format!("node {id} is down, so what it has committed is unknown"))?;
+    if w.topology().is_some() && !w.replica_ids(g).contains(&id) {
+        return Err(SimError::NoReplica { broker: id, partition: g + 1 }.to_string());
+    }
+    let n = w.node(g, id).ok_or(format!("node {id} is down, so what it has committed is unknown"))?;
     let log = n.log();
     let in_log =
         log.slice(log.first_index(), log.commit_index()).iter().any(|e| matches!(&e.payload, Payload::Command(c) if &*c.data == command));
-    Ok(in_log || in_snapshot(w, log.snapshot_index(), command))
+    Ok(in_log || in_snapshot(w, g, log.snapshot_index(), command))
 }
 
 /// Whether a write of `command` was committed at an index a snapshot up to `snapshot`
 /// covers: the write was acknowledged (so its entry committed), or some live node holds its
 /// entry committed. A snapshot holds only committed entries, so it holds that one.
-fn in_snapshot(w: &World, snapshot: Index, command: &str) -> bool {
+fn in_snapshot(w: &World, g: GroupId, snapshot: Index, command: &str) -> bool {
     if snapshot == 0 {
         return false;
     }
@@ -607,19 +775,19 @@ fn in_snapshot(w: &World, snapshot: Index, command: &str) -> bool {
     w.history().iter().any(|op| {
         let same = matches!(&op.kind, OpKind::Write { key: k, value: v } if &**k == key && &**v == value);
         let Some((index, term)) = op.entry.filter(|&(i, _)| same && i <= snapshot) else { return false };
-        op.outcome == Outcome::Written || w.live_nodes(0).any(|n| n.log().commit_index() >= index && n.log().term(index) == Some(term))
+        op.outcome == Outcome::Written || w.live_nodes(g).any(|n| n.log().commit_index() >= index && n.log().term(index) == Some(term))
     })
 }
 
-fn converged(w: &World) -> Result<(), String> {
+fn converged(w: &World, g: GroupId) -> Result<(), String> {
     // The live members of the current configuration (a removed server never hears the end).
-    let current = match w.leader(0).and_then(|l| w.node(0, l)) {
+    let current = match w.leader(g).and_then(|l| w.node(g, l)) {
         Some(l) => l.membership().clone(),
         None => {
-            w.live_nodes(0).max_by_key(|n| (n.log().last_term(), n.log().last_index())).map(|n| n.membership().clone()).unwrap_or_default()
+            w.live_nodes(g).max_by_key(|n| (n.log().last_term(), n.log().last_index())).map(|n| n.membership().clone()).unwrap_or_default()
         }
     };
-    let members: Vec<_> = w.live_nodes(0).filter(|n| current.contains(n.id())).collect();
+    let members: Vec<_> = w.live_nodes(g).filter(|n| current.contains(n.id())).collect();
     let Some(first) = members.first() else { return Ok(()) };
     let commit = first.log().commit_index();
     for n in &members {

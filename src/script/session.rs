@@ -96,16 +96,16 @@ impl Session {
         if let Some(k) = scenario.commands.iter().skip(1).position(|c| matches!(c, Cmd::Cluster(_))) {
             return Err(format!("line {}: `cluster` must be the first command", scenario.lines[k + 1]));
         }
-        session.actions = if scenario.commands.iter().any(|c| matches!(c, Cmd::Await { .. })) {
+        session.actions = if scenario.commands.iter().any(|c| matches!(c.inner(), Cmd::Await { .. })) {
             timed_by_dry_run(scenario)?
         } else {
             let mut t: Time = 0;
             let mut actions = Vec::new();
             for cmd in scenario.commands.iter().skip_while(|c| matches!(c, Cmd::Cluster(_))) {
-                match cmd {
+                match cmd.inner() {
                     Cmd::Run(d) => t += d,
                     Cmd::Expect(_) | Cmd::Await { .. } | Cmd::Cluster(_) => {}
-                    other => actions.push((t, other.clone())),
+                    _ => actions.push((t, cmd.clone())),
                 }
             }
             actions
@@ -380,12 +380,13 @@ fn timed_by_dry_run(scenario: &Scenario) -> Result<Vec<(Time, Cmd)>, String> {
     let mut runner = Runner::new(scenario, super::run::RunOptions { check: false, trace: TraceMode::Off }).map_err(|f| f.to_string())?;
     let mut actions = Vec::new();
     for cmd in scenario.commands.iter().skip_while(|c| matches!(c, Cmd::Cluster(_))) {
-        match cmd {
+        match cmd.inner() {
             Cmd::Expect(_) | Cmd::Cluster(_) => {}
             Cmd::Run(_) | Cmd::Await { .. } => {
                 let _ = runner.exec(cmd);
             }
-            other => {
+            _ => {
+                let other = cmd;
                 // A refused one is kept: the replay reports it, as for any scenario.
                 actions.push((runner.world.now(), other.clone()));
                 let _ = runner.exec(other);

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::zeebe::{Topology, TopologyError, ZeebeTiming};
 use crate::raft::{Config, ConfigError, NodeId, Time};
 
 /// The most servers a world holds (the page draws them in a ring).
@@ -57,6 +58,10 @@ pub struct Settings {
     pub client_timeout: Time,
     /// Client processes of the automatic workload (each has one request at a time).
     pub clients: u32,
+    /// Zeebe mode: the cluster is `brokers` machines (ids 0..n-1) and each partition a Raft
+    /// group on its `replication` brokers, laid out as Zeebe does (see [`super::zeebe`]).
+    /// `None`: a classic cluster, every group on every machine (ids 1..n).
+    pub zeebe: Option<Topology>,
 }
 
 impl Default for Settings {
@@ -72,6 +77,7 @@ impl Default for Settings {
             snapshot_threshold: 0,
             client_timeout: SECOND,
             clients: super::client::DEFAULT_CLIENTS,
+            zeebe: None,
         }
     }
 }
@@ -97,6 +103,14 @@ pub enum SettingsError {
     #[error("node ids run from 1 to {MAX_NODES} (got {0})")]
     NodeId(u64),
     #[error(transparent)]
+    Topology(#[from] TopologyError),
+    #[error("in Zeebe mode the election timeout is one value T, and timeouts are drawn from T..2T as Zeebe draws them: write election=T..2T (got {min}..{max} µs)")]
+    ZeebeElection { min: Time, max: Time },
+    #[error("{0} does not apply in Zeebe mode: {1}")]
+    NotInZeebe(&'static str, &'static str),
+    #[error("a Zeebe cluster's machines are its brokers and its groups its partitions")]
+    ZeebeShape,
+    #[error(transparent)]
     Raft(#[from] ConfigError),
 }
 
@@ -115,12 +129,54 @@ impl LinkConfig {
 }
 
 impl Settings {
+    /// A Zeebe cluster: Zeebe's layout, election (polls, priority election unless `priority`
+    /// is false) and check-quorum, with Zeebe's timing or the playground's.
+    pub fn zeebe(topology: Topology, timing: ZeebeTiming, priority: bool) -> Settings {
+        let mut s = Settings { nodes: topology.brokers, groups: topology.partitions, zeebe: Some(topology), ..Settings::default() };
+        s.raft.zeebe_election = true;
+        s.raft.zeebe_check_quorum = true;
+        s.raft.priority_election = priority;
+        let (t, heartbeat) = timing.election_and_heartbeat();
+        s.raft.election_timeout_min = t;
+        s.raft.election_timeout_max = 2 * t;
+        s.raft.heartbeat_interval = heartbeat;
+        // Long enough to ride out a failover (the playground's choice, not Zeebe's).
+        s.client_timeout = s.client_timeout.max(4 * t);
+        s
+    }
+
     pub fn validate(&self) -> Result<(), SettingsError> {
-        if self.nodes == 0 || self.nodes > MAX_NODES {
-            return Err(SettingsError::Nodes(self.nodes));
-        }
-        if self.groups == 0 || self.groups > MAX_GROUPS {
-            return Err(SettingsError::Groups(self.groups));
+        match &self.zeebe {
+            None => {
+                if self.nodes == 0 || self.nodes > MAX_NODES {
+                    return Err(SettingsError::Nodes(self.nodes));
+                }
+                if self.groups == 0 || self.groups > MAX_GROUPS {
+                    return Err(SettingsError::Groups(self.groups));
+                }
+            }
+            Some(t) => {
+                t.validate()?;
+                if self.nodes != t.brokers || self.groups != t.partitions {
+                    return Err(SettingsError::ZeebeShape);
+                }
+                let r = &self.raft;
+                if r.election_timeout_max != 2 * r.election_timeout_min {
+                    return Err(SettingsError::ZeebeElection { min: r.election_timeout_min, max: r.election_timeout_max });
+                }
+                if r.pre_vote {
+                    return Err(SettingsError::NotInZeebe("prevote", "Zeebe always polls (its pre-vote) before it votes"));
+                }
+                if r.check_quorum {
+                    return Err(SettingsError::NotInZeebe("checkquorum", "Zeebe's own check-quorum is always on"));
+                }
+                if r.lease_read {
+                    return Err(SettingsError::NotInZeebe("lease", "Zeebe serves no lease reads"));
+                }
+                if !r.zeebe_election || !r.zeebe_check_quorum {
+                    return Err(SettingsError::NotInZeebe("the dissertation's election", "a Zeebe cluster runs Zeebe's election"));
+                }
+            }
         }
         self.network.validate()?;
         if self.client_rate > MAX_RATE {
@@ -139,8 +195,12 @@ impl Settings {
         Ok(())
     }
 
+    /// Machine ids: 1..n in a classic cluster; in Zeebe mode the broker ids, 0..n-1.
     pub fn node_ids(&self) -> Vec<NodeId> {
-        (1..=self.nodes).collect()
+        match &self.zeebe {
+            None => (1..=self.nodes).collect(),
+            Some(t) => t.broker_ids(),
+        }
     }
 }
 
@@ -180,5 +240,30 @@ mod tests {
         assert!(bad(|s| s.raft.lease_read = true).contains("check-quorum"));
         assert_eq!(check_node_id(0), Err(SettingsError::NodeId(0)));
         assert_eq!(check_node_id(3), Ok(3));
+    }
+
+    #[test]
+    fn zeebe_settings_follow_zeebe_and_refuse_what_zeebe_lacks() {
+        let t = Topology::new(5, 4, 3).unwrap();
+        let s = Settings::zeebe(t, ZeebeTiming::Zeebe, true);
+        assert_eq!(s.validate(), Ok(()));
+        assert_eq!(s.node_ids(), vec![0, 1, 2, 3, 4], "broker ids are Zeebe's nodeIds, from 0");
+        assert_eq!(
+            (s.raft.election_timeout_min, s.raft.election_timeout_max, s.raft.heartbeat_interval),
+            (2_500 * MS, 5_000 * MS, 250 * MS)
+        );
+        assert!(s.raft.zeebe_election && s.raft.zeebe_check_quorum && s.raft.priority_election);
+        let scaled = Settings::zeebe(t, ZeebeTiming::Scaled, false);
+        assert_eq!((scaled.raft.election_timeout_min, scaled.raft.heartbeat_interval), (150 * MS, 50 * MS));
+        assert!(!scaled.raft.priority_election);
+        let bad = |f: fn(&mut Settings)| {
+            let mut s = Settings::zeebe(t, ZeebeTiming::Zeebe, true);
+            f(&mut s);
+            s.validate().unwrap_err().to_string()
+        };
+        assert!(bad(|s| s.raft.pre_vote = true).contains("prevote does not apply in Zeebe mode"));
+        assert!(bad(|s| s.raft.check_quorum = true).contains("checkquorum"));
+        assert!(bad(|s| s.raft.election_timeout_max = 4_000 * MS).contains("election=T..2T"));
+        assert!(bad(|s| s.zeebe = Some(Topology { brokers: 3, partitions: 4, replication: 4 })).contains("replication factor"));
     }
 }

@@ -18,10 +18,15 @@ use super::rng::SimRng;
 use super::settings::{check_node_id, LinkConfig, Settings, SettingsError, MS, SECOND};
 use super::trace::{fnv1a, GroupId, MessageId, TraceEvent, TraceHash, TraceKind, TraceMode};
 use super::wire::Wire;
+use super::zeebe::{BrokerId, PartitionId, Topology};
 mod clients;
 mod interventions;
 mod net;
 mod replicas;
+mod zeebe;
+
+pub use zeebe::{BrokerStatus, ZeebeRole};
+use zeebe::{KeyRouting, Rebalance};
 
 use crate::raft::{
     sort_small, Body, ChangeError, Command, ConfChange, Config, DurableState, Effect, Entry, Index, Membership, Message, MessageKind,
@@ -88,10 +93,20 @@ impl SentCounts {
 enum Event {
     Deliver(MessageId),
     Lose(MessageId),
-    Timer { group: GroupId, node: NodeId, gen: u64 },
-    ClientTick { gen: u64 },
+    Timer {
+        group: GroupId,
+        node: NodeId,
+        gen: u64,
+    },
+    ClientTick {
+        gen: u64,
+    },
     ClientRetry(OpId),
     ClientTimeout(OpId),
+    /// Zeebe mode: the next step of a rebalance.
+    Rebalance {
+        gen: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +159,18 @@ pub enum SimError {
     DecreasingTerms,
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    #[error("there is no broker {0}")]
+    NoSuchBroker(BrokerId),
+    #[error("there is no partition {0}")]
+    NoSuchPartition(PartitionId),
+    #[error("broker {broker} holds no replica of partition {partition}")]
+    NoReplica { broker: BrokerId, partition: PartitionId },
+    #[error("key {key} lives on partition {partition} (follow-up commands go to the partition of their key)")]
+    KeyElsewhere { key: String, partition: PartitionId },
+    #[error("{0}")]
+    NotInZeebe(&'static str),
+    #[error("this needs a Zeebe cluster (cluster brokers=N partitions=P replication=R)")]
+    NotZeebe,
 }
 
 /// An input to one node.
@@ -196,6 +223,11 @@ pub struct World {
     effects: Vec<Effect>,
     /// Per message kind: how many were sent (for charts and the bench).
     sent: SentCounts,
+    /// Zeebe mode: which partition each key lives on.
+    keys: KeyRouting,
+    /// Zeebe mode: a rebalance under way.
+    rebalance: Option<Rebalance>,
+    rebalance_gen: u64,
 }
 
 impl World {
@@ -224,6 +256,9 @@ impl World {
             hash: TraceHash::default(),
             effects: Vec::new(),
             sent: SentCounts::default(),
+            keys: KeyRouting::new(settings.zeebe.as_ref()),
+            rebalance: None,
+            rebalance_gen: 0,
             settings,
         };
         let ids = world.settings.node_ids();
@@ -233,7 +268,13 @@ impl World {
         let membership = Membership::new(ids.iter().copied());
         for g in 0..world.settings.groups {
             world.groups.push(Group { id: g, replicas: VecMap::new(), checker: GroupChecker::new() });
-            for &id in &ids {
+            // In Zeebe mode a partition's group lives on its replicas only.
+            let replicas = match &world.settings.zeebe {
+                None => ids.clone(),
+                Some(t) => t.replica_brokers(g + 1),
+            };
+            let membership = if world.settings.zeebe.is_some() { Membership::new(replicas.iter().copied()) } else { membership.clone() };
+            for &id in &replicas {
                 world.boot_replica(g, id, DurableState::new(membership.clone()));
             }
         }
@@ -354,6 +395,11 @@ impl World {
                     self.finish_op(op, outcome);
                 }
             }
+            Event::Rebalance { gen } => {
+                if gen == self.rebalance_gen {
+                    self.rebalance_step();
+                }
+            }
         }
     }
 
@@ -367,6 +413,16 @@ impl World {
 
     pub fn group_count(&self) -> u32 {
         self.groups.len() as u32
+    }
+
+    /// Zeebe mode: the cluster's layout (`None` for a classic cluster).
+    pub fn topology(&self) -> Option<&Topology> {
+        self.settings.zeebe.as_ref()
+    }
+
+    /// The machines holding a replica of a group, in id order.
+    pub fn replica_ids(&self, group: GroupId) -> Vec<NodeId> {
+        self.groups.get(group as usize).map_or_else(Vec::new, |g| g.replicas.keys().copied().collect())
     }
 
     /// Every machine id, in order.
@@ -464,6 +520,9 @@ impl World {
     pub fn summary(&self, group: GroupId) -> String {
         let mut s = String::new();
         for id in self.machine_ids() {
+            if self.replica(group, id).is_none() {
+                continue;
+            }
             match self.node(group, id) {
                 None => {
                     let _ = write!(s, "{id}:down ");

@@ -489,8 +489,12 @@ fn render_node(v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all:
         <g key={id} class={classes!("node", format!("role-{}", v.role), selected.then_some("selected"), focus.then_some("focus"), (!v.member && !crashed).then_some("outside"), stale.then_some("stale"))}
             transform={format!("translate({},{})", num(p.x), num(p.y))}
             data-node-id={id.to_string()} data-role={v.role} data-term={v.term.to_string()} data-stale={stale.to_string()}
-            role="button" tabindex="0" aria-label={aria} onclick={select.reform(|e: MouseEvent| e.into())} onkeydown={select.reform(|e: KeyboardEvent| e.into())}>
+            onclick={select.reform(|e: MouseEvent| e.into())} onkeydown={select.reform(|e: KeyboardEvent| e.into())}>
             { m.html() }
+            // The button is a transparent disc over the node: its name says everything the
+            // drawing shows, and it holds none of the drawing's text (which would then have to
+            // be part of the name, word for word).
+            <circle class="hit" r={num(r + 6.0 * k)} role="button" tabindex="0" aria-label={aria} />
             if timing {
                 // The one part of a node that changes every frame: an attribute, not markup.
                 <path class="timer" stroke-width={num(4.0 * k)} d={arc_path(Point { x: 0.0, y: 0.0 }, r + 5.0 * k, v.timer_fraction())} />

@@ -80,9 +80,9 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
 
     let mut s = String::with_capacity(8192);
     let _ = write!(s, r#"<div class="log-grid" role="table" aria-label="{}" style="--cols:{}">"#, esc(cat().logs), end - start + 1);
-    s.push_str(r#"<div class="log-row head" role="row"><span class="who"></span>"#);
+    s.push_str(r#"<div class="log-row head" role="row"><span class="who" role="columnheader"></span>"#);
     for i in start..=end {
-        let _ = write!(s, r#"<span class="idx">{i}</span>"#);
+        let _ = write!(s, r#"<span class="idx" role="columnheader">{i}</span>"#);
     }
     s.push_str("</div>");
     for (id, role, entries, before, snapshot, commit, stale) in &rows {
@@ -107,8 +107,11 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
             }
             if i <= *snapshot {
                 let label = if i == *snapshot { "snap" } else { "" };
-                let _ =
-                    write!(s, r#"<span class="cell compacted{class}" title="{} ≤ {snapshot}">{label}</span>"#, esc(cat().logs_snapshot));
+                let _ = write!(
+                    s,
+                    r#"<span class="cell compacted{class}" role="cell" title="{} ≤ {snapshot}">{label}</span>"#,
+                    esc(cat().logs_snapshot)
+                );
                 continue;
             }
             match entries.get((i - before - 1) as usize) {
@@ -122,14 +125,14 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
                     }
                     let _ = write!(
                         s,
-                        r#"<span class="cell entry term-{tc}{ok}{class}" data-log-entry="" data-node-id="{id}" data-index="{i}" data-term="{t}" data-committed="{committed}" title="{title}">{label}</span>"#,
+                        r#"<span class="cell entry term-{tc}{ok}{class}" role="cell" data-log-entry="" data-node-id="{id}" data-index="{i}" data-term="{t}" data-committed="{committed}" title="{title}">{label}</span>"#,
                         tc = e.term % 8,
                         ok = if committed { " committed" } else { "" },
                         t = e.term,
                     );
                 }
                 None => {
-                    let _ = write!(s, r#"<span class="cell empty{class}"></span>"#);
+                    let _ = write!(s, r#"<span class="cell empty{class}" role="cell"></span>"#);
                 }
             }
         }

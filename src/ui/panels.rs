@@ -234,19 +234,28 @@ pub fn Invariants(props: &PanelProps) -> Html {
     let violations = c.session.world().violations();
     let mut m = Markup::new();
     let _ = write!(m.0, r#"<h2>{}</h2><ul class="invariant-list">"#, esc(cat().invariants));
+    let inconclusive = c.session.world().inconclusive();
     for (k, inv) in Invariant::ALL.iter().enumerate() {
         let first = violations.iter().find(|v| v.invariant == *inv);
         let ok = first.is_none();
+        // A linearizability search that gave up is neither a pass nor a violation.
+        let unknown = ok && *inv == Invariant::Linearizability && !inconclusive.is_empty();
+        let (class, state, mark, words) = match (ok, unknown) {
+            (false, _) => (" bad", "false", "✗", cat().violated),
+            (true, true) => (" unknown", "inconclusive", "?", cat().inconclusive),
+            (true, false) => ("", "true", "✓", cat().holds),
+        };
         let _ = write!(
             m.0,
-            r#"<li class="invariant{}" data-invariant="{}" data-ok="{ok}"><span class="mark" aria-hidden="true">{}</span><div><span class="name">{}</span><span class="visually-hidden">{}</span><span class="help">{}</span>"#,
-            if ok { "" } else { " bad" },
+            r#"<li class="invariant{class}" data-invariant="{}" data-ok="{state}"><span class="mark" aria-hidden="true">{mark}</span><div><span class="name">{}</span><span class="visually-hidden">{}</span><span class="help">{}</span>"#,
             inv.name(),
-            if ok { "✓" } else { "✗" },
             esc(cat().invariant_names[k]),
-            esc(if ok { cat().holds } else { cat().violated }),
+            esc(words),
             esc(cat().invariant_help[k]),
         );
+        if unknown {
+            let _ = write!(m.0, r#"<div class="violation"><p>{}</p></div>"#, esc(&inconclusive[0]));
+        }
         if let Some(v) = first {
             let _ = write!(
                 m.0,

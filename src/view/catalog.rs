@@ -251,6 +251,7 @@ catalog! {
 
     violated = "violated";
     holds = "holds";
+    inconclusive = "inconclusive (the check gave up: too many orders to try)";
     violation_stop = "Stopped at a safety violation: {detail}";
 
     // Charts.
@@ -402,7 +403,7 @@ catalog! {
     @lists {
         // The engine's messages and the scenario parser's phrases, as the engine writes them
         // (view::errors reads them back in this order; more specific shapes first).
-        engine[77] = [
+        engine[95] = [
             "there is no node {node}",
             "there is no Raft group {group}",
             "node {node} is down",
@@ -480,6 +481,24 @@ catalog! {
             "a role ({names})",
             "a role",
             "an invariant ({names})",
+            "the end of the line (`partition P` after a command needs a Zeebe cluster: cluster brokers=N ...)",
+            "a broker id (0..{max}) or `leader`",
+            "a broker id (0..{max})",
+            "a partition id (1..{max})",
+            "a setting that may change while running (`{name}=` goes on the cluster line)",
+            "`zeebe` or `scaled`",
+            "leader, healthy, degraded, unavailable or term",
+            "how many partitions it leads",
+            "broker {broker} once",
+            "Zeebe settings (brokers=, partitions=, replication=, timing=) without nodes= or groups= (a Zeebe cluster's machines are its brokers)",
+            "brokers=N before partitions=, replication= or timing= (they describe a Zeebe cluster)",
+            "there is no broker {broker}",
+            "there is no partition {partition}",
+            "this needs a Zeebe cluster (cluster brokers=N partitions=P replication=R)",
+            "a broker count",
+            "a partition count",
+            "a replication factor",
+            "{what} ({lo}..{hi})",
         ];
         // The named scenarios of view::library, in its order.
         example_names[16] = [
@@ -577,7 +596,7 @@ catalog! {
             "An entry committed in a term is in the log of every later leader.",
             "No two servers apply different commands at the same index.",
             "No server discards a committed entry; restarts lose none.",
-            "Whatever a server acted on was on its disk when it crashed.",
+            "A server sends a vote or an acknowledgement only once it is on its disk.",
             "A server's term never goes back.",
             "A live server's commit index never goes back.",
             "A live server's applied index never goes back.",

@@ -30,16 +30,24 @@ impl World {
             return;
         }
         let client = idle[self.rng.index(idle.len())];
-        let key = KEYS[self.rng.index(KEYS.len())];
+        let zeebe = self.settings.zeebe.is_some();
+        let key: Arc<str> = if zeebe {
+            let n = self.keys.workload_keys.len();
+            self.keys.workload_keys[self.rng.index(n)].clone()
+        } else {
+            Arc::from(KEYS[self.rng.index(KEYS.len())])
+        };
         let read = self.rng.range(0, 99) < self.client.read_percent as u64;
         let kind = if read {
-            OpKind::Read { key: Arc::from(key) }
+            OpKind::Read { key: key.clone() }
         } else {
             let value = self.client.next_value();
-            OpKind::Write { key: Arc::from(key), value: Arc::from(value.to_string().as_str()) }
+            OpKind::Write { key: key.clone(), value: Arc::from(value.to_string().as_str()) }
         };
-        let group = self.group_of_key(key);
-        if self.client.guess(Issuer::Workload(client), group).is_none() {
+        // Zeebe mode: the gateway places a new key round-robin and sends follow-ups where
+        // the key lives; it routes to the partition's leader itself (no per-client guesses).
+        let group = if zeebe { self.route_key(&key) } else { self.group_of_key(&key) };
+        if !zeebe && self.client.guess(Issuer::Workload(client), group).is_none() {
             // A new client starts with a node of its own (clients spread over the cluster).
             let up: Vec<NodeId> = self.machines.iter().filter(|(_, &up)| up).map(|(&id, _)| id).collect();
             if let Some(&n) = up.get(client as usize % up.len().max(1)) {
@@ -63,7 +71,12 @@ impl World {
     }
 
     /// Keys are spread over the groups (as partitions of a key space are in Zeebe or TiKV).
+    /// In Zeebe mode: the partition the key lives on, or for a new key the partition the
+    /// gateway would place it on next (round-robin).
     pub fn group_of_key(&self, key: &str) -> GroupId {
+        if self.settings.zeebe.is_some() {
+            return self.key_partition(key).map_or(self.keys_next(), |p| p - 1);
+        }
         (fnv1a(0, key.as_bytes()) % self.groups.len() as u64) as GroupId
     }
 
@@ -77,7 +90,13 @@ impl World {
         let pinned = p.pinned;
         let issuer = p.op.issuer;
         let kind = p.op.kind.clone();
-        let target = pinned.or_else(|| self.client.guess(issuer, group)).or_else(|| self.any_live_node());
+        let target = if self.settings.zeebe.is_some() {
+            // Zeebe's gateway: the partition's leader once it is announced (its initial entry
+            // committed); with none, the command waits.
+            pinned.or_else(|| self.partition_leader(group + 1))
+        } else {
+            pinned.or_else(|| self.client.guess(issuer, group)).or_else(|| self.any_live_node())
+        };
         let Some(target) = target else {
             self.retry_later(op, None);
             return;
@@ -133,6 +152,13 @@ impl World {
             self.finish_op(op, Outcome::Failed);
             return;
         }
+        if self.settings.zeebe.is_some() {
+            // The gateway tries again at the next heartbeat interval, until the client's
+            // timeout.
+            let at = self.now + self.settings.raft.heartbeat_interval;
+            self.schedule(at, Event::ClientRetry(op));
+            return;
+        }
         let (group, issuer) = (p.op.group, p.op.issuer);
         let guesses = self.client.guesses_mut(issuer);
         match next_guess {
@@ -157,14 +183,47 @@ impl World {
     }
 
     pub fn propose(&mut self, command: &str, via: Option<NodeId>) -> Result<OpId, SimError> {
+        self.propose_in(command, via, None)
+    }
+
+    /// A client write; in Zeebe mode on `partition` (the key must not live elsewhere), or
+    /// where the gateway places the key.
+    pub fn propose_in(&mut self, command: &str, via: Option<NodeId>, partition: Option<PartitionId>) -> Result<OpId, SimError> {
         let (key, value) = kv::parse_write(command).ok_or_else(|| SimError::BadCommand(command.to_string()))?;
-        self.submit(OpKind::Write { key: Arc::from(key), value: Arc::from(value) }, via)
+        self.submit(OpKind::Write { key: Arc::from(key), value: Arc::from(value) }, via, partition)
     }
 
     /// Starts a client operation on its key's group: to the leader, or only to `via`.
-    pub(super) fn submit(&mut self, kind: OpKind, via: Option<NodeId>) -> Result<OpId, SimError> {
+    pub(super) fn submit(&mut self, kind: OpKind, via: Option<NodeId>, partition: Option<PartitionId>) -> Result<OpId, SimError> {
         if let Some(v) = via {
             self.check_node(v)?;
+        }
+        if self.settings.zeebe.is_some() {
+            let group = match partition {
+                Some(p) => {
+                    let g = self.partition_group(p)?;
+                    if let Some(lives) = self.key_partition(kind.key()).filter(|&l| l != p) {
+                        return Err(SimError::KeyElsewhere { key: kind.key().to_string(), partition: lives });
+                    }
+                    g
+                }
+                None => self.group_of_key(kind.key()),
+            };
+            if let Some(v) = via {
+                self.check_replica(group, v)?;
+            }
+            match partition {
+                Some(_) => self.bind_key(kind.key(), group)?,
+                None => {
+                    self.route_key(kind.key());
+                }
+            }
+            let op = self.start_op(group, Issuer::Scripted, kind, via);
+            self.client_attempt(op);
+            return Ok(op);
+        }
+        if partition.is_some() {
+            return Err(SimError::NotZeebe);
         }
         let group = self.group_of_key(kind.key());
         if via.is_none() {
@@ -179,10 +238,15 @@ impl World {
 
     /// A linearizable client read of `key`, to the leader (or only to `via`).
     pub fn read(&mut self, key: &str, via: Option<NodeId>) -> Result<OpId, SimError> {
+        self.read_in(key, via, None)
+    }
+
+    /// A linearizable client read; in Zeebe mode on `partition` (see `propose_in`).
+    pub fn read_in(&mut self, key: &str, via: Option<NodeId>, partition: Option<PartitionId>) -> Result<OpId, SimError> {
         if !kv::is_word(key) {
             return Err(SimError::BadCommand(key.to_string()));
         }
-        self.submit(OpKind::Read { key: Arc::from(key) }, via)
+        self.submit(OpKind::Read { key: Arc::from(key) }, via, partition)
     }
 
     /// Ends a client operation, checks the history it completes, and tells the trace how it

@@ -10,6 +10,8 @@ impl World {
     pub(super) fn check_node(&self, id: NodeId) -> Result<(), SimError> {
         if self.machines.contains_key(&id) {
             Ok(())
+        } else if self.topology().is_some() {
+            Err(SimError::NoSuchBroker(id))
         } else {
             Err(SimError::NoSuchNode(id))
         }
@@ -18,6 +20,8 @@ impl World {
     pub(super) fn check_group(&self, group: GroupId) -> Result<(), SimError> {
         if (group as usize) < self.groups.len() {
             Ok(())
+        } else if self.topology().is_some() {
+            Err(SimError::NoSuchPartition(group.saturating_add(1)))
         } else {
             Err(SimError::NoSuchGroup(group))
         }
@@ -93,7 +97,12 @@ impl World {
         }
         self.machines.insert(id, true);
         for g in 0..self.groups.len() as GroupId {
-            let Some(storage) = self.replica(g, id).map(|r| r.storage.clone()) else { continue };
+            let Some(storage) = self.replica(g, id).map(|r| r.storage.clone()) else {
+                // A broker restarts for every partition's trace, as it crashed for each
+                // (classic machines hold a replica of every group).
+                self.record(g, TraceKind::Restarted { node: id });
+                continue;
+            };
             self.boot_replica(g, id, storage);
             self.record(g, TraceKind::Restarted { node: id });
             if self.checking {
@@ -156,9 +165,13 @@ impl World {
     /// Changes the protocol switches of every node from now on.
     pub fn set_raft_config(&mut self, config: Config) -> Result<(), SimError> {
         config.validate().map_err(SettingsError::from)?;
-        self.settings.raft = config.clone();
+        let mut settings = self.settings.clone();
+        settings.raft = config;
+        settings.validate()?;
+        self.settings = settings;
         for g in 0..self.groups.len() {
             let ids: Vec<NodeId> = self.groups[g].replicas.keys().copied().collect();
+            let config = self.group_config(g as GroupId);
             for id in ids {
                 self.input(g as GroupId, id, Input::Configure(config.clone()));
             }
@@ -191,8 +204,7 @@ impl World {
 
     /// Fires a node's election timer now.
     pub fn force_timeout(&mut self, group: GroupId, id: NodeId) -> Result<(), SimError> {
-        self.check_group(group)?;
-        self.check_node(id)?;
+        self.check_replica(group, id)?;
         if !self.is_up(id) {
             return Err(SimError::NodeDown(id));
         }
@@ -211,8 +223,7 @@ impl World {
 
     /// Asks the leader of `group` to hand leadership to `to`.
     pub fn transfer(&mut self, group: GroupId, to: NodeId) -> Result<(), SimError> {
-        self.check_group(group)?;
-        self.check_node(to)?;
+        self.check_replica(group, to)?;
         let leader = self.leader(group).ok_or(SimError::NoLeader)?;
         match self.input(group, leader, Input::Transfer(to)) {
             InputResult::TransferRefused(error) => Err(SimError::Transfer { node: leader, error }),
@@ -226,6 +237,11 @@ impl World {
     /// Asks the leader of `group` to make a membership change. A node added for the
     /// first time gets a machine with an empty log.
     pub fn change_membership(&mut self, group: GroupId, change: ConfChange) -> Result<Index, SimError> {
+        if self.topology().is_some() {
+            return Err(SimError::NotInZeebe(
+                "membership changes are not modelled in Zeebe mode (a partition's replicas are fixed by the layout)",
+            ));
+        }
         self.check_group(group)?;
         let target = check_node_id(change.node() as u64)?;
         let leader = self.leader(group).ok_or(SimError::NoLeader)?;
@@ -263,8 +279,7 @@ impl World {
 
     /// Compacts a node's log up to what it has applied.
     pub fn compact(&mut self, group: GroupId, id: NodeId) -> Result<Index, SimError> {
-        self.check_group(group)?;
-        self.check_node(id)?;
+        self.check_replica(group, id)?;
         let r = self.replica_mut(group, id).ok_or(SimError::NoSuchNode(id))?;
         let data = r.kv.encode();
         let node = r.node.as_mut().ok_or(SimError::NodeDown(id))?;
@@ -281,8 +296,7 @@ impl World {
     /// Sets a node's log before time starts (for the paper's figures). Entry `i` of term `t`
     /// carries the command `e<i>=t<t>`, so equal (index, term) pairs are equal entries.
     pub fn set_log(&mut self, group: GroupId, id: NodeId, terms: &[Term]) -> Result<(), SimError> {
-        self.check_group(group)?;
-        self.check_node(id)?;
+        self.check_replica(group, id)?;
         if self.steps > 0 {
             return Err(SimError::TooLate);
         }
@@ -318,8 +332,7 @@ impl World {
 
     /// Sets a node's current term before time starts.
     pub fn set_term(&mut self, group: GroupId, id: NodeId, term: Term) -> Result<(), SimError> {
-        self.check_group(group)?;
-        self.check_node(id)?;
+        self.check_replica(group, id)?;
         if self.steps > 0 {
             return Err(SimError::TooLate);
         }

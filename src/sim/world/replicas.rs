@@ -11,8 +11,8 @@ impl World {
     // ----------------------------------------------------------------------------------
 
     pub(super) fn boot_replica(&mut self, group: GroupId, id: NodeId, storage: DurableState) {
-        let config = self.settings.raft.clone();
-        let timeout = self.draw_election_timeout();
+        let config = self.group_config(group);
+        let timeout = self.draw_election_timeout(Role::Follower);
         let node = RaftNode::restart(id, config, storage.clone(), self.now, timeout);
         let kv = Kv::restore(&storage.snapshot.data, storage.snapshot.index);
         // Timer events of an earlier life of this replica must stay stale.
@@ -24,12 +24,6 @@ impl World {
         if let Some(node) = g.replicas.get(&id).and_then(|r| r.node.as_ref()) {
             g.checker.on_restart(node);
         }
-    }
-
-    pub(super) fn draw_election_timeout(&mut self) -> Time {
-        let c = &self.settings.raft;
-        let (lo, hi) = (c.election_timeout_min, c.election_timeout_max);
-        self.rng.range(lo, hi)
     }
 
     pub(super) fn replica(&self, group: GroupId, id: NodeId) -> Option<&Replica> {
@@ -206,7 +200,8 @@ impl World {
                 self.record(group, TraceKind::SnapshotInstalled { node: id, index: s.index });
             }
             Effect::ResetElectionTimer => {
-                let timeout = self.draw_election_timeout();
+                let role = self.node(group, id).map_or(Role::Follower, |n| n.role());
+                let timeout = self.draw_election_timeout(role);
                 if let Some(node) = self.replica_mut(group, id).and_then(|r| r.node.as_mut()) {
                     node.set_election_timeout(timeout);
                 }
@@ -336,6 +331,7 @@ impl World {
             // As `{:?}` printed these.
             Some(Event::Lose(id)) => format!("Lose({id})"),
             Some(Event::ClientTimeout(op)) => format!("ClientTimeout({op})"),
+            Some(Event::Rebalance { .. }) => "a rebalance".to_string(),
             None => "an intervention".to_string(),
         }
     }

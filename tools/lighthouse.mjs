@@ -1,0 +1,48 @@
+// Lighthouse's scores for the built site (dist/), as the issue states them: Lighthouse 13
+// (npm `lighthouse`, fetched by npx on first use), mobile preset (simulated slow 4G and a 4x
+// slower CPU), Debian's Chromium. Prints the performance and accessibility scores, the
+// timings behind the performance score, and every failing audit. Asserts nothing.
+//   node tools/lighthouse.mjs [--runs 3] [--query '?seed=3']
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name, d) => { const i = args.indexOf('--' + name); return i >= 0 ? args[i + 1] : d; };
+const runs = Number(opt('runs', 3));
+const query = opt('query', '?seed=3');
+const port = Number(opt('port', 8096));
+const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', 'dist'], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 800));
+const flags = '--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync';
+const dir = mkdtempSync(join(tmpdir(), 'lighthouse-'));
+const results = [];
+try {
+  for (let k = 0; k < runs; k++) {
+    const out = join(dir, `run${k}.json`);
+    const r = spawnSync('npx', ['--yes', 'lighthouse@13.5.0', `http://127.0.0.1:${port}/${query}`, '--quiet', `--chrome-flags=${flags}`,
+      '--only-categories=performance,accessibility', '--output=json', `--output-path=${out}`],
+      { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH || '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`lighthouse exited with ${r.status}`);
+    results.push(JSON.parse(readFileSync(out, 'utf8')));
+  }
+} finally {
+  server.kill();
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const audit = (r, id) => r.audits[id].numericValue;
+console.log(`Lighthouse ${results[0].lighthouseVersion}, mobile preset (slow 4G, 4x CPU), ${runs} runs, median:`);
+console.log(`  performance score        ${median(results.map((r) => r.categories.performance.score)).toFixed(2)}`);
+console.log(`  accessibility score      ${median(results.map((r) => r.categories.accessibility.score)).toFixed(2)}`);
+for (const [id, label] of [['first-contentful-paint', 'first contentful paint'], ['largest-contentful-paint', 'largest contentful paint'],
+  ['interactive', 'time to interactive'], ['total-blocking-time', 'total blocking time'], ['speed-index', 'speed index']]) {
+  console.log(`  ${label.padEnd(24)} ${(median(results.map((r) => audit(r, id))) / 1000).toFixed(2)} s`);
+}
+const failing = new Set();
+for (const r of results) {
+  for (const [id, a] of Object.entries(r.audits)) {
+    if (a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary') failing.add(`${id}: ${a.title}`);
+  }
+}
+console.log(failing.size ? `failing audits:\n  ${[...failing].join('\n  ')}` : 'no failing audit');
