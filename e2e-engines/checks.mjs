@@ -247,7 +247,8 @@ export const checks = [
       // The page has initialised the module once it shows its clock.
       await open(d, ctx, '?autoplay=0');
       const r = await d.eval(async () => {
-        const { Simulation } = await import('./raft-playground.js');
+        const { default: init, Simulation } = await import('./raft-playground-api.js');
+        await init();
         const out = {};
         const sim = new Simulation({ nodes: 3, seed: 4 });
         sim.advance(2000);
@@ -313,7 +314,8 @@ export const checks = [
       await open(d, ctx, '?autoplay=0');
       // The calls of tests/determinism.rs (api_session_trace_hash_matches_the_golden_file).
       const r = await d.eval(async () => {
-        const { Simulation } = await import('./raft-playground.js');
+        const { default: init, Simulation } = await import('./raft-playground-api.js');
+        await init();
         const sim = new Simulation({ nodes: 5, seed: 7 });
         sim.advance(1000);
         sim.crash(sim.leader());

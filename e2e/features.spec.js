@@ -99,7 +99,8 @@ test('a stale read is caught live: the linearizability row turns red, names the 
   await expect(page.getByText(/Stopped at a safety violation/)).toBeVisible();
   // The JavaScript API reports it too.
   const kinds = await page.evaluate(async (text) => {
-    const { Simulation } = await import('./raft-playground.js');
+    const { default: init, Simulation } = await import('./raft-playground-api.js');
+    await init();
     const sim = Simulation.fromScenario(text);
     sim.advance(3000);
     return sim.state().violations.map((v) => v.invariant);

@@ -121,7 +121,8 @@ test('the JavaScript API example page draws its own view and reports bad calls',
 test('the JavaScript API: create, advance, read state, intervene, and clear errors', async ({ page }) => {
   await page.goto('./?autoplay=0');
   const result = await page.evaluate(async () => {
-    const { Simulation } = await import('./raft-playground.js');
+    const { default: init, Simulation } = await import('./raft-playground-api.js');
+    await init();
     const out = {};
     const sim = new Simulation({ nodes: 3, seed: 4 });
     sim.advance(2000);

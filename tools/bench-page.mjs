@@ -103,7 +103,8 @@ console.log(`start (navigation to, median of 5, local server): first frame ${sta
 const page = await browser.newPage();
 await page.goto(base + '?autoplay=0');
 const runs = await page.evaluate(async () => {
-  const m = await import('./raft-playground.js');
+  const m = await import('./raft-playground-api.js');
+  await m.default();
   // Warm up first: the engine compiles hot WebAssembly functions in tiers. Then five runs.
   m.benchmarkSimulator(5, 100, 30000);
   m.benchmarkSimulator(5, 100, 30000);
@@ -115,7 +116,8 @@ const ratios = runs.map(([, wall]) => 120000 / wall).sort((x, y) => x - y);
 const eps = runs.map(([events, wall]) => events / (wall / 1000)).sort((x, y) => x - y);
 console.log(`browser simulator (after warm-up, 5 runs), 5 nodes, 100 requests/s, checker off: median ${Math.round(eps[2])} events/s, ${Math.round(ratios[2])}x faster than real time (best ${Math.round(ratios[4])}x, worst ${Math.round(ratios[0])}x; native: see \`raft-playground bench\`; budget: at least half of native)`);
 const tt = await page.evaluate(async () => {
-  const { Simulation } = await import('./raft-playground.js');
+  const { default: init, Simulation } = await import('./raft-playground-api.js');
+  await init();
   const sim = new Simulation('cluster nodes=5 seed=1 rate=20 snapshot=500');
   const t0 = performance.now();
   sim.advance(3600000);

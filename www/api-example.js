@@ -1,8 +1,8 @@
 // A page that runs a Raft cluster with the playground's JavaScript API and draws it itself.
-import init, { Simulation, useCatalog } from './raft-playground.js';
+import init, { Simulation, useCatalog } from './raft-playground-api.js';
 import { lang, t } from './i18n.js';
 
-await init({ module_or_path: new URL('./raft-playground_bg.wasm', import.meta.url) });
+await init({ module_or_path: new URL('./raft-playground-api_bg.wasm', import.meta.url) });
 // In Chinese, the events the simulation tells come in Chinese too.
 if (lang === 'zh') {
   try {

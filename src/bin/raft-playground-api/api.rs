@@ -2,26 +2,26 @@
 //! themselves. Bad input throws a JavaScript `Error` with a clear message; nothing panics.
 //!
 //! ```js
-//! import init, { Simulation } from './raft-playground.js';
+//! import init, { Simulation } from './raft-playground-api.js';
 //! await init();
 //! const sim = new Simulation({ nodes: 5, seed: 7 });
 //! sim.advance(1000);                       // one second of virtual time
 //! const { nodes, messages, leader } = sim.state();
 //! sim.crash(leader);
 //! ```
-//! TypeScript declarations: `raft-playground.d.ts` next to the module.
+//! TypeScript declarations: `raft-playground-api.d.ts` next to the module.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::raft::{NodeId, Payload, Time};
-use crate::script::ast::{ClusterSpec, Cmd, Setting, Target};
-use crate::script::session::Session;
-use crate::sim::{MAX_NODES, MS};
-use crate::view::catalog::cat;
-use crate::view::frame::{self, entry_label};
-use crate::view::narrate::narrate;
+use raft_playground::raft::{NodeId, Payload, Time};
+use raft_playground::script::ast::{ClusterSpec, Cmd, Setting, Target};
+use raft_playground::script::session::Session;
+use raft_playground::sim::{MAX_NODES, MS};
+use raft_playground::view::catalog::cat;
+use raft_playground::view::frame::{self, entry_label};
+use raft_playground::view::narrate::narrate;
 
 /// Settings a `Simulation` starts from; every field is optional.
 #[derive(Deserialize, Default)]
@@ -184,8 +184,8 @@ const MAX_EVENTS: usize = 10_000;
 #[wasm_bindgen(js_name = useCatalog)]
 pub fn use_catalog(text: &str, lang: Option<String>) -> Result<(), JsError> {
     let tag: &'static str = Box::leak(lang.unwrap_or_else(|| "zh-CN".to_string()).into_boxed_str());
-    let c = crate::view::catalog::Catalog::parse(tag, text).map_err(|e| JsError::new(&e.to_string()))?;
-    crate::view::catalog::set_current(Box::leak(Box::new(c)));
+    let c = raft_playground::view::catalog::Catalog::parse(tag, text).map_err(|e| JsError::new(&e.to_string()))?;
+    raft_playground::view::catalog::set_current(Box::leak(Box::new(c)));
     Ok(())
 }
 
@@ -229,7 +229,7 @@ impl Simulation {
     /// advances. Syntax errors name the line and column.
     #[wasm_bindgen(js_name = fromScenario)]
     pub fn from_scenario(text: &str) -> Result<Simulation, JsError> {
-        let scenario = crate::script::parse(text).map_err(err)?;
+        let scenario = raft_playground::script::parse(text).map_err(err)?;
         let session = Session::from_scenario(&scenario).map_err(err)?;
         Ok(Simulation::with(session))
     }
@@ -244,7 +244,7 @@ impl Simulation {
         let machines = self.session.world().machine_ids();
         for e in self.session.drain_trace() {
             // Single messages are in `state().messages`; the events tell what they did.
-            if matches!(e.kind, crate::sim::TraceKind::Sent { .. }) {
+            if matches!(e.kind, raft_playground::sim::TraceKind::Sent { .. }) {
                 continue;
             }
             if let Some(n) = narrate(cat(), &e, &machines) {
@@ -427,7 +427,7 @@ impl Simulation {
     /// A client write `key=value`, to the leader or only to node `via`.
     pub fn propose(&mut self, command: &str, via: Option<f64>) -> Result<(), JsError> {
         let via = via.map(node_id).transpose()?;
-        if crate::sim::kv::parse_write(command).is_none() {
+        if raft_playground::sim::kv::parse_write(command).is_none() {
             return Err(err(format!("`{command}` is not a command of the form key=value")));
         }
         self.act(Cmd::Propose { command: command.to_string(), via })
@@ -465,7 +465,7 @@ impl Simulation {
     /// `run("set prevote=on")`. Lines with `run` or `expect` are refused: use `advance` and
     /// `state`.
     pub fn run(&mut self, line: &str) -> Result<(), JsError> {
-        let scenario = crate::script::parse(line).map_err(err)?;
+        let scenario = raft_playground::script::parse(line).map_err(err)?;
         for cmd in scenario.commands {
             match cmd {
                 Cmd::Run(_) | Cmd::Expect(_) | Cmd::Cluster(_) => {
@@ -489,11 +489,11 @@ impl Simulation {
     /// The session so far as scenario text: replaying it gives the same run.
     #[wasm_bindgen(js_name = exportScenario)]
     pub fn export_scenario(&self) -> String {
-        crate::script::print(&self.session.to_scenario())
+        raft_playground::script::print(&self.session.to_scenario())
     }
 }
 
-fn command(e: &crate::raft::Entry) -> String {
+fn command(e: &raft_playground::raft::Entry) -> String {
     match &e.payload {
         Payload::Command(c) => c.data.to_string(),
         _ => entry_label(e),
@@ -505,8 +505,8 @@ fn command(e: &crate::raft::Entry) -> String {
 /// Used by the browser benchmark to compare with the native build.
 #[wasm_bindgen(js_name = benchmarkSimulator)]
 pub fn benchmark_simulator(nodes: u32, rate: u32, virtual_ms: u32) -> Result<Vec<f64>, JsError> {
-    let settings = crate::sim::Settings { nodes, client_rate: rate, seed: 42, ..Default::default() };
-    let mut world = crate::sim::World::new(settings, crate::sim::TraceMode::Off).map_err(err)?;
+    let settings = raft_playground::sim::Settings { nodes, client_rate: rate, seed: 42, ..Default::default() };
+    let mut world = raft_playground::sim::World::new(settings, raft_playground::sim::TraceMode::Off).map_err(err)?;
     world.set_checking(false);
     let perf = web_sys::window().and_then(|w| w.performance());
     let t0 = perf.as_ref().map_or(0.0, |p| p.now());
