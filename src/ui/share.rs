@@ -155,7 +155,14 @@ pub fn SharePanel(props: &PanelProps) -> Html {
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
             if let Some(example) = v.parse::<usize>().ok().and_then(|k| LIBRARY.get(k)) {
-                d.emit(Action::LoadScenario(example.text.to_string()));
+                // Fetched when picked: the texts are not part of the first load.
+                let (d, path) = (d.clone(), example.path());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match super::platform::fetch_text(&path).await {
+                        Ok(text) => d.emit(Action::LoadScenario(text)),
+                        Err(e) => d.emit(Action::ImportFailed(e)),
+                    }
+                });
             }
         })
     };

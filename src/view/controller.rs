@@ -1058,10 +1058,11 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(target_arch = "wasm32"))] // reads the example from the repository
     fn replacing_a_session_the_user_acted_on_asks_first() {
         let mut c = controller(5);
-        let example = crate::view::library::LIBRARY[1].text;
-        c.dispatch(Action::LoadScenario(example.to_string()));
+        let example = crate::view::library::LIBRARY[1].text();
+        c.dispatch(Action::LoadScenario(example.clone()));
         assert!(c.pending_replace.is_none(), "nothing of the user's to lose: loaded at once");
         assert_eq!(c.scenario_text(), example, "an untouched example is shared as written");
         c.dispatch(Action::LoadScenario("run 2x".to_string()));
@@ -1082,10 +1083,11 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(target_arch = "wasm32"))] // reads the example from the repository
     fn after_loading_an_example_the_settings_are_the_examples() {
         let mut c = controller(5);
         let figure7 = crate::view::library::LIBRARY.iter().find(|e| e.name.starts_with("Figure 7")).unwrap();
-        c.dispatch(Action::LoadScenario(figure7.text.to_string()));
+        c.dispatch(Action::LoadScenario(figure7.text()));
         let spec = c.session.spec().clone();
         assert_eq!(c.prefs.nodes, 7);
         assert_eq!(Some(c.seed), spec.seed);

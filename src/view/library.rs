@@ -3,12 +3,28 @@
 
 pub struct Example {
     pub name: &'static str,
-    pub text: &'static str,
+    /// The file in tests/scenarios/, served beside the page as `scenarios/<file>` and
+    /// fetched when the example is picked (so the texts do not weigh on the first load).
+    pub file: &'static str,
+}
+
+impl Example {
+    /// Where the page fetches the text from.
+    pub fn path(&self) -> String {
+        format!("scenarios/{}", self.file)
+    }
+
+    /// The text, read from the repository (for native tests).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn text(&self) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios").join(self.file);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
 }
 
 macro_rules! example {
     ($name:expr, $file:expr) => {
-        Example { name: $name, text: include_str!(concat!("../../tests/scenarios/", $file)) }
+        Example { name: $name, file: $file }
     };
 }
 
@@ -42,9 +58,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(target_arch = "wasm32"))] // reads the example from the repository
     fn every_example_parses_and_starts() {
         for e in LIBRARY.iter() {
-            let s = crate::script::parse(e.text).unwrap_or_else(|err| panic!("{}: {err}", e.name));
+            let s = crate::script::parse(&e.text()).unwrap_or_else(|err| panic!("{}: {err}", e.name));
             crate::script::session::Session::from_scenario(&s).unwrap_or_else(|err| panic!("{}: {err}", e.name));
         }
     }
