@@ -1,14 +1,41 @@
-//! The browser page, built with Yew function components. Built only for wasm32.
+//! The browser page. Built only for wasm32.
 //!
-//! Components render the page model of [`crate::view`] and send [`Action`]s; they never
-//! reach into a Raft node except through read-only views.
+//! The page is markup text and one listener per event type, without a framework:
+//!
+//! - **One controller.** [`app::App`] owns the page's [`Controller`] (the state reducer of
+//!   `view/`: every user action is an [`Action`]) and the page as drawn. Everything the reader
+//!   does, and every fetch that finishes, goes through `App::act`: dispatch, remember the
+//!   settings, draw.
+//! - **Regions.** A skeleton is written into `#app` once: an element for each region (the top
+//!   bar, notices, the lesson panel, the cluster's layers, the timeline, logs, events,
+//!   charts, inspector, controls, invariants, share, the dialogs). Each region has a function
+//!   from the controller to markup text; a [`dom::Slot`] writes it into its element only
+//!   when the text changed, either replacing the content (logs, charts, links) or patching
+//!   it with [`dom::morph`], which keeps every element that stays, so focus, an open select,
+//!   a dragged slider and typed text survive. What changes every frame is set by hand at the
+//!   attribute level: the clock, node timers, the timeline's slider, messages in flight (one
+//!   element each, created, moved, removed), and the event list grows by its new lines.
+//! - **Pace.** Frames run only while playing (`requestAnimationFrame`, cancelled when
+//!   paused: a paused page does no work per frame; a background tab gets no frames and does
+//!   not catch up). A frame draws the moving parts (clock, cluster, timeline, inspector,
+//!   lesson panel); the slower panels follow four times a second, the charts once a second;
+//!   after an action, or while paused, everything is drawn at once.
+//! - **Events.** One listener per event type on the root ([`input`]) reads `data-act` /
+//!   `data-set` (and the page contract's `data-*`) and maps them to actions; the keyboard
+//!   shortcuts listen on the document. No element carries a listener of its own, so any
+//!   element can be redrawn freely.
+//!
+//! The page renders the model of [`crate::view`] and never reaches into a Raft node except
+//! through read-only views.
 
 mod app;
 mod charts;
 mod cluster;
 mod controls;
+mod dom;
 mod events;
 mod help;
+mod input;
 mod lesson;
 mod logs;
 mod markup;
@@ -16,45 +43,20 @@ mod panels;
 mod platform;
 mod share;
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use yew::prelude::*;
-
 pub use crate::view::controller::{Action, Controller};
-
-/// The page's one controller, shared by the components. Equal when it is the same one.
-#[derive(Clone)]
-pub struct Ctl(pub Rc<RefCell<Controller>>);
-
-impl PartialEq for Ctl {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// What most components take: the controller, a version that changes when what they show
-/// may have changed, and where to send actions.
-#[derive(Properties, PartialEq, Clone)]
-pub struct PanelProps {
-    pub ctl: Ctl,
-    pub version: u64,
-    pub dispatch: Callback<Action>,
-}
 
 /// Mounts the playground into `#app`, if the page has one (pages that only use the
 /// JavaScript API have none), in the reader's language: a language other than English is
 /// fetched first (it is not part of the first download).
 pub fn start() {
     platform::install_panic_overlay();
-    let Some(root) = gloo::utils::document().get_element_by_id("app") else { return };
+    let Some(root) = dom::document().get_element_by_id("app") else { return };
     let (params, _) = platform::page_params();
     let lang = crate::view::params::Lang::choose(params.lang, platform::stored_lang().as_deref(), &platform::browser_languages());
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = platform::switch_language(lang).await {
             app::startup_notice(crate::view::catalog::fill(crate::view::catalog::cat().lang_failed, &[("error", &e)]));
         }
-        root.set_inner_html("");
-        yew::Renderer::<app::App>::with_root(root).render();
+        app::mount(root);
     });
 }

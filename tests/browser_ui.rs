@@ -1,5 +1,5 @@
 #![cfg(target_arch = "wasm32")]
-//! The page's components in a real browser: the playground mounts, shows the cluster the
+//! The page in a real browser: the playground mounts, shows the cluster the
 //! engine computes, follows the page contract, and user actions change the simulation.
 
 use std::time::Duration;
@@ -35,7 +35,11 @@ fn click_svg(el: &Element) {
 }
 
 async fn sleep(ms: u64) {
-    yew::platform::time::sleep(Duration::from_millis(ms)).await;
+    let ms = Duration::from_millis(ms).as_millis() as i32;
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
 }
 
 fn button(name: &str) -> Option<Element> {

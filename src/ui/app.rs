@@ -1,28 +1,36 @@
-//! The page: layout, the animation loop, keyboard shortcuts.
+//! The page: the controller, the skeleton of regions it is drawn into, the animation loop,
+//! and the one door every action goes through ([`App::act`]).
+//!
+//! The skeleton is written once (and patched when the language changes); each region is
+//! then drawn from the controller into its own element. Every frame (only while playing)
+//! draws what moves: the clock, the cluster, the timeline, the inspector, the lesson panel;
+//! the slower panels follow four times a second, the charts once a second, and everything
+//! at once after an action or while paused.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use gloo::events::{EventListener, EventListenerOptions};
-use gloo::render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use yew::prelude::*;
 
-use super::charts::Charts;
-use super::cluster::{ClusterView, Legend};
-use super::controls::{Controls, Header, Timeline};
-use super::events::EventLog;
-use super::help::Help;
+use super::charts::charts_markup;
+use super::cluster::{legend_markup, ClusterView};
+use super::controls::{controls_markup, header_markup, timeline_info, timeline_marks, Clock, ControlsState, HeaderKey, TimelineSlider};
+use super::dom::{morph, window, Listener, Slot};
+use super::events::EventsView;
+use super::help::help_markup;
 use super::lesson::{lesson_panel, lessons_menu};
 use super::logs::LogsView;
-use super::panels::{confirm_replace, Inspector, Invariants, Notices};
+use super::markup::esc;
+use super::panels::{confirm_markup, inspector_markup, invariants_markup, notices_markup};
 use super::platform;
-use super::share::SharePanel;
-use super::{Action, Controller, Ctl};
+use super::share::{share_markup, ShareState};
+use super::{Action, Controller};
 use crate::script::ast::Cmd;
 use crate::script::session::Session;
 use crate::view::catalog::cat;
 use crate::view::controller::{Prefs, Selection};
+use crate::view::geometry::SIZE;
 
 thread_local! {
     /// Problems met before the page was built (a language that could not be loaded).
@@ -109,6 +117,7 @@ fn build_controller() -> Controller {
     c
 }
 
+/// Whether a key goes to a form control (then it is not a shortcut).
 fn is_typing(e: &web_sys::KeyboardEvent) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -116,7 +125,8 @@ fn is_typing(e: &web_sys::KeyboardEvent) -> bool {
         .unwrap_or(false)
 }
 
-fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
+/// The keyboard shortcut a key is, if any.
+pub(super) fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
     if e.ctrl_key() || e.meta_key() || e.alt_key() || is_typing(e) {
         return None;
     }
@@ -135,194 +145,333 @@ fn shortcut(e: &web_sys::KeyboardEvent) -> Option<Action> {
     })
 }
 
-#[function_component]
-pub fn App() -> Html {
-    let ctl = use_mut_ref(build_controller);
-    let update = use_force_update();
-    let frame_count = use_mut_ref(|| 0u64);
-    let slow = use_mut_ref(|| (0u64, 0.0f64));
-    let charts = use_mut_ref(|| (0u64, 0.0f64));
+thread_local! {
+    /// The page, once mounted.
+    static APP: RefCell<Option<Rc<App>>> = const { RefCell::new(None) };
+}
 
-    let dispatch = {
-        let ctl = ctl.clone();
-        let update = update.clone();
-        use_memo((), move |_| {
-            Callback::from(move |action: Action| {
-                {
-                    let mut c = ctl.borrow_mut();
-                    c.dispatch(action);
-                    // An embedded playground shows someone else's settings: it keeps them
-                    // to itself instead of changing the visitor's.
-                    if !c.embed {
-                        platform::save_prefs(&c.prefs);
-                        remember_lesson(&c);
-                    }
-                    platform::apply_theme(c.prefs.theme);
-                }
-                update.force_update();
-            })
-        })
-    };
-    let dispatch: Callback<Action> = (*dispatch).clone();
-
-    // The animation loop runs only while playing: a paused page does no work per frame.
-    let playing = ctl.borrow().playing;
-    {
-        let ctl = ctl.clone();
-        let update = update.clone();
-        let frame_count = frame_count.clone();
-        use_effect_with(playing, move |&playing| {
-            let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
-            if playing {
-                schedule(handle.clone(), ctl, update, frame_count);
-            }
-            move || {
-                handle.borrow_mut().take();
-            }
-        });
+/// Carries out actions on the page (from its listeners, and from fetches that finished).
+pub fn act(actions: impl IntoIterator<Item = Action>) {
+    if let Some(app) = APP.with(|a| a.borrow().clone()) {
+        app.act(actions);
     }
+}
 
-    // Theme, once at start; and the lesson the address asks for.
-    {
-        let ctl = ctl.clone();
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            platform::apply_theme(ctl.borrow().prefs.theme);
-            let (params, _) = platform::page_params();
-            if let Some(id) = params.lesson {
-                super::lesson::open(id, params.step.map_or(0, |s| s as usize - 1), dispatch);
+type FrameCallback = Closure<dyn FnMut(f64)>;
+
+/// The playground: its controller, the page as drawn, the animation loop.
+pub struct App {
+    pub(super) ctl: RefCell<Controller>,
+    pub(super) view: RefCell<View>,
+    /// The animation frame asked for, while playing.
+    raf: Cell<Option<i32>>,
+    tick: RefCell<Option<FrameCallback>>,
+    listeners: RefCell<Vec<Listener>>,
+}
+
+/// Mounts the playground into `root`.
+pub fn mount(root: web_sys::Element) {
+    let c = build_controller();
+    platform::apply_theme(c.prefs.theme);
+    let view = View::new(root.clone(), c.embed, &c);
+    let app = Rc::new(App {
+        ctl: RefCell::new(c),
+        view: RefCell::new(view),
+        raf: Cell::new(None),
+        tick: RefCell::new(None),
+        listeners: RefCell::new(Vec::new()),
+    });
+    let tick = app.clone();
+    *app.tick.borrow_mut() = Some(Closure::new(move |t: f64| tick.frame(t)));
+    *app.listeners.borrow_mut() = super::input::listen_all(&app, &root);
+    APP.with(|a| *a.borrow_mut() = Some(app.clone()));
+    app.draw(true);
+    app.measure();
+    app.run_loop();
+    // The lesson the address asks for.
+    let (params, _) = platform::page_params();
+    if let Some(id) = params.lesson {
+        super::lesson::open(id, params.step.map_or(0, |s| s as usize - 1));
+    }
+}
+
+impl App {
+    /// Carries out `actions`, remembers what the reader chose, and draws the page.
+    pub fn act(&self, actions: impl IntoIterator<Item = Action>) {
+        {
+            let mut c = self.ctl.borrow_mut();
+            let mut any = false;
+            for a in actions {
+                c.dispatch(a);
+                any = true;
             }
-        });
-    }
-
-    // Keyboard shortcuts.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            let doc = gloo::utils::document();
-            let listener = EventListener::new_with_options(&doc, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                // While the page asks something, Tab goes to the question first.
-                if e.key() == "Tab" {
-                    let doc = gloo::utils::document();
-                    let outside = doc.active_element().is_none_or(|a| a.closest(".dialog").ok().flatten().is_none());
-                    if let (true, Some(b)) =
-                        (outside, doc.get_element_by_id("replace-cancel").and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()))
-                    {
-                        e.prevent_default();
-                        let _ = b.focus();
-                    }
-                }
-                if let Some(action) = shortcut(e) {
-                    if matches!(action, Action::TogglePlay | Action::Step) {
-                        e.prevent_default();
-                    }
-                    dispatch.emit(action);
-                }
-            });
-            move || drop(listener)
-        });
-    }
-
-    let c = ctl.borrow();
-    // Changes every animation frame and after every action (frames stop while paused).
-    let frame = *frame_count.borrow() + c.version;
-    // The slower panels follow at most four times a second while playing, at once
-    // after a user action.
-    let slow_version = {
-        let mut s = slow.borrow_mut();
-        let now_ms = js_sys::Date::now();
-        if !c.playing || now_ms - s.1 >= 250.0 {
-            *s = (c.version, now_ms);
+            // An embedded playground shows someone else's settings: it keeps them to itself
+            // instead of changing the visitor's.
+            if any && !c.embed {
+                platform::save_prefs(&c.prefs);
+                remember_lesson(&c);
+            }
+            platform::apply_theme(c.prefs.theme);
         }
-        s.0
-    };
-    // The charts follow once a second.
-    let chart_version = {
-        let mut s = charts.borrow_mut();
-        let now_ms = js_sys::Date::now();
-        if !c.playing || now_ms - s.1 >= 1000.0 {
-            *s = (c.version, now_ms);
-        }
-        s.0
-    };
-    let ctl_prop = Ctl(ctl.clone());
-    let embed = c.embed;
-    let selected = !matches!(c.selected, Selection::None);
-    drop(c);
+        self.draw(true);
+        self.run_loop();
+    }
 
+    /// Draws the page: `all` after an action (else what moves every frame, and the slower
+    /// parts when their time has come).
+    fn draw(&self, all: bool) {
+        let c = self.ctl.borrow();
+        self.view.borrow_mut().draw(&c, all);
+    }
+
+    /// Measures what the drawing depends on (the cluster's and the logs' size): when the
+    /// page appears and when the window resizes.
+    pub(super) fn measure(&self) {
+        if self.view.borrow_mut().measure() {
+            self.draw(true);
+        }
+    }
+
+    /// One animation frame: time moves on by the real time since the last one.
+    fn frame(&self, timestamp: f64) {
+        self.raf.set(None);
+        self.ctl.borrow_mut().frame(timestamp);
+        self.draw(false);
+        self.run_loop();
+    }
+
+    /// Asks for the next frame while playing; a paused page does no work per frame.
+    fn run_loop(&self) {
+        let playing = self.ctl.borrow().playing;
+        match (playing, self.raf.get()) {
+            (true, None) => {
+                if let Some(tick) = self.tick.borrow().as_ref() {
+                    self.raf.set(window().request_animation_frame(tick.as_ref().unchecked_ref()).ok());
+                }
+            }
+            (false, Some(id)) => {
+                let _ = window().cancel_animation_frame(id);
+                self.raf.set(None);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The page's regions as drawn, and what the page remembers besides the controller.
+pub struct View {
+    root: web_sys::Element,
+    embed: bool,
+    /// The language the skeleton is written in.
+    lang: &'static str,
+    header: Slot,
+    header_key: Option<HeaderKey>,
+    clock: Clock,
+    notices: Slot,
+    caption: Slot,
+    lesson: Slot,
+    pub(super) cluster: ClusterView,
+    /// The drawing's user units per CSS pixel, in tenths.
+    units: u64,
+    /// The full page's parts (an embed has only those above).
+    pub(super) full: Option<Full>,
+    /// When the slower parts and the charts were drawn last (real ms).
+    slow_at: f64,
+    charts_at: f64,
+}
+
+/// The parts only the full page has.
+pub struct Full {
+    timeline: TimelineSlider,
+    info: Slot,
+    marks: Slot,
+    legend: Slot,
+    pub(super) logs: LogsView,
+    events: EventsView,
+    charts: Slot,
+    inspector: Slot,
+    inspector_active: Option<bool>,
+    controls: Slot,
+    invariants: Slot,
+    share: Slot,
+    help: Slot,
+    menu: Slot,
+    confirm: Slot,
+    pub(super) controls_state: ControlsState,
+    pub(super) share_state: ShareState,
+}
+
+impl Full {
+    fn find(root: &web_sys::Element, controls_state: ControlsState, share_state: ShareState) -> Full {
+        Full {
+            timeline: TimelineSlider::find(root),
+            info: Slot::find(root, ".timeline-info"),
+            marks: Slot::find(root, ".marks"),
+            legend: Slot::find(root, ".legend-grid"),
+            logs: LogsView::find(root),
+            events: EventsView::find(root),
+            charts: Slot::find(root, "section.charts"),
+            inspector: Slot::find(root, ".inspector-body"),
+            inspector_active: None,
+            controls: Slot::find(root, ".controls-body"),
+            invariants: Slot::find(root, ".invariants-body"),
+            share: Slot::find(root, "section.share"),
+            help: Slot::find(root, ".help-host"),
+            menu: Slot::find(root, ".menu-host"),
+            confirm: Slot::find(root, ".confirm-host"),
+            controls_state,
+            share_state,
+        }
+    }
+}
+
+impl View {
+    fn new(root: web_sys::Element, embed: bool, c: &Controller) -> View {
+        root.set_inner_html(&skeleton(embed));
+        let full = (!embed).then(|| Full::find(&root, ControlsState::new(c.seed), ShareState::default()));
+        View::found(root, embed, full, 10)
+    }
+
+    /// The regions of the skeleton in `root`, nothing drawn in them yet.
+    fn found(root: web_sys::Element, embed: bool, full: Option<Full>, units: u64) -> View {
+        View {
+            header: Slot::find(&root, "header.topbar"),
+            header_key: None,
+            clock: Clock::default(),
+            notices: Slot::find(&root, ".notices-host"),
+            caption: Slot::find(&root, ".caption-host"),
+            lesson: Slot::find(&root, ".lesson-host"),
+            cluster: ClusterView::find(&root),
+            units,
+            full,
+            slow_at: f64::NEG_INFINITY,
+            charts_at: f64::NEG_INFINITY,
+            lang: cat().lang,
+            root,
+            embed,
+        }
+    }
+
+    /// After a change of language: the skeleton's words are patched (what has the focus
+    /// keeps it), every region is drawn anew; the layers kept by hand (messages, the event
+    /// list) are emptied and drawn from scratch.
+    fn rewrite(&mut self) {
+        morph(&self.root, &skeleton(self.embed));
+        for layer in ["g.messages", ".event-list"] {
+            if let Ok(Some(el)) = self.root.query_selector(layer) {
+                el.set_inner_html("");
+            }
+        }
+        let full = self.full.take().map(|f| {
+            let mut found = Full::find(&self.root, f.controls_state, f.share_state);
+            found.logs.keep_pager(&f.logs);
+            found
+        });
+        *self = View::found(self.root.clone(), self.embed, full, self.units);
+    }
+
+    /// Measures the drawing and the logs; returns whether anything drawn depends on a change.
+    fn measure(&mut self) -> bool {
+        let mut changed = false;
+        if let Some(units) = self.cluster.measure() {
+            changed |= units != self.units;
+            self.units = units;
+        }
+        if let Some(f) = &mut self.full {
+            changed |= f.logs.measure();
+        }
+        changed
+    }
+
+    fn draw(&mut self, c: &Controller, mut all: bool) {
+        if cat().lang != self.lang {
+            self.rewrite();
+            all = true;
+        }
+        // While paused nothing moves, and what is drawn is drawn whole.
+        all |= !c.playing;
+        let key = HeaderKey::of(c);
+        if self.header_key.as_ref() != Some(&key) {
+            self.header.patch(header_markup(c, self.embed));
+            self.clock.found_in(&self.header.el);
+            self.header_key = Some(key);
+        }
+        self.clock.show(c.now());
+        self.notices.patch(notices_markup(c));
+        self.caption.set(caption(c));
+        self.cluster.draw(c, self.units);
+        self.lesson.patch(lesson_panel(c));
+        let Some(f) = &mut self.full else { return };
+        f.timeline.show(c);
+        f.info.patch(timeline_info(c));
+        let active = !matches!(c.selected, Selection::None);
+        if f.inspector_active != Some(active) {
+            if let Some(section) = f.inspector.el.parent_element() {
+                section.set_class_name(if active { "card inspector active" } else { "card inspector" });
+            }
+            f.inspector_active = Some(active);
+        }
+        f.inspector.patch(inspector_markup(c));
+        let now = js_sys::Date::now();
+        if all || now - self.slow_at >= 250.0 {
+            self.slow_at = now;
+            f.marks.set(timeline_marks(c));
+            f.logs.draw(c);
+            f.events.draw(c);
+            f.controls.patch(controls_markup(c, &mut f.controls_state));
+            f.invariants.patch(invariants_markup(c));
+            f.share.patch(share_markup(c, &f.share_state));
+            f.help.patch(help_markup(c));
+            f.menu.patch(lessons_menu(c));
+            f.confirm.patch(confirm_markup(c));
+            f.legend.set(legend_markup());
+        }
+        if all || now - self.charts_at >= 1000.0 {
+            self.charts_at = now;
+            f.charts.set(charts_markup(c));
+        }
+    }
+}
+
+/// The cluster drawing's frame: its layers are drawn by [`ClusterView`].
+fn cluster_frame() -> String {
+    format!(
+        r#"<div class="cluster-wrap"><svg class="cluster" viewBox="0 0 {SIZE} {SIZE}" role="group" aria-label="{}" data-act="deselect"><g class="links" data-keep=""></g><g class="messages" data-keep=""></g><g class="deaths" data-keep=""></g><g class="nodes" data-keep=""></g></svg><p class="leader-line" aria-live="polite" data-keep=""></p></div>"#,
+        esc(cat().cluster)
+    )
+}
+
+/// The page's skeleton: every region's element, empty (`data-keep`: drawn by its own code).
+/// The skip link takes the keyboard straight to the controls (a focusable target: the next
+/// Tab reaches the first control); the footer links to the other pages.
+fn skeleton(embed: bool) -> String {
     if embed {
-        return html! {
-            <div class="app embed">
-                <Header ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} compact=true />
-                <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                { caption(&ctl.borrow()) }
-                <main class="embed-stage">
-                    <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
-                </main>
-                { lesson_panel(&ctl.borrow(), &dispatch) }
-            </div>
-        };
+        return format!(
+            r#"<div class="app embed"><header class="topbar compact" data-keep=""></header><div class="notices-host" data-keep=""></div><div class="caption-host" data-keep=""></div><main class="embed-stage">{}</main><div class="lesson-host" data-keep=""></div></div>"#,
+            cluster_frame()
+        );
     }
-
-    // The skip link takes the keyboard straight to the controls (a focusable target: the
-    // next Tab reaches the first control); the footer links to the other pages.
-    let skip = format!(r##"<a class="skip-link" href="#controls">{}</a>"##, super::markup::esc(cat().skip_to_controls));
-    let footer = format!(
-        r#"<footer class="site-links"><a href="./embed.html">{}</a><a href="./api.html">{}</a><a href="./language.html">{}</a></footer>"#,
-        super::markup::esc(cat().link_embed),
-        super::markup::esc(cat().link_api),
-        super::markup::esc(cat().link_language)
-    );
-    html! {
-        <div class="app">
-            { Html::from_html_unchecked(AttrValue::from(skip)) }
-            <Header ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} compact=false />
-            <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-            <main class="layout">
-                <div class="col main-col">
-                    <section class="card stage" aria-label={cat().cluster}>
-                        { lesson_panel(&ctl.borrow(), &dispatch) }
-                        <div class="stage-body">
-                            { caption(&ctl.borrow()) }
-                            <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
-                            <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
-                            <Legend />
-                        </div>
-                    </section>
-                    <section class="card logs" aria-label={cat().logs}>
-                        <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                    </section>
-                    <div class="duo">
-                        <section class="card events" aria-label={cat().events}>
-                            <EventLog ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                        </section>
-                        <section class="card charts" aria-label={cat().charts}>
-                            <Charts ctl={ctl_prop.clone()} version={chart_version} dispatch={dispatch.clone()} />
-                        </section>
-                    </div>
-                </div>
-                <aside class="col side">
-                    <section class={classes!("card", "inspector", selected.then_some("active"))} aria-label={cat().inspector}>
-                        <Inspector ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
-                    </section>
-                    <section id="controls" tabindex="-1" class="card controls" aria-label={cat().controls}>
-                        <Controls ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                    </section>
-                    <section class="card invariants" aria-label={cat().invariants}>
-                        <Invariants ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                    </section>
-                    <section class="card share" aria-label={cat().share}>
-                        <SharePanel ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-                    </section>
-                </aside>
-            </main>
-            { Html::from_html_unchecked(AttrValue::from(footer)) }
-            <Help ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
-            { lessons_menu(&ctl.borrow(), &dispatch) }
-            { confirm_replace(&ctl.borrow(), &dispatch) }
-        </div>
-    }
+    let t = |s: &str| esc(s);
+    format!(
+        r##"<div class="app"><a class="skip-link" href="#controls">{skip}</a><header class="topbar" data-keep=""></header><div class="notices-host" data-keep=""></div><main class="layout"><div class="col main-col"><section class="card stage" aria-label="{cluster}"><div class="lesson-host" data-keep=""></div><div class="stage-body"><div class="caption-host" data-keep=""></div>{frame}<div class="timeline"><div class="timeline-track"><div class="marks" aria-hidden="true" data-keep=""></div><input type="range" min="0" step="1" aria-label="{timeline}" data-set="timeline"></div><div class="timeline-info" data-keep=""></div></div><details class="legend"><summary>{legend}</summary><div class="legend-grid" data-keep=""></div></details></div></section><section class="card logs" aria-label="{logs}"><div class="panel-head" data-keep=""></div><div class="log-scroll" data-keep=""></div><p class="small legend-line" data-keep=""></p></section><div class="duo"><section class="card events" aria-label="{events}"><div class="panel-head" data-keep=""></div><div class="filters" data-keep=""></div><ol class="event-list" role="listbox" tabindex="0" aria-label="{events_list}" data-empty="{no_events}" data-keep=""></ol></section><section class="card charts" aria-label="{charts}" data-keep=""></section></div></div><aside class="col side"><section class="card inspector" aria-label="{inspector}"><div class="inspector-body" data-keep=""></div></section><section id="controls" tabindex="-1" class="card controls" aria-label="{controls}"><div class="controls-body" data-keep=""></div></section><section class="card invariants" aria-label="{invariants}"><div class="invariants-body" data-keep=""></div></section><section class="card share" aria-label="{share}" data-keep=""></section></aside></main><footer class="site-links"><a href="./embed.html">{embed}</a><a href="./api.html">{api}</a><a href="./language.html">{language}</a></footer><div class="help-host" data-keep=""></div><div class="menu-host" data-keep=""></div><div class="confirm-host" data-keep=""></div></div>"##,
+        skip = t(cat().skip_to_controls),
+        cluster = t(cat().cluster),
+        frame = cluster_frame(),
+        timeline = t(cat().timeline),
+        legend = t(cat().legend),
+        logs = t(cat().logs),
+        events = t(cat().events),
+        events_list = t(cat().events_list),
+        no_events = t(cat().no_events),
+        charts = t(cat().charts),
+        inspector = t(cat().inspector),
+        controls = t(cat().controls),
+        invariants = t(cat().invariants),
+        share = t(cat().share),
+        embed = t(cat().link_embed),
+        api = t(cat().link_api),
+        language = t(cat().link_language),
+    )
 }
 
 /// Keeps the reader's progress and the address in step with the lesson on show.
@@ -341,26 +490,8 @@ fn remember_lesson(c: &Controller) {
 
 /// One line of story above the cluster: the scenario's latest comment, or the page's
 /// `caption=`. Nothing when there is neither.
-fn caption(c: &Controller) -> Html {
-    let Some(text) = c.caption_now() else { return Html::default() };
-    let t = super::markup::esc(text);
-    Html::from_html_unchecked(AttrValue::from(format!(r#"<p class="caption" title="{t}" aria-live="polite">{t}</p>"#)))
-}
-
-fn schedule(
-    handle: Rc<RefCell<Option<AnimationFrame>>>,
-    ctl: Rc<RefCell<Controller>>,
-    update: UseForceUpdateHandle,
-    count: Rc<RefCell<u64>>,
-) {
-    let next = handle.clone();
-    let frame = request_animation_frame(move |timestamp| {
-        ctl.borrow_mut().frame(timestamp);
-        *count.borrow_mut() += 1;
-        update.force_update();
-        if ctl.borrow().playing {
-            schedule(next, ctl, update, count);
-        }
-    });
-    *handle.borrow_mut() = Some(frame);
+fn caption(c: &Controller) -> String {
+    let Some(text) = c.caption_now() else { return String::new() };
+    let t = esc(text);
+    format!(r#"<p class="caption" title="{t}" aria-live="polite">{t}</p>"#)
 }

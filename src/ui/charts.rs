@@ -2,10 +2,8 @@
 
 use std::fmt::Write as _;
 
-use yew::prelude::*;
-
 use super::markup::{esc, num, secs};
-use super::PanelProps;
+use super::Controller;
 use crate::raft::NodeId;
 use crate::view::catalog::cat;
 use crate::view::controller::Sample;
@@ -68,13 +66,11 @@ fn per_node(out: &mut String, samples: &[&Sample], pick: fn(&Sample) -> &Vec<(No
     chart(out, title, max, t0, t1, &body, &legend);
 }
 
-#[function_component]
-pub fn Charts(props: &PanelProps) -> Html {
-    let c = props.ctl.0.borrow();
+pub fn charts_markup(c: &Controller) -> String {
     let samples: Vec<&Sample> = c.samples.iter().collect();
     let ids = c.session.world().machine_ids();
     if samples.len() < 2 {
-        return html! { <><h2>{ cat().charts }</h2><p class="hint">{ cat().no_events }</p></> };
+        return format!(r#"<h2>{}</h2><p class="hint">{}</p>"#, esc(cat().charts), esc(cat().no_events));
     }
     let (t0, t1) = (samples[0].time, samples[samples.len() - 1].time);
     let max_rate = samples.iter().map(|s| s.messages_per_second).fold(1.0, f64::max).ceil();
@@ -87,10 +83,5 @@ pub fn Charts(props: &PanelProps) -> Html {
     }
     let _ = write!(area, r#"{},{}"/>"#, num(x_of(t1, t0, t1)), num(y_of(0.0, max_rate)));
     chart(&mut out, cat().chart_messages, max_rate as u64, t0, t1, &area, "");
-    html! {
-        <>
-            <h2>{ cat().charts }</h2>
-            <div class="chart-row">{ Html::from_html_unchecked(AttrValue::from(out)) }</div>
-        </>
-    }
+    format!(r#"<h2>{}</h2><div class="chart-row">{out}</div>"#, esc(cat().charts))
 }

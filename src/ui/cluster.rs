@@ -1,15 +1,15 @@
 //! The cluster drawing: nodes on a ring, links, partitions, messages in flight, and the
-//! legend that explains them. Nodes are components (they keep focus and take clicks);
-//! links and messages, which change every frame, are drawn as markup.
+//! legend that explains them. Everything is markup; nodes are patched in place (a focused
+//! node keeps its focus), messages are kept one element each, moved every frame.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use wasm_bindgen::JsCast;
-use yew::prelude::*;
 
-use super::markup::{esc, num, target_attr, Markup};
-use super::{Action, PanelProps};
+use super::dom::Slot;
+use super::markup::{esc, num};
+use super::Controller;
 use crate::raft::{MessageKind, NodeId};
 use crate::sim::DropReason;
 use crate::view::catalog::{cat, fill};
@@ -120,7 +120,7 @@ fn message_markup(m: &MessageView, small: bool) -> String {
     let kind = MessageKind::from_name(m.kind).unwrap_or(MessageKind::Heartbeat);
     let _ = write!(
         out,
-        r#"<g class="msg kind-{k}" data-message="{id}" data-kind="{k}" data-from="{f}" data-to="{t}"><title>{title} {f}→{t}</title><circle class="hit" r="13"/>"#,
+        r#"<g class="msg kind-{k}" data-act="message" data-message="{id}" data-kind="{k}" data-from="{f}" data-to="{t}"><title>{title} {f}→{t}</title><circle class="hit" r="13"/>"#,
         k = m.kind,
         id = m.id,
         f = m.from,
@@ -135,8 +135,8 @@ fn message_markup(m: &MessageView, small: bool) -> String {
 /// The messages layer, kept by hand: an element is created when its message is sent, moved
 /// every frame, and removed when the message arrives or dies. Under heavy traffic this
 /// touches far less of the page than rebuilding the layer.
-#[derive(Default)]
 struct MessageLayer {
+    layer: web_sys::Element,
     drawn: BTreeMap<u64, web_sys::Element>,
     selected: Option<u64>,
     /// The zoom messages were drawn at; they are drawn anew when it changes.
@@ -144,7 +144,12 @@ struct MessageLayer {
 }
 
 impl MessageLayer {
-    fn sync(&mut self, layer: &web_sys::Element, now: &[(MessageView, Point)], selected: Option<u64>, zoom: f64, small: bool) {
+    fn new(layer: web_sys::Element) -> MessageLayer {
+        MessageLayer { layer, drawn: BTreeMap::new(), selected: None, zoom: 0.0 }
+    }
+
+    fn sync(&mut self, now: &[(MessageView, Point)], selected: Option<u64>, zoom: f64, small: bool) {
+        let layer = &self.layer;
         if zoom != self.zoom {
             for el in self.drawn.values() {
                 el.remove();
@@ -242,135 +247,124 @@ fn leader_line(nodes: &[NodeView]) -> String {
     out
 }
 
-#[function_component]
-pub fn ClusterView(props: &PanelProps) -> Html {
-    let layer = use_node_ref();
-    let svg = use_node_ref();
-    let drawn = use_mut_ref(MessageLayer::default);
-    let positions = use_mut_ref(Vec::<(MessageView, Point)>::new);
-    let selected_message = use_mut_ref(|| None::<u64>);
-    // User units per CSS pixel, in tenths, measured when the drawing appears and when the
-    // window resizes (never per frame: reading a size forces a layout).
-    let units = use_state(|| 10u64);
-    {
-        let svg = svg.clone();
-        let units = units.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(el) = svg.cast::<web_sys::Element>() {
-                    let side = el.client_width().min(el.client_height()) as f64;
-                    if side > 1.0 {
-                        // Rounded up (words never come out smaller than asked), in tenths so
-                        // small changes do not redraw everything.
-                        units.set((SIZE / side * 10.0).ceil() as u64);
-                    }
-                }
-            };
-            measure();
-            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
-            move || drop(listener)
-        });
-    }
-    let scale = Scale::for_units(*units as f64 / 10.0);
-    {
-        let layer = layer.clone();
-        let positions = positions.clone();
-        let selected_message = selected_message.clone();
-        use_effect(move || {
-            if let Some(el) = layer.cast::<web_sys::Element>() {
-                drawn.borrow_mut().sync(&el, &positions.borrow(), *selected_message.borrow(), scale.zoom, scale.small());
-            }
-        });
-    }
-    let c = props.ctl.0.borrow();
-    let world = c.session.world();
-    let now = world.now();
-    let nodes = frame::nodes(world, 0);
-    let n = nodes.len();
-    let r = node_radius(n) * scale.zoom;
-    let center = SIZE / 2.0;
-    let pos: BTreeMap<NodeId, Point> = nodes
-        .iter()
-        .enumerate()
-        .map(|(k, v)| {
-            let p = node_position(k, n);
-            (v.id, Point { x: center + (p.x - center) * scale.ring, y: center + (p.y - center) * scale.ring })
-        })
-        .collect();
-    let net = world.network();
-    let partition = net.partition();
-    let group_of = |id: NodeId| -> Option<usize> {
-        if partition.is_empty() {
-            return None;
+/// The cluster drawing as kept in the page: links, deaths and the line under the drawing are
+/// redrawn when their markup changes; nodes are patched (a focused node keeps its focus)
+/// and their timers, the one part that changes every frame, are attributes set by hand;
+/// messages are kept one by one ([`MessageLayer`]).
+pub struct ClusterView {
+    svg: web_sys::Element,
+    links: Slot,
+    deaths: Slot,
+    nodes: Slot,
+    leader: Slot,
+    messages: MessageLayer,
+    /// The timer arcs drawn, in node order, and the path each was last given.
+    timers: Vec<(web_sys::Element, String)>,
+}
+
+impl ClusterView {
+    /// The drawing's parts in the page's skeleton (see `app::skeleton`).
+    pub fn find(root: &web_sys::Element) -> ClusterView {
+        ClusterView {
+            svg: Slot::find(root, "svg.cluster").el,
+            links: Slot::find(root, "g.links"),
+            deaths: Slot::find(root, "g.deaths"),
+            nodes: Slot::find(root, "g.nodes"),
+            leader: Slot::find(root, ".leader-line"),
+            messages: MessageLayer::new(Slot::find(root, "g.messages").el),
+            timers: Vec::new(),
         }
-        Some(partition.iter().position(|g| g.contains(&id)).unwrap_or(partition.len()))
-    };
-
-    let links = links_markup(&nodes, &pos, r, scale.zoom, net);
-    let lane = |from, to| lane_for(from, to) * scale.zoom;
-    let in_flight: Vec<MessageView> =
-        frame::messages(world, 0).into_iter().filter(|m| pos.contains_key(&m.from) && pos.contains_key(&m.to)).collect();
-    *positions.borrow_mut() = in_flight
-        .into_iter()
-        .map(|m| {
-            let p = along(pos[&m.from], pos[&m.to], r, m.progress(now), lane(m.from, m.to));
-            (m, p)
-        })
-        .collect();
-    *selected_message.borrow_mut() = match c.selected {
-        Selection::Message(id) => Some(id),
-        _ => None,
-    };
-    let real_now = c.last_frame_ms();
-    let mut deaths = String::new();
-    for d in &c.deaths {
-        let (Some(&a), Some(&b)) = (pos.get(&d.from), pos.get(&d.to)) else { continue };
-        let p = along(a, b, r, d.progress, lane(d.from, d.to));
-        let k = (d.shown_at.map_or(0.0, |s| (real_now - s).max(0.0)) / DEATH_MS).clamp(0.0, 1.0);
-        let class = if d.reason == DropReason::Partition { "death partition" } else { "death" };
-        let _ = write!(
-            deaths,
-            r#"<g class="{class}" transform="translate({},{}) scale({})" opacity="{}">{BURST}</g>"#,
-            num(p.x),
-            num(p.y),
-            num(scale.zoom * (1.0 + 0.8 * k)),
-            num(1.0 - k),
-        );
     }
 
-    let focus = c.lesson_focus();
-    let node_items: Html = nodes
-        .iter()
-        .map(|v| {
-            let marks = Marks { group: group_of(v.id), selected: c.selected == Selection::Node(v.id), focus: focus.contains(&v.id) };
-            render_node(v, pos[&v.id], r, &scale, marks, &nodes, props.dispatch.clone())
-        })
-        .collect();
+    /// User units per CSS pixel, in tenths, rounded up (words never come out smaller than
+    /// asked), or `None` while the drawing has no size. Read when the drawing appears and
+    /// when the window resizes, never per frame: reading a size forces a layout.
+    pub fn measure(&self) -> Option<u64> {
+        let side = self.svg.client_width().min(self.svg.client_height()) as f64;
+        (side > 1.0).then(|| (SIZE / side * 10.0).ceil() as u64)
+    }
 
-    let leader_text = leader_line(&nodes);
-    // One listener for every message and for the background.
-    let onclick = {
-        let d = props.dispatch.clone();
-        Callback::from(move |e: MouseEvent| match target_attr(&e, "data-message") {
-            Some((_, id)) => {
-                if let Ok(id) = id.parse() {
-                    d.emit(Action::Pause);
-                    d.emit(Action::Select(Selection::Message(id)));
-                }
+    pub fn draw(&mut self, c: &Controller, units: u64) {
+        let scale = Scale::for_units(units as f64 / 10.0);
+        let world = c.session.world();
+        let now = world.now();
+        let nodes = frame::nodes(world, 0);
+        let n = nodes.len();
+        let r = node_radius(n) * scale.zoom;
+        let center = SIZE / 2.0;
+        let pos: BTreeMap<NodeId, Point> = nodes
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let p = node_position(k, n);
+                (v.id, Point { x: center + (p.x - center) * scale.ring, y: center + (p.y - center) * scale.ring })
+            })
+            .collect();
+        let net = world.network();
+        let partition = net.partition();
+        let group_of = |id: NodeId| -> Option<usize> {
+            if partition.is_empty() {
+                return None;
             }
-            None => d.emit(Action::Select(Selection::None)),
-        })
-    };
-    html! {
-        <div class="cluster-wrap">
-            <svg ref={svg} class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={cat().cluster} {onclick}>
-                <g class="links">{ Html::from_html_unchecked(AttrValue::from(links)) }</g>
-                <g class="messages" ref={layer}></g>
-                <g class="deaths">{ Html::from_html_unchecked(AttrValue::from(deaths)) }</g>
-                <g class="nodes">{ node_items }</g>
-            </svg>
-            <p class="leader-line" aria-live="polite">{ Html::from_html_unchecked(AttrValue::from(leader_text)) }</p>
-        </div>
+            Some(partition.iter().position(|g| g.contains(&id)).unwrap_or(partition.len()))
+        };
+
+        self.links.set(links_markup(&nodes, &pos, r, scale.zoom, net));
+        let lane = |from, to| lane_for(from, to) * scale.zoom;
+        let in_flight: Vec<(MessageView, Point)> = frame::messages(world, 0)
+            .into_iter()
+            .filter(|m| pos.contains_key(&m.from) && pos.contains_key(&m.to))
+            .map(|m| {
+                let p = along(pos[&m.from], pos[&m.to], r, m.progress(now), lane(m.from, m.to));
+                (m, p)
+            })
+            .collect();
+        let selected_message = match c.selected {
+            Selection::Message(id) => Some(id),
+            _ => None,
+        };
+        self.messages.sync(&in_flight, selected_message, scale.zoom, scale.small());
+
+        let real_now = c.last_frame_ms();
+        let mut deaths = String::new();
+        for d in &c.deaths {
+            let (Some(&a), Some(&b)) = (pos.get(&d.from), pos.get(&d.to)) else { continue };
+            let p = along(a, b, r, d.progress, lane(d.from, d.to));
+            let k = (d.shown_at.map_or(0.0, |s| (real_now - s).max(0.0)) / DEATH_MS).clamp(0.0, 1.0);
+            let class = if d.reason == DropReason::Partition { "death partition" } else { "death" };
+            let _ = write!(
+                deaths,
+                r#"<g class="{class}" transform="translate({},{}) scale({})" opacity="{}">{BURST}</g>"#,
+                num(p.x),
+                num(p.y),
+                num(scale.zoom * (1.0 + 0.8 * k)),
+                num(1.0 - k),
+            );
+        }
+        self.deaths.set(deaths);
+
+        let focus = c.lesson_focus();
+        let mut markup = String::with_capacity(4096);
+        for v in &nodes {
+            let marks = Marks { group: group_of(v.id), selected: c.selected == Selection::Node(v.id), focus: focus.contains(&v.id) };
+            node_markup(&mut markup, v, pos[&v.id], r, &scale, marks, &nodes);
+        }
+        if self.nodes.patch(markup) {
+            let list = self.nodes.el.query_selector_all("path.timer").ok();
+            self.timers = (0..list.as_ref().map_or(0, |l| l.length()))
+                .filter_map(|i| list.as_ref()?.item(i)?.dyn_into::<web_sys::Element>().ok())
+                .map(|el| (el, String::new()))
+                .collect();
+        }
+        // The one part of a node that changes every frame: an attribute, not markup.
+        let arcs = nodes.iter().filter(|v| timing(v)).map(|v| arc_path(Point { x: 0.0, y: 0.0 }, r + 5.0 * scale.zoom, v.timer_fraction()));
+        for ((el, drawn), d) in self.timers.iter_mut().zip(arcs) {
+            if *drawn != d {
+                let _ = el.set_attribute("d", &d);
+                *drawn = d;
+            }
+        }
+        self.leader.set(leader_line(&nodes));
     }
 }
 
@@ -382,23 +376,16 @@ struct Marks {
     focus: bool,
 }
 
-fn render_node(v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all: &[NodeView], dispatch: Callback<Action>) -> Html {
+/// Whether a node's election timer is drawn.
+fn timing(v: &NodeView) -> bool {
+    v.role != "crashed" && v.role != "leader" && v.timer_timeout > 0
+}
+
+/// One node: a group the reader selects (click, or Enter / Space on its button).
+fn node_markup(out: &mut String, v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all: &[NodeView]) {
     let Marks { group, selected, focus } = marks;
     let id = v.id;
     let k = scale.zoom;
-    let select = {
-        let d = dispatch;
-        Callback::from(move |e: web_sys::Event| {
-            if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
-                if k.key() != "Enter" && k.key() != " " {
-                    return;
-                }
-                k.prevent_default();
-            }
-            e.stop_propagation();
-            d.emit(Action::Select(Selection::Node(id)));
-        })
-    };
     let crashed = v.role == "crashed";
     let label = if crashed {
         cat().role_crashed
@@ -419,32 +406,50 @@ fn render_node(v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all:
     };
     let aria =
         format!("{}: {}, {} {}", fill(cat().node_title, &[("node", &id.to_string())]), described, cat().f_term.to_lowercase(), v.term);
-
-    // The inside of the node, as markup: timer arc, crown, votes, cross, labels.
-    let mut m = Markup::new();
-    let _ = write!(m.0, "<title>{}</title>", esc(&described));
+    let stale = v.stale.is_some();
+    let mut class = format!("node role-{}", v.role);
+    for (on, name) in [(selected, " selected"), (focus, " focus"), (!v.member && !crashed, " outside"), (stale, " stale")] {
+        if on {
+            class.push_str(name);
+        }
+    }
+    // The button is a transparent disc over the node: its name says everything the drawing
+    // shows, and it holds none of the drawing's text (which would then have to be part of the
+    // name, word for word). It comes right after the title, so it stays the same element
+    // (and keeps the focus) whatever else about the node changes.
+    let _ = write!(
+        out,
+        r#"<g class="{class}" transform="translate({},{})" data-node-id="{id}" data-role="{}" data-term="{}" data-stale="{stale}" data-act="node"><title>{}</title><circle class="hit" r="{}" role="button" tabindex="0" aria-label="{}"/>"#,
+        num(p.x),
+        num(p.y),
+        v.role,
+        v.term,
+        esc(&described),
+        num(r + 6.0 * k),
+        esc(&aria),
+    );
     if let Some(g) = group {
-        let _ = write!(m.0, r#"<circle class="halo group-{}" r="{}"/>"#, g.min(3), num(r + 12.0 * k));
+        let _ = write!(out, r#"<circle class="halo group-{}" r="{}"/>"#, g.min(3), num(r + 12.0 * k));
     }
     if focus {
-        let _ = write!(m.0, r#"<circle class="focus-ring" r="{}"/>"#, num(r + 11.0 * k));
+        let _ = write!(out, r#"<circle class="focus-ring" r="{}"/>"#, num(r + 11.0 * k));
     }
-    let _ = write!(m.0, r#"<circle class="select-ring" r="{}"/>"#, num(r + 9.0 * k));
-    let timing = !crashed && v.role != "leader" && v.timer_timeout > 0;
+    let _ = write!(out, r#"<circle class="select-ring" r="{}"/>"#, num(r + 9.0 * k));
+    let timing = timing(v);
     if timing {
-        let _ = write!(m.0, r#"<circle class="timer-track" r="{}"/>"#, num(r + 5.0 * k));
+        let _ = write!(out, r#"<circle class="timer-track" r="{}"/>"#, num(r + 5.0 * k));
     }
-    let _ = write!(m.0, r#"<circle class="body" r="{}"/>"#, num(r));
+    let _ = write!(out, r#"<circle class="body" r="{}"/>"#, num(r));
     if v.role == "leader" {
         let _ = write!(
-            m.0,
+            out,
             r#"<path class="crown" transform="translate(0,{}) scale({})" d="M-12 6 L-12 -4 L-6 1 L0 -7 L6 1 L12 -4 L12 6 Z"/>"#,
             num(-r - 14.0 * k),
             num(k)
         );
     }
     let _ = write!(
-        m.0,
+        out,
         r#"<text class="id" y="{}" font-size="{}">{id}</text><text class="term" y="{}" font-size="{}">{}</text>"#,
         num(-r * 0.14),
         num(scale.font(27.0 * k.min(1.25))),
@@ -465,7 +470,7 @@ fn render_node(v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all:
                 None => "vote",
             };
             let _ = write!(
-                m.0,
+                out,
                 r#"<circle class="{class}" cx="{}" cy="{}" r="{}"><title>node {o}</title></circle>"#,
                 num(x),
                 num(y),
@@ -475,38 +480,24 @@ fn render_node(v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all:
     }
     if crashed {
         let (a, b) = (num(-r * 0.55), num(r * 0.55));
-        let _ = write!(m.0, r#"<path class="cross" d="M{a} {a} L{b} {b} M{b} {a} L{a} {b}"/>"#);
+        let _ = write!(out, r#"<path class="cross" d="M{a} {a} L{b} {b} M{b} {a} L{a} {b}"/>"#);
     }
     let role_font = scale.font(14.0);
     let role_y = r + 12.0 * k + role_font * 0.85;
-    let _ = write!(m.0, r#"<text class="role" y="{}" font-size="{}">{}</text>"#, num(role_y), num(role_font), esc(label));
+    let _ = write!(out, r#"<text class="role" y="{}" font-size="{}">{}</text>"#, num(role_y), num(role_font), esc(label));
     if let (Some(why), false) = (reason, scale.small()) {
         let font = scale.font(12.0);
-        let _ = write!(m.0, r#"<text class="why" y="{}" font-size="{}">{}</text>"#, num(role_y + font * 1.15), num(font), esc(why));
+        let _ = write!(out, r#"<text class="why" y="{}" font-size="{}">{}</text>"#, num(role_y + font * 1.15), num(font), esc(why));
     }
-    let stale = v.stale.is_some();
-    html! {
-        <g key={id} class={classes!("node", format!("role-{}", v.role), selected.then_some("selected"), focus.then_some("focus"), (!v.member && !crashed).then_some("outside"), stale.then_some("stale"))}
-            transform={format!("translate({},{})", num(p.x), num(p.y))}
-            data-node-id={id.to_string()} data-role={v.role} data-term={v.term.to_string()} data-stale={stale.to_string()}
-            onclick={select.reform(|e: MouseEvent| e.into())} onkeydown={select.reform(|e: KeyboardEvent| e.into())}>
-            { m.html() }
-            // The button is a transparent disc over the node: its name says everything the
-            // drawing shows, and it holds none of the drawing's text (which would then have to
-            // be part of the name, word for word).
-            <circle class="hit" r={num(r + 6.0 * k)} role="button" tabindex="0" aria-label={aria} />
-            if timing {
-                // The one part of a node that changes every frame: an attribute, not markup.
-                <path class="timer" stroke-width={num(4.0 * k)} d={arc_path(Point { x: 0.0, y: 0.0 }, r + 5.0 * k, v.timer_fraction())} />
-            }
-        </g>
+    if timing {
+        let _ = write!(out, r#"<path class="timer" stroke-width="{}"/>"#, num(4.0 * k));
     }
+    out.push_str("</g>");
 }
 
 /// The key to the drawing: roles and message kinds, with the same shapes and colours.
-#[function_component]
-pub fn Legend() -> Html {
-    let markup = use_memo(cat().lang, |_| {
+pub fn legend_markup() -> String {
+    {
         let mut s = String::new();
         let item = |s: &mut String, svg: &str, label: &str| {
             let _ = write!(s, r#"<span class="legend-item">{svg}{}</span>"#, esc(label));
@@ -555,11 +546,5 @@ pub fn Legend() -> Html {
         halos.push_str("</svg>");
         item(&mut s, &halos, cat().legend_groups);
         s
-    });
-    html! {
-        <details class="legend">
-            <summary>{ cat().legend }</summary>
-            <div class="legend-grid">{ Html::from_html_unchecked(AttrValue::from((*markup).clone())) }</div>
-        </details>
     }
 }

@@ -4,171 +4,192 @@ use std::fmt::Write as _;
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use yew::prelude::*;
 
-use super::markup::{esc, secs, target_attr, Markup};
-use super::{Action, PanelProps};
-use crate::raft::NodeId;
+use super::dom::Slot;
+use super::markup::{esc, secs};
+use super::{Action, Controller};
+use crate::raft::{NodeId, Time};
 use crate::script::ast::{Cmd, Setting};
 use crate::script::session::MarkKind;
 use crate::sim::{MAX_NODES, MS};
 use crate::view::catalog::{cat, fill};
-use crate::view::geometry::{slider_from_speed, speed_from_slider, speed_label};
+use crate::view::geometry::{slider_from_speed, speed_label};
 use crate::view::params::{Lang, Theme};
-
-fn select_value(e: &Event) -> String {
-    e.target_unchecked_into::<HtmlSelectElement>().value()
-}
 
 const PLAY_ICON: &str = "M7 4 L19 12 L7 20 Z";
 const PAUSE_ICON: &str = "M6 4 H10 V20 H6 Z M14 4 H18 V20 H14 Z";
 const STEP_ICON: &str = "M5 4 L15 12 L5 20 Z M16 4 H19 V20 H16 Z";
 const REPLAY_ICON: &str = "M12 5 V1 L7 6 L12 11 V7 A5 5 0 1 1 7 12 H5 A7 7 0 1 0 12 5 Z";
 
-fn icon(d: &'static str) -> Html {
-    html! { <svg viewBox="0 0 24 24" aria-hidden="true" class="icon-svg"><path d={d} /></svg> }
+fn icon(d: &str) -> String {
+    format!(r#"<svg viewBox="0 0 24 24" aria-hidden="true" class="icon-svg"><path d="{d}"/></svg>"#)
 }
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct HeaderProps {
-    pub ctl: super::Ctl,
-    pub version: u64,
-    pub dispatch: Callback<Action>,
-    pub compact: bool,
+/// An icon button: `act` is what it does (see `input::click`).
+fn icon_button(out: &mut String, act: &str, class: &str, label: &str, key: &str, inside: &str) {
+    let title = if key.is_empty() { esc(label) } else { format!("{} ({key})", esc(label)) };
+    let _ = write!(
+        out,
+        r#"<button type="button" class="{class}" data-act="{act}" aria-label="{}" title="{title}">{inside}</button>"#,
+        esc(label)
+    );
 }
 
-#[function_component]
-pub fn Header(props: &HeaderProps) -> Html {
-    let c = props.ctl.0.borrow();
-    let d = &props.dispatch;
-    let now = c.now();
-    let playing = c.playing;
-    let emit = |a: fn() -> Action| {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(a()))
-    };
-    let on_speed = {
-        let d = d.clone();
-        Callback::from(move |e: InputEvent| {
-            let v: f64 = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0.0);
-            d.emit(Action::Speed(speed_from_slider(v)));
-        })
-    };
-    let on_theme = {
-        let d = d.clone();
-        let prefs = c.prefs.clone();
-        Callback::from(move |e: Event| {
-            let mut p = prefs.clone();
-            p.theme = Theme::from_name(&select_value(&e)).unwrap_or(Theme::Auto);
-            d.emit(Action::SetPrefs(p));
-        })
-    };
-    let on_lang = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            let Some(lang) = Lang::from_tag(&select_value(&e)) else { return };
-            let d = d.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                match super::platform::switch_language(lang).await {
-                    Ok(()) => super::platform::remember_language(lang),
-                    Err(e) => d.emit(Action::ImportFailed(fill(cat().lang_failed, &[("error", &e)]))),
-                }
-                d.emit(Action::LanguageChanged);
-            });
-        })
-    };
-    let play_label = if playing { cat().pause } else { cat().play };
-    // From an embed, open this very moment in the full playground. The link is written
-    // when it is about to be used (pointer down, focus, click), not every frame. Events are
-    // delegated to the page's root, so the link is found from the event's target.
-    let open_full = {
-        let ctl = props.ctl.clone();
-        Callback::from(move |e: web_sys::Event| {
-            let link =
-                e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|el| el.closest("a.open-full").ok().flatten());
-            if let Some(a) = link {
-                let _ = a.set_attribute("href", &super::share::link(&ctl.0.borrow()));
-            }
-        })
-    };
-    html! {
-        <header class={classes!("topbar", props.compact.then_some("compact"))}>
-            if !props.compact {
-                <div class="brand">
-                    <svg viewBox="0 0 64 64" class="logo" aria-hidden="true">
-                        <g class="logo-lines"><line x1="32" y1="12" x2="13" y2="46"/><line x1="32" y1="12" x2="51" y2="46"/><line x1="13" y1="46" x2="51" y2="46"/></g>
-                        <circle class="logo-leader" cx="32" cy="12" r="9"/><circle class="logo-node" cx="13" cy="46" r="8"/><circle class="logo-node" cx="51" cy="46" r="8"/>
-                    </svg>
-                    <div>
-                        <h1>{ cat().title }</h1>
-                        <p class="tagline">{ cat().tagline }</p>
-                    </div>
-                </div>
-            }
-            <div class="playback">
-                <button type="button" class="icon primary" aria-label={play_label} title={format!("{play_label} (Space)")} onclick={emit(|| Action::TogglePlay)}>
-                    { icon(if playing { PAUSE_ICON } else { PLAY_ICON }) }
-                </button>
-                <button type="button" class="icon" aria-label={cat().step} title={format!("{} (S)", cat().step)} onclick={emit(|| Action::Step)}>{ icon(STEP_ICON) }</button>
-                <label class="speed">
-                    <span class="label">{ cat().speed }</span>
-                    <input type="range" min="0" max="1000" step="1" aria-label={cat().speed}
-                        value={slider_from_speed(c.speed).to_string()} oninput={on_speed} />
-                    <span class="speed-value">{ format!("{}×", speed_label(c.speed)) }</span>
-                </label>
-                <output class="clock" data-sim-time={(now / 1000).to_string()} aria-label={cat().clock} title={cat().clock}>{ format!("{} s", secs(now)) }</output>
-            </div>
-            if props.compact {
-                <button type="button" class="icon" aria-label={cat().replay} title={cat().replay} onclick={emit(|| Action::Replay)}>{ icon(REPLAY_ICON) }</button>
-                <a class="open-full" href="./" target="_blank" rel="noopener" title={cat().open_full} aria-label={cat().open_full}
-                    onclick={open_full.reform(|e: MouseEvent| e.into())}
-                    onpointerdown={open_full.reform(|e: PointerEvent| e.into())}
-                    onfocus={open_full.reform(|e: FocusEvent| e.into())}>
-                    <span class="long">{ cat().open_full }</span><span class="short" aria-hidden="true">{ "↗" }</span>
-                </a>
-            } else {
-                <div class="top-actions">
-                    <button type="button" class="lessons-button" data-lessons="" onclick={emit(|| Action::ToggleLessons)}>{ cat().lessons }</button>
-                    <span class="seed" title={cat().seed}>{ format!("{} {}", cat().seed, c.seed) }</span>
-                    <label class="lang">
-                        <span class="visually-hidden">{ cat().language }</span>
-                        <select aria-label={cat().language} onchange={on_lang}>
-                            { for [(Lang::En, cat().lang_en, "en"), (Lang::Zh, cat().lang_zh, "zh-CN")].iter().map(|(l, name, tag)| html! {
-                                <option value={l.name()} lang={*tag} selected={cat().lang == l.tag()}>{ *name }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <label class="theme">
-                        <span class="visually-hidden">{ cat().theme }</span>
-                        <select aria-label={cat().theme} onchange={on_theme}>
-                            { for [(Theme::Auto, cat().theme_auto), (Theme::Light, cat().theme_light), (Theme::Dark, cat().theme_dark)].iter().map(|(t, l)| html! {
-                                <option value={t.name()} selected={c.prefs.theme == *t}>{ *l }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <button type="button" class="icon" aria-label={cat().help} title={format!("{} (?)", cat().help)} onclick={emit(|| Action::ToggleHelp)}>{ "?" }</button>
-                </div>
-            }
-        </header>
+/// What the top bar shows; it is drawn again when this changes (the clock is set by hand
+/// every frame, see [`Clock`]).
+#[derive(Clone, PartialEq)]
+pub struct HeaderKey {
+    playing: bool,
+    speed: u64,
+    seed: u64,
+    theme: Theme,
+    lang: &'static str,
+}
+
+impl HeaderKey {
+    pub fn of(c: &Controller) -> HeaderKey {
+        HeaderKey { playing: c.playing, speed: c.speed.to_bits(), seed: c.seed, theme: c.prefs.theme, lang: cat().lang }
     }
 }
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct TimelineProps {
-    pub ctl: super::Ctl,
-    /// Changes every frame (the slider's position).
-    pub version: u64,
-    /// Changes a few times a second (the marks).
-    pub slow: u64,
-    pub dispatch: Callback<Action>,
+/// The top bar: playback, speed, the clock; the full page adds the title, lessons, the
+/// seed, language, theme and help; an embed adds replay and ↗ (open this moment in the full
+/// playground: the link is written when it is about to be used, see `input`).
+pub fn header_markup(c: &Controller, compact: bool) -> String {
+    let mut m = String::with_capacity(2048);
+    let playing = c.playing;
+    if !compact {
+        let _ = write!(
+            m,
+            r#"<div class="brand"><svg viewBox="0 0 64 64" class="logo" aria-hidden="true"><g class="logo-lines"><line x1="32" y1="12" x2="13" y2="46"/><line x1="32" y1="12" x2="51" y2="46"/><line x1="13" y1="46" x2="51" y2="46"/></g><circle class="logo-leader" cx="32" cy="12" r="9"/><circle class="logo-node" cx="13" cy="46" r="8"/><circle class="logo-node" cx="51" cy="46" r="8"/></svg><div><h1>{}</h1><p class="tagline">{}</p></div></div>"#,
+            esc(cat().title),
+            esc(cat().tagline)
+        );
+    }
+    m.push_str(r#"<div class="playback">"#);
+    let play_label = if playing { cat().pause } else { cat().play };
+    icon_button(&mut m, "play", "icon primary", play_label, "Space", &icon(if playing { PAUSE_ICON } else { PLAY_ICON }));
+    icon_button(&mut m, "step", "icon", cat().step, "S", &icon(STEP_ICON));
+    let _ = write!(
+        m,
+        r#"<label class="speed"><span class="label">{s}</span><input type="range" min="0" max="1000" step="1" aria-label="{s}" value="{}" data-set="speed"><span class="speed-value">{}×</span></label><output class="clock" aria-label="{c}" title="{c}" data-keep=""></output></div>"#,
+        slider_from_speed(c.speed),
+        speed_label(c.speed),
+        s = esc(cat().speed),
+        c = esc(cat().clock),
+    );
+    if compact {
+        icon_button(&mut m, "replay", "icon", cat().replay, "", &icon(REPLAY_ICON));
+        let _ = write!(
+            m,
+            r#"<a class="open-full" href="./" target="_blank" rel="noopener" title="{o}" aria-label="{o}" data-act="open-full"><span class="long">{o}</span><span class="short" aria-hidden="true">↗</span></a>"#,
+            o = esc(cat().open_full)
+        );
+    } else {
+        let _ = write!(
+            m,
+            r#"<div class="top-actions"><button type="button" class="lessons-button" data-lessons="" data-act="lessons">{}</button><span class="seed" title="{}">{} {}</span><label class="lang"><span class="visually-hidden">{l}</span><select aria-label="{l}" data-set="lang">"#,
+            esc(cat().lessons),
+            esc(cat().seed),
+            esc(cat().seed),
+            c.seed,
+            l = esc(cat().language),
+        );
+        for (lang, name, tag) in [(Lang::En, cat().lang_en, "en"), (Lang::Zh, cat().lang_zh, "zh-CN")] {
+            let selected = if cat().lang == lang.tag() { " selected" } else { "" };
+            let _ = write!(m, r#"<option value="{}" lang="{tag}"{selected}>{}</option>"#, lang.name(), esc(name));
+        }
+        let _ = write!(
+            m,
+            r#"</select></label><label class="theme"><span class="visually-hidden">{t}</span><select aria-label="{t}" data-set="theme">"#,
+            t = esc(cat().theme)
+        );
+        for (theme, name) in [(Theme::Auto, cat().theme_auto), (Theme::Light, cat().theme_light), (Theme::Dark, cat().theme_dark)] {
+            let selected = if c.prefs.theme == theme { " selected" } else { "" };
+            let _ = write!(m, r#"<option value="{}"{selected}>{}</option>"#, theme.name(), esc(name));
+        }
+        m.push_str("</select></label>");
+        icon_button(&mut m, "help", "icon", cat().help, "?", "?");
+        m.push_str("</div>");
+    }
+    m
+}
+
+/// The virtual clock, set by hand every frame: `data-sim-time` (ms) and its text.
+#[derive(Default)]
+pub struct Clock {
+    el: Option<web_sys::Element>,
+    shown: Option<u64>,
+}
+
+impl Clock {
+    /// After the top bar was drawn again: find the clock in it and write it anew.
+    pub fn found_in(&mut self, header: &web_sys::Element) {
+        self.el = header.query_selector(".clock").ok().flatten();
+        self.shown = None;
+    }
+
+    pub fn show(&mut self, now: Time) {
+        let Some(el) = &self.el else { return };
+        if self.shown == Some(now) {
+            return;
+        }
+        let _ = el.set_attribute("data-sim-time", &(now / 1000).to_string());
+        el.set_text_content(Some(&format!("{} s", secs(now))));
+        self.shown = Some(now);
+    }
+}
+
+/// The timeline's slider, set by hand every frame (its range is the session's horizon).
+pub struct TimelineSlider {
+    el: web_sys::HtmlInputElement,
+    shown: (u64, u64),
+}
+
+impl TimelineSlider {
+    pub fn find(root: &web_sys::Element) -> TimelineSlider {
+        let el = Slot::find(root, "input[data-set=timeline]").el.unchecked_into();
+        TimelineSlider { el, shown: (u64::MAX, u64::MAX) }
+    }
+
+    pub fn show(&mut self, c: &Controller) {
+        let now = c.now();
+        let horizon = c.session.horizon().max(now).max(1);
+        let shown = (horizon / MS, now / MS);
+        if shown == self.shown {
+            return;
+        }
+        // The range first: a value beyond the old maximum would be clamped.
+        let _ = self.el.set_attribute("max", &shown.0.to_string());
+        self.el.set_value(&shown.1.to_string());
+        self.shown = shown;
+    }
+}
+
+/// Under the timeline: its span, and whether the page shows the past or a forked future.
+pub fn timeline_info(c: &Controller) -> String {
+    let now = c.now();
+    let horizon = c.session.horizon().max(now).max(1);
+    let mut m = String::from("<span>0 s</span>");
+    if c.session.in_past() {
+        let _ = write!(
+            m,
+            r#"<span class="past" role="status">{}<button type="button" class="link" data-act="back-to-now">{}</button></span>"#,
+            esc(cat().in_past),
+            esc(cat().back_to_now)
+        );
+    } else if let Some(f) = c.session.forked_at() {
+        let _ =
+            write!(m, r#"<span class="forked" role="status">{}</span>"#, esc(&fill(cat().forked, &[("time", &format!("{} s", secs(f)))])));
+    }
+    let _ = write!(m, "<span>{} s</span>", secs(horizon));
+    m
 }
 
 /// The marks above the timeline: elections, crashes, network changes, violations, actions.
-#[function_component]
-fn TimelineMarks(props: &PanelProps) -> Html {
-    let c = props.ctl.0.borrow();
+pub fn timeline_marks(c: &Controller) -> String {
     let horizon = c.session.horizon().max(c.now()).max(1);
-    let mut m = Markup::new();
+    let mut m = String::new();
     for mark in c.session.marks() {
         if matches!(mark.kind, MarkKind::Commit { .. }) && horizon > 120_000 * MS {
             continue;
@@ -186,48 +207,9 @@ fn TimelineMarks(props: &PanelProps) -> Html {
             MarkKind::Violation => ("violation", cat().violated.to_string()),
             MarkKind::Action => ("action", String::new()),
         };
-        let _ = write!(m.0, r#"<span class="mark {class}" style="left:{left}%" title="{} ({} s)"></span>"#, esc(&title), secs(mark.time));
+        let _ = write!(m, r#"<span class="mark {class}" style="left:{left}%" title="{} ({} s)"></span>"#, esc(&title), secs(mark.time));
     }
-    html! { <div class="marks" aria-hidden="true">{ m.html() }</div> }
-}
-
-#[function_component]
-pub fn Timeline(props: &TimelineProps) -> Html {
-    let c = props.ctl.0.borrow();
-    let d = props.dispatch.clone();
-    let now = c.now();
-    let horizon = c.session.horizon().max(now).max(1);
-    let on_input = {
-        let d = d.clone();
-        Callback::from(move |e: InputEvent| {
-            let ms: u64 = e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(0);
-            d.emit(Action::Pause);
-            d.emit(Action::Seek(ms * MS));
-        })
-    };
-    let in_past = c.session.in_past();
-    let forked = c.session.forked_at();
-    let back = Callback::from(move |_: MouseEvent| d.emit(Action::BackToLatest));
-    html! {
-        <div class="timeline">
-            <div class="timeline-track">
-                <TimelineMarks ctl={props.ctl.clone()} version={props.slow} dispatch={props.dispatch.clone()} />
-                <input type="range" min="0" max={(horizon / MS).to_string()} step="1" value={(now / MS).to_string()}
-                    aria-label={cat().timeline} oninput={on_input} />
-            </div>
-            <div class="timeline-info">
-                <span>{ "0 s" }</span>
-                if in_past {
-                    <span class="past" role="status">{ cat().in_past }
-                        <button type="button" class="link" onclick={back}>{ cat().back_to_now }</button>
-                    </span>
-                } else if let Some(f) = forked {
-                    <span class="forked" role="status">{ fill(cat().forked, &[("time", &format!("{} s", secs(f)))]) }</span>
-                }
-                <span>{ format!("{} s", secs(horizon)) }</span>
-            </div>
-        </div>
-    }
+    m
 }
 
 /// The smallest node id not in use, if the cluster is not full.
@@ -236,7 +218,7 @@ fn free_id(ids: &[NodeId]) -> Option<NodeId> {
 }
 
 /// Which group of the partition editor each node is in.
-fn groups_of(c: &crate::view::controller::Controller) -> Vec<Vec<NodeId>> {
+fn groups_of(c: &Controller) -> Vec<Vec<NodeId>> {
     let world = c.session.world();
     let ids = world.machine_ids();
     let partition = world.network().partition().to_vec();
@@ -271,7 +253,7 @@ fn moved(bins: &[Vec<NodeId>], node: NodeId, bin: usize) -> Action {
 }
 
 /// The value of a changed form control: `checked` for checkboxes, `value` otherwise.
-fn control_value(el: &web_sys::Element) -> String {
+pub fn control_value(el: &web_sys::Element) -> String {
     if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
         if i.type_() == "checkbox" {
             return i.checked().to_string();
@@ -281,223 +263,216 @@ fn control_value(el: &web_sys::Element) -> String {
     el.dyn_ref::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default()
 }
 
-#[function_component]
-pub fn Controls(props: &PanelProps) -> Html {
-    let picked = use_state(|| None::<NodeId>);
-    let cut = use_state(|| (1 as NodeId, 2 as NodeId));
-    let seed_input = use_state(|| props.ctl.0.borrow().seed);
-    // A new session (an example, a new seed) brings its own seed into the field.
-    {
-        let seed_input = seed_input.clone();
-        use_effect_with(props.ctl.0.borrow().seed, move |&seed| seed_input.set(seed));
+/// The choices of the controls panel that are not settings yet: the node chip tapped in
+/// the partition editor, the link to cut, the seed typed.
+pub struct ControlsState {
+    pub picked: Option<NodeId>,
+    pub cut: (NodeId, NodeId),
+    pub seed: u64,
+    /// The session's seed the field last followed: a new session (an example, a new seed)
+    /// brings its own seed into the field.
+    seed_of: u64,
+}
+
+impl ControlsState {
+    pub fn new(seed: u64) -> ControlsState {
+        ControlsState { picked: None, cut: (1, 2), seed, seed_of: seed }
     }
-    let c = props.ctl.0.borrow();
+
+    fn follow(&mut self, c: &Controller) {
+        if self.seed_of != c.seed {
+            self.seed = c.seed;
+            self.seed_of = c.seed;
+        }
+    }
+}
+
+/// What a `data-act` button of the panel does; `None` when the button is not the panel's.
+pub fn click(act: &str, arg: &str, c: &Controller, s: &mut ControlsState) -> Option<Vec<Action>> {
+    s.follow(c);
+    let (from, to) = s.cut;
+    let action = match act {
+        "chip" => {
+            let id: NodeId = arg.parse().unwrap_or(0);
+            s.picked = if s.picked == Some(id) { None } else { Some(id) };
+            return Some(Vec::new());
+        }
+        "bin" => {
+            let (Some(id), Ok(bin)) = (s.picked, arg.parse::<usize>()) else { return Some(Vec::new()) };
+            s.picked = None;
+            moved(&groups_of(c), id, bin)
+        }
+        "request" => Action::Request(None),
+        "isolate-leader" => Action::IsolateLeader,
+        "minority" => Action::LeaderInMinority,
+        "heal" => Action::Heal,
+        "cut" => Action::Act(Cmd::Cut(from, to)),
+        "uncut" => Action::Act(Cmd::Uncut(from, to)),
+        "apply" => Action::NewSession { seed: s.seed },
+        "add-voter" | "add-learner" => match free_id(&c.session.world().machine_ids()) {
+            Some(id) if act == "add-voter" => Action::Act(Cmd::Add(id)),
+            Some(id) => Action::Act(Cmd::AddLearner(id)),
+            None => return Some(Vec::new()),
+        },
+        "read" => Action::Act(Cmd::Read { key: "x".to_string(), via: None }),
+        "new-seed" => {
+            s.seed = super::platform::fresh_seed();
+            Action::NewSession { seed: s.seed }
+        }
+        _ => return None,
+    };
+    Some(vec![action])
+}
+
+/// A chip dropped on a group of the partition editor.
+pub fn dropped(c: &Controller, node: NodeId, bin: usize) -> Action {
+    moved(&groups_of(c), node, bin)
+}
+
+/// What a changed form control of the panel (`data-set`) does; `None` when it is not the
+/// panel's.
+pub fn change(what: &str, el: &web_sys::Element, c: &Controller, s: &mut ControlsState) -> Option<Vec<Action>> {
+    s.follow(c);
+    let settings = c.session.world().settings();
+    let link = &settings.network;
+    let workload_on = settings.client_rate > 0;
+    let prefs = &c.prefs;
+    let v = control_value(el);
+    let n: u64 = v.parse().unwrap_or(0);
+    let on = v == "true";
+    let mut p = prefs.clone();
+    let set = |s: Setting| Action::Act(Cmd::Set(vec![s]));
+    let action = match what {
+        "workload" => set(Setting::Rate(if on { prefs.rate } else { 0 })),
+        "rate" => {
+            p.rate = (n as u32).clamp(1, 200);
+            if workload_on {
+                let rate = p.rate;
+                return Some(vec![Action::SetPrefs(p), set(Setting::Rate(rate))]);
+            }
+            Action::SetPrefs(p)
+        }
+        "loss" => set(Setting::Drop((n as f64 / 100.0).clamp(0.0, 1.0))),
+        "latency-min" => set(Setting::Latency(n * MS, link.latency_max.max(n * MS))),
+        "latency-max" => set(Setting::Latency(link.latency_min.min(n * MS), n * MS)),
+        "prevote" => set(Setting::PreVote(on)),
+        "lease" => set(Setting::LeaseRead(on)),
+        "priority" => set(Setting::PriorityElection(on)),
+        "snapshot" => set(Setting::SnapshotThreshold(n)),
+        bug if bug.starts_with("break:") => Action::Act(Cmd::Break { name: bug["break:".len()..].to_string(), on }),
+        "checkquorum" => set(Setting::CheckQuorum(on)),
+        "nodes" => {
+            p.nodes = (n as u32).clamp(1, MAX_NODES);
+            Action::SetPrefs(p)
+        }
+        "emin" | "emax" | "hb" if n > 0 => {
+            match what {
+                "emin" => p.election_min_ms = n,
+                "emax" => p.election_max_ms = n,
+                _ => p.heartbeat_ms = n,
+            }
+            Action::SetPrefs(p)
+        }
+        "emin" | "emax" | "hb" => return Some(Vec::new()),
+        "seed" => {
+            s.seed = n;
+            return Some(Vec::new());
+        }
+        "cut-from" => {
+            s.cut.0 = n as NodeId;
+            return Some(Vec::new());
+        }
+        "cut-to" => {
+            s.cut.1 = n as NodeId;
+            return Some(Vec::new());
+        }
+        _ => return None,
+    };
+    Some(vec![action])
+}
+
+/// The controls panel: clients, network (presets, the partition editor, cuts, loss and
+/// latency), membership, "break it", settings.
+pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
+    s.follow(c);
     let world = c.session.world();
     let settings = world.settings();
     let ids = world.machine_ids();
-    let prefs = c.prefs.clone();
-    let link = settings.network.clone();
-    let raft = settings.raft.clone();
+    let prefs = &c.prefs;
+    let link = &settings.network;
+    let raft = &settings.raft;
     let workload_on = settings.client_rate > 0;
-    let bins = groups_of(&c);
-
-    // Every button of the panel, by its data-act.
-    let onclick = {
-        let d = props.dispatch.clone();
-        let picked = picked.clone();
-        let cut = cut.clone();
-        let seed_input = seed_input.clone();
-        let bins = bins.clone();
-        let ids_now = ids.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let Some((_, chip)) = target_attr(&e, "data-chip") {
-                let id: NodeId = chip.parse().unwrap_or(0);
-                picked.set(if *picked == Some(id) { None } else { Some(id) });
-                return;
-            }
-            if let Some((_, bin)) = target_attr(&e, "data-bin") {
-                if let (Some(id), Ok(bin)) = (*picked, bin.parse::<usize>()) {
-                    picked.set(None);
-                    d.emit(moved(&bins, id, bin));
-                }
-                return;
-            }
-            let Some((_, act)) = target_attr(&e, "data-act") else { return };
-            let (from, to) = *cut;
-            d.emit(match act.as_str() {
-                "request" => Action::Request(None),
-                "isolate-leader" => Action::IsolateLeader,
-                "minority" => Action::LeaderInMinority,
-                "heal" => Action::Heal,
-                "cut" => Action::Act(Cmd::Cut(from, to)),
-                "uncut" => Action::Act(Cmd::Uncut(from, to)),
-                "restart" => Action::NewSession { seed: *seed_input },
-                "add-voter" | "add-learner" => match free_id(&ids_now) {
-                    Some(id) if act == "add-voter" => Action::Act(Cmd::Add(id)),
-                    Some(id) => Action::Act(Cmd::AddLearner(id)),
-                    None => return,
-                },
-                "read" => Action::Act(Cmd::Read { key: "x".to_string(), via: None }),
-                "new-seed" => {
-                    let s = super::platform::fresh_seed();
-                    seed_input.set(s);
-                    Action::NewSession { seed: s }
-                }
-                _ => return,
-            });
-        })
+    let bins = groups_of(c);
+    let (picked, cut, seed_input) = (s.picked, s.cut, s.seed);
+    let mut m = String::with_capacity(8192);
+    let button = |m: &mut String, act: &str, class: &str, title: &str, label: &str| {
+        let _ = write!(m, r#"<button type="button" class="{class}" data-act="{act}" title="{}">{}</button>"#, esc(title), esc(label));
     };
-    // Every form control of the panel, by its data-set.
-    let onchange = {
-        let d = props.dispatch.clone();
-        let cut = cut.clone();
-        let seed_input = seed_input.clone();
-        let prefs = prefs.clone();
-        let link = link.clone();
-        Callback::from(move |e: Event| {
-            let Some((el, what)) = target_attr(&e, "data-set") else { return };
-            let v = control_value(&el);
-            let n: u64 = v.parse().unwrap_or(0);
-            let on = v == "true";
-            let mut p = prefs.clone();
-            let set = |s: Setting| Action::Act(Cmd::Set(vec![s]));
-            let action = match what.as_str() {
-                "workload" => set(Setting::Rate(if on { prefs.rate } else { 0 })),
-                "rate" => {
-                    p.rate = (n as u32).clamp(1, 200);
-                    if workload_on {
-                        d.emit(Action::SetPrefs(p.clone()));
-                        set(Setting::Rate(p.rate))
-                    } else {
-                        Action::SetPrefs(p)
-                    }
-                }
-                "loss" => set(Setting::Drop((n as f64 / 100.0).clamp(0.0, 1.0))),
-                "latency-min" => set(Setting::Latency(n * MS, link.latency_max.max(n * MS))),
-                "latency-max" => set(Setting::Latency(link.latency_min.min(n * MS), n * MS)),
-                "prevote" => set(Setting::PreVote(on)),
-                "lease" => set(Setting::LeaseRead(on)),
-                "priority" => set(Setting::PriorityElection(on)),
-                "snapshot" => set(Setting::SnapshotThreshold(n)),
-                bug if bug.starts_with("break:") => Action::Act(Cmd::Break { name: bug["break:".len()..].to_string(), on }),
-                "checkquorum" => set(Setting::CheckQuorum(on)),
-                "nodes" => {
-                    p.nodes = (n as u32).clamp(1, MAX_NODES);
-                    Action::SetPrefs(p)
-                }
-                "emin" | "emax" | "hb" if n > 0 => {
-                    match what.as_str() {
-                        "emin" => p.election_min_ms = n,
-                        "emax" => p.election_max_ms = n,
-                        _ => p.heartbeat_ms = n,
-                    }
-                    Action::SetPrefs(p)
-                }
-                "seed" => {
-                    seed_input.set(n);
-                    return;
-                }
-                "cut-from" => {
-                    cut.set((n as NodeId, cut.1));
-                    return;
-                }
-                "cut-to" => {
-                    cut.set((cut.0, n as NodeId));
-                    return;
-                }
-                _ => return,
-            };
-            d.emit(action);
-        })
-    };
-    let ondragstart = Callback::from(|e: DragEvent| {
-        if let (Some((_, chip)), Some(dt)) = (target_attr(&e, "data-chip"), e.data_transfer()) {
-            let _ = dt.set_data("text/plain", &chip);
-        }
-    });
-    let ondrop = {
-        let d = props.dispatch.clone();
-        let bins = bins.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            let id = e.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).and_then(|s| s.parse::<NodeId>().ok());
-            let bin = target_attr(&e, "data-bin").and_then(|(_, b)| b.parse::<usize>().ok());
-            if let (Some(id), Some(bin)) = (id, bin) {
-                d.emit(moved(&bins, id, bin));
-            }
-        })
-    };
-    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
-
-    let mut m = Markup::new();
-    let button = |m: &mut Markup, act: &str, class: &str, title: &str, label: &str| {
-        let _ = write!(m.0, r#"<button type="button" class="{class}" data-act="{act}" title="{}">{}</button>"#, esc(title), esc(label));
-    };
-    let check = |m: &mut Markup, set: &str, on: bool, label: &str| {
+    let check = |m: &mut String, set: &str, on: bool, label: &str| {
         let _ = write!(
-            m.0,
+            m,
             r#"<label class="check"><input type="checkbox" data-set="{set}"{}>{}</label>"#,
             if on { " checked" } else { "" },
             esc(label)
         );
     };
     let _ =
-        write!(m.0, r#"<h2>{}</h2><fieldset class="group"><legend>{}</legend><div class="row">"#, esc(cat().controls), esc(cat().clients));
+        write!(m, r#"<h2>{}</h2><fieldset class="group"><legend>{}</legend><div class="row">"#, esc(cat().controls), esc(cat().clients));
     button(&mut m, "request", "primary", "R", cat().request);
-    m.raw(r#"</div><div class="row">"#);
+    m.push_str(r#"</div><div class="row">"#);
     check(&mut m, "workload", workload_on, cat().workload);
     let _ = write!(
-        m.0,
+        m,
         r#"<label class="inline"><input type="range" min="1" max="50" step="1" value="{}" aria-label="{}" data-set="rate"><span class="value">{}/s</span></label></div></fieldset>"#,
         prefs.rate.min(50),
         esc(cat().rate),
         prefs.rate
     );
-    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().network));
+    let _ = write!(m, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().network));
     button(&mut m, "isolate-leader", "", "L", cat().preset_isolate_leader);
     button(&mut m, "minority", "", "", cat().preset_minority);
     button(&mut m, "heal", "", "H", cat().preset_heal);
-    let _ = write!(m.0, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(cat().partition_hint));
+    let _ = write!(m, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(cat().partition_hint));
     for (k, bin) in bins.iter().enumerate() {
         let name = fill(cat().group_name, &[("n", &(k + 1).to_string())]);
         let _ = write!(
-            m.0,
-            r#"<div class="bin group-{}{}" data-bin="{k}" role="group" aria-label="{n}"><span class="bin-name">{n}</span>"#,
+            m,
+            r#"<div class="bin group-{}{}" data-bin="{k}" data-act="bin" data-arg="{k}" role="group" aria-label="{n}"><span class="bin-name">{n}</span>"#,
             k.min(3),
             if picked.is_some() { " armed" } else { "" },
             n = esc(&name)
         );
         for id in bin {
             let _ = write!(
-                m.0,
-                r#"<button type="button" class="chip{}" draggable="true" data-chip="{id}" aria-label="{}">{id}</button>"#,
-                if *picked == Some(*id) { " picked" } else { "" },
+                m,
+                r#"<button type="button" class="chip{}" draggable="true" data-chip="{id}" data-act="chip" data-arg="{id}" aria-label="{}">{id}</button>"#,
+                if picked == Some(*id) { " picked" } else { "" },
                 esc(&fill(cat().move_node, &[("node", &id.to_string())]))
             );
         }
-        m.raw("</div>");
+        m.push_str("</div>");
     }
-    m.raw(r#"</div></div><div class="row wrap cutrow">"#);
+    m.push_str(r#"</div></div><div class="row wrap cutrow">"#);
     for (set, current, label) in [("cut-from", cut.0, cat().cut_from), ("cut-to", cut.1, cat().cut_to)] {
-        let _ = write!(m.0, r#"<select data-set="{set}" aria-label="{}">"#, esc(label));
+        let _ = write!(m, r#"<select data-set="{set}" aria-label="{}">"#, esc(label));
         for id in &ids {
-            let _ = write!(m.0, r#"<option value="{id}"{}>{id}</option>"#, if *id == current { " selected" } else { "" });
+            let _ = write!(m, r#"<option value="{id}"{}>{id}</option>"#, if *id == current { " selected" } else { "" });
         }
-        m.raw("</select>");
+        m.push_str("</select>");
         if set == "cut-from" {
-            m.raw(r#"<span aria-hidden="true">→</span>"#);
+            m.push_str(r#"<span aria-hidden="true">→</span>"#);
         }
     }
     button(&mut m, "cut", "", "", cat().cut_link);
     button(&mut m, "uncut", "", "", cat().uncut_link);
     let loss = (link.loss * 100.0).round() as u32;
     let _ = write!(
-        m.0,
+        m,
         r#"</div><label class="slider"><span>{l}</span><input type="range" min="0" max="100" step="1" value="{loss}" aria-label="{l}" data-set="loss"><span class="value">{loss}%</span></label>"#,
         l = esc(cat().loss)
     );
     let _ = write!(
-        m.0,
+        m,
         r#"<div class="slider"><span>{l}</span><input type="range" min="1" max="300" step="1" value="{lo}" aria-label="{lmin}" data-set="latency-min"><input type="range" min="1" max="300" step="1" value="{hi}" aria-label="{lmax}" data-set="latency-max"><span class="value">{lo}–{hi} ms</span></div></fieldset>"#,
         l = esc(cat().latency),
         lo = link.latency_min / MS,
@@ -505,29 +480,28 @@ pub fn Controls(props: &PanelProps) -> Html {
         lmin = esc(cat().latency_min),
         lmax = esc(cat().latency_max),
     );
-    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().membership));
+    let _ = write!(m, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().membership));
     if free_id(&ids).is_some() {
         button(&mut m, "add-voter", "", "", cat().add_voter);
         button(&mut m, "add-learner", "", "", cat().add_learner);
     } else {
-        let _ = write!(m.0, r#"<span class="hint">{}</span>"#, esc(cat().cluster_full));
+        let _ = write!(m, r#"<span class="hint">{}</span>"#, esc(cat().cluster_full));
     }
     button(&mut m, "read", "", "", cat().read_key);
-    m.raw(r#"</div><div class="row wrap">"#);
+    m.push_str(r#"</div><div class="row wrap">"#);
     check(&mut m, "lease", raft.lease_read, cat().lease_reads);
     check(&mut m, "priority", raft.priority_election, cat().priority_election);
     let _ = write!(
-        m.0,
+        m,
         r#"</div><label class="inline">{}<input type="number" min="0" max="10000" value="{}" data-set="snapshot"></label></fieldset>"#,
         esc(cat().auto_compact),
         settings.snapshot_threshold
     );
-    let _ =
-        write!(m.0, r#"<fieldset class="group bugs"><legend>{}</legend><p class="hint">{}</p>"#, esc(cat().bugs), esc(cat().bugs_intro));
+    let _ = write!(m, r#"<fieldset class="group bugs"><legend>{}</legend><p class="hint">{}</p>"#, esc(cat().bugs), esc(cat().bugs_intro));
     for (k, name) in crate::raft::Breaks::NAMES.iter().enumerate() {
         let on = raft.breaks.get(name).unwrap_or(false);
         let _ = write!(
-            m.0,
+            m,
             r#"<label class="bug{}"><input type="checkbox" data-set="break:{name}"{}><span><b>{}</b><small>{}</small></span></label>"#,
             if on { " on" } else { "" },
             if on { " checked" } else { "" },
@@ -535,20 +509,20 @@ pub fn Controls(props: &PanelProps) -> Html {
             esc(cat().bug_help[k])
         );
     }
-    m.raw("</fieldset>");
-    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().settings));
+    m.push_str("</fieldset>");
+    let _ = write!(m, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().settings));
     check(&mut m, "prevote", raft.pre_vote, cat().prevote);
     check(&mut m, "checkquorum", raft.check_quorum, cat().checkquorum);
     let _ = write!(
-        m.0,
+        m,
         r#"</div><div class="form-grid"><label for="set-nodes">{}</label><select id="set-nodes" data-set="nodes">"#,
         esc(cat().nodes)
     );
     for n in 1..=MAX_NODES {
-        let _ = write!(m.0, r#"<option value="{n}"{}>{n}</option>"#, if prefs.nodes == n { " selected" } else { "" });
+        let _ = write!(m, r#"<option value="{n}"{}>{n}</option>"#, if prefs.nodes == n { " selected" } else { "" });
     }
     let _ = write!(
-        m.0,
+        m,
         r#"</select><span>{et}</span><span class="pair"><input type="number" min="10" max="5000" value="{emin}" aria-label="{etmin}" data-set="emin">–<input type="number" min="10" max="5000" value="{emax}" aria-label="{etmax}" data-set="emax">ms</span><label for="set-hb">{hb}</label><span class="pair"><input id="set-hb" type="number" min="1" max="2000" value="{hbv}" data-set="hb">ms</span><label for="set-seed">{seed}</label><span class="pair"><input id="set-seed" type="number" min="0" value="{sv}" data-set="seed">"#,
         et = esc(cat().election_timeout),
         etmin = esc(cat().election_min),
@@ -558,16 +532,16 @@ pub fn Controls(props: &PanelProps) -> Html {
         hb = esc(cat().heartbeat),
         hbv = prefs.heartbeat_ms,
         seed = esc(cat().seed),
-        sv = *seed_input,
+        sv = seed_input,
     );
     button(&mut m, "new-seed", "", "", cat().new_seed);
-    m.raw(r#"</span></div><div class="row">"#);
+    m.push_str(r#"</span></div><div class="row">"#);
     let differ = prefs.nodes as usize != ids.len()
         || prefs.election_min_ms * MS != raft.election_timeout_min
         || prefs.election_max_ms * MS != raft.election_timeout_max
         || prefs.heartbeat_ms * MS != raft.heartbeat_interval
-        || *seed_input != c.seed;
-    button(&mut m, "restart", if differ { "primary" } else { "" }, "", cat().apply_restart);
-    m.raw("</div></fieldset>");
-    html! { <div class="controls-body" {onclick} {onchange} {ondragstart} {ondrop} {ondragover}>{ m.html() }</div> }
+        || seed_input != c.seed;
+    button(&mut m, "apply", if differ { "primary" } else { "" }, "", cat().apply_restart);
+    m.push_str("</div></fieldset>");
+    m
 }

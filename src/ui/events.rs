@@ -6,13 +6,13 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use yew::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::markup::{esc, secs, target_attr};
-use super::{Action, PanelProps};
+use super::dom::{document, Slot};
+use super::markup::{esc, secs};
+use super::{Action, Controller};
 use crate::raft::NodeId;
 use crate::view::catalog::cat;
-use crate::view::controller::Controller;
 use crate::view::narrate::{Category, Narrated};
 
 const SHOWN: u32 = 200;
@@ -20,7 +20,7 @@ const SHOWN: u32 = 200;
 fn line(out: &mut String, n: &Narrated) {
     let _ = write!(
         out,
-        r#"<li class="event cat-{}" role="option" aria-selected="false" data-time="{}" title="{}"><time>{}</time><span>{}</span></li>"#,
+        r#"<li class="event cat-{}" role="option" aria-selected="false" data-act="time" data-time="{}" title="{}"><time>{}</time><span>{}</span></li>"#,
         n.category.name(),
         n.time,
         esc(cat().go_to_moment),
@@ -33,8 +33,8 @@ fn line(out: &mut String, n: &Narrated) {
 const ACTIVE_ID: &str = "event-active";
 
 /// Makes `next` the active line (or none).
-fn activate(list: &web_sys::Element, next: Option<web_sys::Element>) {
-    if let Some(old) = gloo::utils::document().get_element_by_id(ACTIVE_ID) {
+pub fn activate(list: &web_sys::Element, next: Option<web_sys::Element>) {
+    if let Some(old) = document().get_element_by_id(ACTIVE_ID) {
         old.remove_attribute("id").ok();
         let _ = old.set_attribute("aria-selected", "false");
     }
@@ -92,99 +92,81 @@ fn sync(list: &web_sys::Element, c: &Controller, drawn: &mut Drawn) {
     *drawn = Drawn { epoch: c.narration_epoch, total: c.narrated_total, hidden: hidden.clone(), node: c.filter_node };
 }
 
-#[function_component]
-pub fn EventLog(props: &PanelProps) -> Html {
-    let list = use_node_ref();
-    let drawn = use_mut_ref(Drawn::default);
-    {
-        let list = list.clone();
-        let ctl = props.ctl.clone();
-        use_effect(move || {
-            if let Some(el) = list.cast::<web_sys::Element>() {
-                sync(&el, &ctl.0.borrow(), &mut drawn.borrow_mut());
-            }
-        });
-    }
-    let c = props.ctl.0.borrow();
-    let d = props.dispatch.clone();
-    let hidden = &c.prefs.hidden_categories;
-    let node = c.filter_node;
-    let toggles: Html = Category::ALL
-        .iter()
-        .map(|&category| {
-            let d = d.clone();
-            let onchange = Callback::from(move |_: Event| d.emit(Action::ToggleCategory(category)));
-            html! {
-                <label class={classes!("check", "chip-check", format!("cat-{}", category.name()))}>
-                    <input type="checkbox" checked={!hidden.contains(&category)} {onchange} />{ category.label(cat()) }
-                </label>
-            }
-        })
-        .collect();
-    let on_node = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-            d.emit(Action::FilterNode(v.parse().ok()));
-        })
-    };
-    let on_click = {
-        let d = d.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let Some((el, t)) = target_attr(&e, "data-time") {
-                if let (Ok(t), Some(list)) = (t.parse(), el.parent_element()) {
-                    activate(&list, Some(el));
-                    d.emit(Action::Pause);
-                    d.emit(Action::Seek(t));
-                }
-            }
-        })
-    };
-    let on_key = Callback::from(move |e: KeyboardEvent| {
-        // Events reach this listener through the page's root: the list is found from the target.
-        let Some(list) = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) else { return };
-        let list = match list.closest(".event-list") {
-            Ok(Some(l)) => l,
-            _ => return,
-        };
-        let active = gloo::utils::document().get_element_by_id(ACTIVE_ID).filter(|a| a.parent_element().as_ref() == Some(&list));
-        let next = match e.key().as_str() {
-            "ArrowDown" => active.as_ref().and_then(|a| a.next_element_sibling()).or_else(|| list.first_element_child()),
-            "ArrowUp" => active.as_ref().and_then(|a| a.previous_element_sibling()).or_else(|| list.first_element_child()),
-            "Home" => list.first_element_child(),
-            "End" => list.last_element_child(),
-            "Enter" => {
-                e.prevent_default();
-                e.stop_propagation();
-                if let Some(t) = active.and_then(|a| a.get_attribute("data-time")).and_then(|t| t.parse().ok()) {
-                    d.emit(Action::Pause);
-                    d.emit(Action::Seek(t));
-                }
-                return;
-            }
-            _ => return,
-        };
-        e.prevent_default();
-        e.stop_propagation();
-        if next.is_some() {
-            activate(&list, next);
+/// The event list's card as kept in the page: its head (the node filter), the category
+/// switches, and the list, which grows by its new lines.
+pub struct EventsView {
+    head: Slot,
+    filters: Slot,
+    list: web_sys::Element,
+    drawn: Drawn,
+}
+
+impl EventsView {
+    pub fn find(root: &web_sys::Element) -> EventsView {
+        EventsView {
+            head: Slot::find(root, ".events .panel-head"),
+            filters: Slot::find(root, ".events .filters"),
+            list: Slot::find(root, ".event-list").el,
+            drawn: Drawn::default(),
         }
-    });
-    let ids = c.session.world().machine_ids();
-    html! {
-        <>
-            <div class="panel-head">
-                <h2>{ cat().events }</h2>
-                <label class="inline small">
-                    <span>{ cat().filter_node }</span>
-                    <select aria-label={cat().filter_events_by_node} onchange={on_node}>
-                        <option value="" selected={node.is_none()}>{ cat().all_nodes }</option>
-                        { for ids.iter().map(|&id| html! { <option value={id.to_string()} selected={node == Some(id)}>{ id }</option> }) }
-                    </select>
-                </label>
-            </div>
-            <div class="filters">{ toggles }</div>
-            <ol class="event-list" ref={list} role="listbox" tabindex="0" aria-label={cat().events_list} onclick={on_click} onkeydown={on_key} data-empty={cat().no_events}></ol>
-        </>
     }
+
+    pub fn draw(&mut self, c: &Controller) {
+        let hidden = &c.prefs.hidden_categories;
+        let node = c.filter_node;
+        let mut head = String::new();
+        let _ = write!(
+            head,
+            r#"<h2>{}</h2><label class="inline small"><span>{}</span><select aria-label="{}" data-set="filter-node"><option value=""{}>{}</option>"#,
+            esc(cat().events),
+            esc(cat().filter_node),
+            esc(cat().filter_events_by_node),
+            if node.is_none() { " selected" } else { "" },
+            esc(cat().all_nodes)
+        );
+        for id in c.session.world().machine_ids() {
+            let _ = write!(head, r#"<option value="{id}"{}>{id}</option>"#, if node == Some(id) { " selected" } else { "" });
+        }
+        head.push_str("</select></label>");
+        self.head.patch(head);
+        let mut filters = String::new();
+        for (k, category) in Category::ALL.iter().enumerate() {
+            let _ = write!(
+                filters,
+                r#"<label class="check chip-check cat-{}"><input type="checkbox" data-set="category" data-arg="{k}"{}>{}</label>"#,
+                category.name(),
+                if hidden.contains(category) { "" } else { " checked" },
+                esc(category.label(cat()))
+            );
+        }
+        self.filters.patch(filters);
+        sync(&self.list, c, &mut self.drawn);
+    }
+}
+
+/// The keys of the list: the arrows, Home and End move the active line, Enter travels to
+/// its moment. `None` for keys (or targets) that are not the list's.
+pub fn key(e: &web_sys::KeyboardEvent) -> Option<Vec<Action>> {
+    let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let list = target.closest(".event-list").ok()??;
+    let active = document().get_element_by_id(ACTIVE_ID).filter(|a| a.parent_element().as_ref() == Some(&list));
+    let next = match e.key().as_str() {
+        "ArrowDown" => active.as_ref().and_then(|a| a.next_element_sibling()).or_else(|| list.first_element_child()),
+        "ArrowUp" => active.as_ref().and_then(|a| a.previous_element_sibling()).or_else(|| list.first_element_child()),
+        "Home" => list.first_element_child(),
+        "End" => list.last_element_child(),
+        "Enter" => {
+            e.prevent_default();
+            e.stop_propagation();
+            let t = active.and_then(|a| a.get_attribute("data-time")).and_then(|t| t.parse().ok());
+            return Some(t.map_or(Vec::new(), |t| vec![Action::Pause, Action::Seek(t)]));
+        }
+        _ => return None,
+    };
+    e.prevent_default();
+    e.stop_propagation();
+    if next.is_some() {
+        activate(&list, next);
+    }
+    Some(Vec::new())
 }

@@ -4,11 +4,8 @@
 use std::cell::RefCell;
 use std::fmt::Write as _;
 
-use wasm_bindgen::JsCast;
-use yew::prelude::*;
-
-use super::markup::{esc, target_attr, Markup};
-use super::{platform, Action, Controller};
+use super::markup::esc;
+use super::{app, platform, Action, Controller};
 use crate::script::lesson::Lesson;
 use crate::view::catalog::{cat, fill};
 use crate::view::lesson::{parse_index, LessonInfo, Phase, Progress};
@@ -23,17 +20,16 @@ thread_local! {
 
 /// The list of lessons, if it has come; the first call fetches it (and redraws the page
 /// when it comes).
-fn index(dispatch: &Callback<Action>) -> Option<Index> {
+fn index() -> Option<Index> {
     let known = INDEX.with(|i| i.borrow().clone());
     match known {
         Some(list) => list,
         None => {
             INDEX.with(|i| *i.borrow_mut() = Some(None));
-            let d = dispatch.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let list = platform::fetch_text("./lessons/index.txt").await.map(|t| parse_index(&t));
                 INDEX.with(|i| *i.borrow_mut() = Some(Some(list)));
-                d.emit(Action::Refresh);
+                app::act([Action::Refresh]);
             });
             None
         }
@@ -41,38 +37,38 @@ fn index(dispatch: &Callback<Action>) -> Option<Index> {
 }
 
 /// Fetches lesson `id` and opens it at step `at` (0-based), or says why it cannot.
-pub fn open(id: String, at: usize, dispatch: Callback<Action>) {
+pub fn open(id: String, at: usize) {
     wasm_bindgen_futures::spawn_local(async move {
         let lesson =
             platform::fetch_text(&format!("./lessons/{id}.lesson")).await.and_then(|text| Lesson::parse(&text).map_err(|e| e.to_string()));
         match lesson {
-            Ok(l) => dispatch.emit(Action::OpenLesson(Box::new(l), at)),
-            Err(e) => dispatch.emit(Action::ImportFailed(fill(cat().lesson_load_failed, &[("id", &id), ("error", &e)]))),
+            Ok(l) => app::act([Action::OpenLesson(Box::new(l), at)]),
+            Err(e) => app::act([Action::ImportFailed(fill(cat().lesson_load_failed, &[("id", &id), ("error", &e)]))]),
         }
     });
 }
 
 /// The panel that tells the current step, with Back, Next and what the reader should do.
-pub fn lesson_panel(c: &Controller, dispatch: &Callback<Action>) -> Html {
-    let Some(state) = c.lesson.as_ref() else { return Html::default() };
+pub fn lesson_panel(c: &Controller) -> String {
+    let Some(state) = c.lesson.as_ref() else { return String::new() };
     let lang = cat().lang;
     let l = &state.lesson;
     let step = &l.steps[state.step];
     let total = l.steps.len();
     let waiting = state.waiting();
-    let mut body = Markup::new();
+    let mut body = String::new();
     if state.after_reader && state.phase != Phase::Finished {
-        let _ = write!(body.0, r#"<p class="lesson-noticed">{}</p>"#, esc(cat().lesson_noticed));
+        let _ = write!(body, r#"<p class="lesson-noticed">{}</p>"#, esc(cat().lesson_noticed));
     }
     for p in &step.say {
-        let _ = write!(body.0, "<p>{}</p>", esc(p.get(lang)));
+        let _ = write!(body, "<p>{}</p>", esc(p.get(lang)));
     }
     match &state.phase {
         Phase::Waiting => {
             if let Some(ask) = &step.ask {
                 let _ = write!(
-                    body.0,
-                    r#"<div class="lesson-ask" role="status"><p><strong>{}</strong> {}</p><button type="button" data-lesson-do="">{}</button></div>"#,
+                    body,
+                    r#"<div class="lesson-ask" role="status"><p><strong>{}</strong> {}</p><button type="button" data-lesson-do="" data-act="lesson-do">{}</button></div>"#,
                     esc(cat().lesson_your_turn),
                     esc(ask.get(lang)),
                     esc(cat().lesson_do)
@@ -81,28 +77,28 @@ pub fn lesson_panel(c: &Controller, dispatch: &Callback<Action>) -> Html {
         }
         Phase::OffPath(why) => {
             let _ = write!(
-                body.0,
-                r#"<div class="lesson-off" role="alert"><p>{}</p><button type="button" class="primary" data-lesson-replay="">{}</button></div>"#,
+                body,
+                r#"<div class="lesson-off" role="alert"><p>{}</p><button type="button" class="primary" data-lesson-replay="" data-act="lesson-replay">{}</button></div>"#,
                 esc(why),
                 esc(cat().lesson_replay)
             );
         }
         Phase::Blocked(check) => {
             let _ = write!(
-                body.0,
+                body,
                 r#"<div class="lesson-off" role="alert"><p>{} <code>{}</code></p></div>"#,
                 esc(cat().lesson_blocked),
                 esc(check)
             );
         }
         Phase::Finished => {
-            let _ = write!(body.0, r#"<p class="lesson-finished">{}</p>"#, esc(cat().lesson_finished));
+            let _ = write!(body, r#"<p class="lesson-finished">{}</p>"#, esc(cat().lesson_finished));
             // The lesson after this one, once the list has come.
-            if let Some(Ok(list)) = index(dispatch) {
+            if let Some(Ok(list)) = index() {
                 if let Some(next) = list.iter().position(|i| i.id == l.id).and_then(|k| list.get(k + 1)) {
                     let _ = write!(
-                        body.0,
-                        r#"<p><button type="button" class="link" data-open-lesson="{}">{}</button></p>"#,
+                        body,
+                        r#"<p><button type="button" class="link" data-act="open-lesson" data-arg="{}">{}</button></p>"#,
                         esc(&next.id),
                         esc(&fill(cat().lesson_next_lesson, &[("title", next.title.get(lang))]))
                     );
@@ -113,7 +109,7 @@ pub fn lesson_panel(c: &Controller, dispatch: &Callback<Action>) -> Html {
     }
     let playing = state.phase == Phase::Playing;
     let can_next = matches!(state.phase, Phase::Playing | Phase::Done);
-    let mut dots = Markup::new();
+    let mut dots = String::new();
     for k in 0..total {
         let class = if k < state.step {
             "dot past"
@@ -122,29 +118,8 @@ pub fn lesson_panel(c: &Controller, dispatch: &Callback<Action>) -> Html {
         } else {
             "dot"
         };
-        let _ = write!(dots.0, r#"<span class="{class}"></span>"#);
+        let _ = write!(dots, r#"<span class="{class}"></span>"#);
     }
-    let d = dispatch.clone();
-    let onclick = Callback::from(move |e: MouseEvent| {
-        if let Some((_, id)) = target_attr(&e, "data-open-lesson") {
-            open(id, 0, d.clone());
-            return;
-        }
-        let action = if target_attr(&e, "data-lesson-next").is_some() {
-            Action::LessonNext
-        } else if target_attr(&e, "data-lesson-back").is_some() {
-            Action::LessonBack
-        } else if target_attr(&e, "data-lesson-do").is_some() {
-            Action::LessonDo
-        } else if target_attr(&e, "data-lesson-replay").is_some() {
-            Action::LessonReplay
-        } else if target_attr(&e, "data-lesson-free").is_some() {
-            Action::LessonLeave
-        } else {
-            return;
-        };
-        d.emit(action);
-    });
     let phase = match state.phase {
         Phase::Playing => "playing",
         Phase::Done => "done",
@@ -155,45 +130,41 @@ pub fn lesson_panel(c: &Controller, dispatch: &Callback<Action>) -> Html {
     };
     let count = fill(cat().lesson_step, &[("step", &(state.step + 1).to_string()), ("steps", &total.to_string())]);
     let next_label = if playing { cat().lesson_finish_step } else { cat().lesson_next };
-    // Markup, like the other panels that change as a whole: one listener reads data-*.
-    let mut m = Markup::new();
-    let _ = write!(
-        m.0,
-        r#"<div class="lesson" role="region" aria-label="{label}" data-lesson="{id}" data-lesson-step="{n}" data-lesson-steps="{total}" data-lesson-waiting="{waiting}" data-lesson-phase="{phase}"><div class="lesson-head"><h2><span class="lesson-kicker">{label}</span>{title}</h2><span class="lesson-count">{count}</span><button type="button" class="link lesson-free" data-lesson-free="">{free}</button></div><div class="lesson-body" aria-live="polite">{body}</div><div class="lesson-nav"><button type="button" data-lesson-back="">◀ {back}</button><span class="lesson-dots" aria-hidden="true">{dots}</span><button type="button" class="primary" data-lesson-next=""{disabled}>{next} ▶</button></div></div>"#,
+    format!(
+        r#"<div class="lesson" role="region" aria-label="{label}" data-lesson="{id}" data-lesson-step="{n}" data-lesson-steps="{total}" data-lesson-waiting="{waiting}" data-lesson-phase="{phase}"><div class="lesson-head"><h2><span class="lesson-kicker">{label}</span>{title}</h2><span class="lesson-count">{count}</span><button type="button" class="link lesson-free" data-lesson-free="" data-act="lesson-free">{free}</button></div><div class="lesson-body" aria-live="polite">{body}</div><div class="lesson-nav"><button type="button" data-lesson-back="" data-act="lesson-back">◀ {back}</button><span class="lesson-dots" aria-hidden="true">{dots}</span><button type="button" class="primary" data-lesson-next="" data-act="lesson-next"{disabled}>{next} ▶</button></div></div>"#,
         label = esc(cat().lesson_label),
         id = esc(&l.id),
         n = state.step + 1,
         title = esc(l.title.get(lang)),
         count = esc(&count),
         free = esc(cat().lesson_free),
-        body = body.0,
+        body = body,
         back = esc(cat().lesson_back),
-        dots = dots.0,
+        dots = dots,
         disabled = if can_next { "" } else { " disabled" },
         next = esc(next_label),
-    );
-    html! { <div class="lesson-host" {onclick}>{ m.html() }</div> }
+    )
 }
 
 /// The list of lessons, with a one-line summary and the reader's progress.
-pub fn lessons_menu(c: &Controller, dispatch: &Callback<Action>) -> Html {
+pub fn lessons_menu(c: &Controller) -> String {
     if !c.lessons_open {
-        return Html::default();
+        return String::new();
     }
-    let list = index(dispatch);
+    let list = index();
     let lang = cat().lang;
     let progress = Progress::decode(&platform::load_progress());
-    let mut m = Markup::new();
-    let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(cat().lessons_intro));
+    let mut m = String::new();
+    let _ = write!(m, r#"<p class="hint">{}</p>"#, esc(cat().lessons_intro));
     match &list {
         None => {
-            let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(cat().lesson_loading));
+            let _ = write!(m, r#"<p class="hint">{}</p>"#, esc(cat().lesson_loading));
         }
         Some(Err(e)) => {
-            let _ = write!(m.0, r#"<p class="notice bad">{}</p>"#, esc(&fill(cat().lesson_load_failed, &[("id", "index"), ("error", e)])));
+            let _ = write!(m, r#"<p class="notice bad">{}</p>"#, esc(&fill(cat().lesson_load_failed, &[("id", "index"), ("error", e)])));
         }
         Some(Ok(items)) => {
-            let _ = write!(m.0, r#"<ol class="lesson-list" aria-label="{}">"#, esc(cat().lesson_list_label));
+            let _ = write!(m, r#"<ol class="lesson-list" aria-label="{}">"#, esc(cat().lesson_list_label));
             for (k, item) in items.iter().enumerate() {
                 let done = match progress.of(&item.id) {
                     Some((a, b)) if a >= b => format!(r#"<span class="lesson-progress done">✓ {}</span>"#, esc(cat().lesson_progress_done)),
@@ -204,37 +175,21 @@ pub fn lessons_menu(c: &Controller, dispatch: &Callback<Action>) -> Html {
                     None => String::new(),
                 };
                 let _ = write!(
-                    m.0,
-                    r#"<li><button type="button" class="lesson-item" data-open-lesson="{id}" data-lesson-id="{id}"><span class="lesson-n">{n}</span><span class="lesson-text"><b>{t}</b><small>{s}</small></span>{done}</button></li>"#,
+                    m,
+                    r#"<li><button type="button" class="lesson-item" data-act="open-lesson" data-arg="{id}" data-lesson-id="{id}"><span class="lesson-n">{n}</span><span class="lesson-text"><b>{t}</b><small>{s}</small></span>{done}</button></li>"#,
                     id = esc(&item.id),
                     n = k + 1,
                     t = esc(item.title.get(lang)),
                     s = esc(item.summary.get(lang)),
                 );
             }
-            m.raw("</ol>");
+            m.push_str("</ol>");
         }
     }
-    let d = dispatch.clone();
-    let onclick = Callback::from(move |e: MouseEvent| {
-        if let Some((_, id)) = target_attr(&e, "data-open-lesson") {
-            d.emit(Action::ToggleLessons);
-            open(id, 0, d.clone());
-            return;
-        }
-        // The close button, or a click on the dimmed page around the dialog.
-        let outside = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.class_list().contains("overlay"));
-        if outside || target_attr(&e, "data-close").is_some() {
-            d.emit(Action::ToggleLessons);
-        }
-    });
-    let mut dialog = Markup::new();
-    let _ = write!(
-        dialog.0,
-        r#"<div class="overlay"><div class="dialog lessons-dialog" role="dialog" aria-modal="true" aria-label="{t}"><div class="panel-head"><h2>{t}</h2><button type="button" class="icon small" aria-label="{close}" data-close="">×</button></div>{body}</div></div>"#,
+    // A click on the dimmed page around the dialog closes it, as its close button does.
+    format!(
+        r#"<div class="overlay" data-act="lessons"><div class="dialog lessons-dialog" role="dialog" aria-modal="true" aria-label="{t}" data-act="stay"><div class="panel-head"><h2>{t}</h2><button type="button" class="icon small" aria-label="{close}" data-act="lessons">×</button></div>{m}</div></div>"#,
         t = esc(cat().lessons_title),
         close = esc(cat().close),
-        body = m.0,
-    );
-    html! { <div {onclick}>{ dialog.html() }</div> }
+    )
 }

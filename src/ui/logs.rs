@@ -3,10 +3,9 @@
 
 use std::fmt::Write as _;
 
-use yew::prelude::*;
-
-use super::markup::{esc, num, Markup};
-use super::PanelProps;
+use super::dom::Slot;
+use super::markup::{esc, num};
+use super::Controller;
 use crate::raft::{Entry, Index};
 use crate::view::catalog::{cat, fill};
 use crate::view::controller::GHOST_MS;
@@ -22,8 +21,7 @@ type Row = (u32, &'static str, Vec<Entry>, Index, Index, Option<Index>, bool);
 
 /// The grid's markup and the last index it shows.
 /// `back`: how many indexes before the newest the window ends (0 follows the tail).
-fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
-    let c = props.ctl.0.borrow();
+fn grid(c: &Controller, window: u64, back: u64) -> (String, Index) {
     let world = c.session.world();
     let nodes = frame::nodes(world, 0);
     // Only the window of the latest indexes is copied out of each log.
@@ -143,61 +141,77 @@ fn grid(props: &PanelProps, window: u64, back: u64) -> (String, Index) {
     (s, end)
 }
 
-#[function_component]
-pub fn LogsView(props: &PanelProps) -> Html {
-    let scroller = use_node_ref();
-    let back = use_state(|| 0u64);
-    // As many columns as fit the card, measured when it appears and when the window resizes
-    // (never per update: reading a width forces a layout).
-    let window = use_state(|| 24u64);
-    {
-        let scroller = scroller.clone();
-        let window = window.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(el) = scroller.cast::<web_sys::Element>() {
-                    let fit = ((el.client_width() - 48) / COLUMN_PX).clamp(6, 80);
-                    window.set(fit as u64);
-                }
-            };
-            measure();
-            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
-            move || drop(listener)
-        });
+/// The logs card as kept in the page: the pager, the grid, the key under it; and which
+/// indexes it shows.
+pub struct LogsView {
+    head: Slot,
+    grid: Slot,
+    legend: Slot,
+    /// As many columns as fit the card.
+    window: u64,
+    /// How many indexes before the newest the window ends (0 follows the tail).
+    back: u64,
+}
+
+impl LogsView {
+    pub fn find(root: &web_sys::Element) -> LogsView {
+        LogsView {
+            head: Slot::find(root, ".logs .panel-head"),
+            grid: Slot::find(root, ".log-scroll"),
+            legend: Slot::find(root, ".legend-line"),
+            window: 24,
+            back: 0,
+        }
     }
-    let (markup, end) = grid(props, *window, *back);
-    let step = (*window / 2).max(1);
-    let page = |delta: i64| {
-        let back = back.clone();
-        Callback::from(move |_: MouseEvent| back.set((*back as i64 + delta).max(0) as u64))
-    };
-    let newest = {
-        let back = back.clone();
-        Callback::from(move |_: MouseEvent| back.set(0))
-    };
-    let mut legend = Markup::new();
-    let _ = write!(
-        legend.0,
-        r#"<span class="cell entry committed neutral sample"></span> {} <span class="cell entry neutral sample"></span> {} <span class="cell entry neutral stale sample"></span> {} <span class="cell empty sample ghost-sample"></span> {} <span class="cell empty commit-edge sample"></span> {} · {}"#,
-        esc(cat().logs_committed),
-        esc(cat().logs_uncommitted),
-        esc(cat().logs_stale),
-        esc(cat().logs_discarded),
-        esc(cat().logs_commit_index),
-        esc(cat().logs_markers)
-    );
-    html! {
-        <>
-            <div class="panel-head">
-                <h2>{ cat().logs }</h2>
-                <div class="pager">
-                    <button type="button" class="small" aria-label={cat().older_entries} disabled={end <= *window} onclick={page(step as i64)}>{ "◀" }</button>
-                    <button type="button" class="small" aria-label={cat().newer_entries} disabled={*back == 0} onclick={page(-(step as i64))}>{ "▶" }</button>
-                    <button type="button" class="small" disabled={*back == 0} onclick={newest}>{ cat().follow_tail }</button>
-                </div>
-            </div>
-            <div class="log-scroll" ref={scroller}>{ Html::from_html_unchecked(AttrValue::from(markup)) }</div>
-            <p class="small legend-line">{ legend.html() }</p>
-        </>
+
+    /// Fits the window to the card; measured when the card appears and when the window
+    /// resizes (never per update: reading a width forces a layout). Returns whether it changed.
+    pub fn measure(&mut self) -> bool {
+        let fit = ((self.grid.el.client_width() - 48) / COLUMN_PX).clamp(6, 80) as u64;
+        let changed = fit != self.window;
+        self.window = fit;
+        changed
+    }
+
+    /// The pager's buttons; `false` when the act is not the pager's.
+    pub fn click(&mut self, act: &str) -> bool {
+        let step = (self.window / 2).max(1);
+        match act {
+            "older" => self.back += step,
+            "newer" => self.back = self.back.saturating_sub(step),
+            "newest" => self.back = 0,
+            _ => return false,
+        }
+        true
+    }
+
+    pub fn draw(&mut self, c: &Controller) {
+        let (markup, end) = grid(c, self.window, self.back);
+        self.grid.set(markup);
+        let disabled = |off: bool| if off { " disabled" } else { "" };
+        self.head.patch(format!(
+            r#"<h2>{}</h2><div class="pager"><button type="button" class="small" aria-label="{}" data-act="older"{}>◀</button><button type="button" class="small" aria-label="{}" data-act="newer"{}>▶</button><button type="button" class="small" data-act="newest"{}>{}</button></div>"#,
+            esc(cat().logs),
+            esc(cat().older_entries),
+            disabled(end <= self.window),
+            esc(cat().newer_entries),
+            disabled(self.back == 0),
+            disabled(self.back == 0),
+            esc(cat().follow_tail)
+        ));
+        self.legend.set(format!(
+            r#"<span class="cell entry committed neutral sample"></span> {} <span class="cell entry neutral sample"></span> {} <span class="cell entry neutral stale sample"></span> {} <span class="cell empty sample ghost-sample"></span> {} <span class="cell empty commit-edge sample"></span> {} · {}"#,
+            esc(cat().logs_committed),
+            esc(cat().logs_uncommitted),
+            esc(cat().logs_stale),
+            esc(cat().logs_discarded),
+            esc(cat().logs_commit_index),
+            esc(cat().logs_markers)
+        ));
+    }
+
+    /// Keeps the window and the page of another view of the logs (drawn again).
+    pub fn keep_pager(&mut self, other: &LogsView) {
+        (self.window, self.back) = (other.window, other.back);
     }
 }

@@ -2,10 +2,8 @@
 
 use std::fmt::Write as _;
 
-use yew::prelude::*;
-
-use super::markup::{esc, secs, target_attr, Markup};
-use super::{Action, PanelProps};
+use super::markup::{esc, secs};
+use super::{Action, Controller};
 use crate::raft::NodeId;
 use crate::script::ast::{Cmd, Target};
 use crate::sim::Invariant;
@@ -30,21 +28,22 @@ fn opt(n: Option<NodeId>) -> String {
     n.map_or(cat().none.to_string(), |n| n.to_string())
 }
 
-fn facts(m: &mut Markup, rows: &[(&str, String)]) {
-    m.raw(r#"<dl class="facts">"#);
+fn facts(m: &mut String, rows: &[(&str, String)]) {
+    m.push_str(r#"<dl class="facts">"#);
     for (k, v) in rows {
-        let _ = write!(m.0, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+        let _ = write!(m, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
     }
-    m.raw("</dl>");
+    m.push_str("</dl>");
 }
 
 /// An action button the panel's one click listener understands.
-fn act_button(m: &mut Markup, act: &str, node: u64, class: &str, label: &str) {
-    let _ = write!(m.0, r#"<button type="button" class="{class}" data-act="{act}" data-node="{node}">{}</button>"#, esc(label));
+fn act_button(m: &mut String, act: &str, arg: u64, class: &str, label: &str) {
+    let _ = write!(m, r#"<button type="button" class="{class}" data-act="{act}" data-arg="{arg}">{}</button>"#, esc(label));
 }
 
-/// What a `data-act` button of the inspector does.
-fn action_for(act: &str, arg: u64) -> Option<Action> {
+/// What a `data-act` button of the inspector does; `None` when it is not the inspector's.
+pub fn click(act: &str, arg: &str, c: &Controller) -> Option<Action> {
+    let arg: u64 = arg.parse().unwrap_or(0);
     let node = arg as NodeId;
     Some(match act {
         "crash" => Action::Act(Cmd::Crash(Target::Node(node))),
@@ -55,29 +54,32 @@ fn action_for(act: &str, arg: u64) -> Option<Action> {
         "remove" => Action::Act(Cmd::Remove(node)),
         "promote" => Action::Act(Cmd::Promote(node)),
         "compact" => Action::Act(Cmd::Compact(node)),
-        "request" => Action::Request(Some(node)),
-        "priority-up" | "priority-down" => return None,
+        "request-to" => Action::Request(Some(node)),
+        "priority-up" | "priority-down" => {
+            let p = c.session.world().settings().raft.priority_of(node);
+            let priority = if act == "priority-up" { (p + 1).min(9) } else { p.saturating_sub(1).max(1) };
+            Action::Act(Cmd::Priority { node, priority })
+        }
         "drop" => Action::DropMessage(arg),
         "close" => Action::Select(Selection::None),
         _ => return None,
     })
 }
 
-fn inspector_markup(props: &PanelProps) -> String {
-    let c = props.ctl.0.borrow();
+pub fn inspector_markup(c: &Controller) -> String {
     let world = c.session.world();
-    let mut m = Markup::new();
-    let close = |m: &mut Markup, title: &str, badge: &str| {
+    let mut m = String::with_capacity(2048);
+    let close = |m: &mut String, title: &str, badge: &str| {
         let _ = write!(
-            m.0,
-            r#"<div class="panel-head"><h2>{}{badge}</h2><button type="button" class="icon small" data-act="close" data-node="0" aria-label="{}">×</button></div>"#,
+            m,
+            r#"<div class="panel-head"><h2>{}{badge}</h2><button type="button" class="icon small" data-act="close" aria-label="{}">×</button></div>"#,
             esc(title),
             esc(cat().close)
         );
     };
     match c.selected {
         Selection::None => {
-            let _ = write!(m.0, r#"<h2>{}</h2><p class="hint">{}</p>"#, esc(cat().inspector), esc(cat().inspector_empty));
+            let _ = write!(m, r#"<h2>{}</h2><p class="hint">{}</p>"#, esc(cat().inspector), esc(cat().inspector_empty));
         }
         Selection::Node(id) => {
             let Some(v) = frame::nodes(world, 0).into_iter().find(|n| n.id == id) else {
@@ -94,8 +96,7 @@ fn inspector_markup(props: &PanelProps) -> String {
                     frame::Stale::NoMajority => cat().stale_caption_no_majority,
                     frame::Stale::NewerTerm => cat().stale_caption_newer_term,
                 };
-                let _ =
-                    write!(m.0, r#"<p class="stale-note">{}</p>"#, esc(&fill(template, &[("node", &n), ("term", &v.term.to_string())])));
+                let _ = write!(m, r#"<p class="stale-note">{}</p>"#, esc(&fill(template, &[("node", &n), ("term", &v.term.to_string())])));
             }
             let up = world.is_up(id);
             let timer = if up && v.role != "leader" {
@@ -125,14 +126,14 @@ fn inspector_markup(props: &PanelProps) -> String {
             facts(&mut m, &rows);
             if up && v.role != "leader" && v.timer_timeout > 0 {
                 let _ = write!(
-                    m.0,
+                    m,
                     r#"<div class="timer-bar" aria-hidden="true"><span style="width:{}%"></span></div>"#,
                     (v.timer_fraction() * 100.0) as u32
                 );
             }
             if v.role == "leader" {
                 let _ = write!(
-                    m.0,
+                    m,
                     r#"<table class="peers"><caption>{}</caption><thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
                     esc(cat().f_peers),
                     esc(cat().f_next),
@@ -141,7 +142,7 @@ fn inspector_markup(props: &PanelProps) -> String {
                 );
                 for p in frame::peers(world, 0, id) {
                     let _ = write!(
-                        m.0,
+                        m,
                         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                         p.id,
                         p.next_index,
@@ -149,19 +150,19 @@ fn inspector_markup(props: &PanelProps) -> String {
                         state_label(p.state)
                     );
                 }
-                m.raw("</tbody></table>");
+                m.push_str("</tbody></table>");
             }
             let priority = world.settings().raft.priority_of(id);
             let _ = write!(
-                m.0,
-                r#"<div class="row priority"><span>{} {priority}</span><button type="button" class="icon small" data-act="priority-down" data-node="{id}" aria-label="{}">−</button><button type="button" class="icon small" data-act="priority-up" data-node="{id}" aria-label="{}">+</button></div>"#,
+                m,
+                r#"<div class="row priority"><span>{} {priority}</span><button type="button" class="icon small" data-act="priority-down" data-arg="{id}" aria-label="{}">−</button><button type="button" class="icon small" data-act="priority-up" data-arg="{id}" aria-label="{}">+</button></div>"#,
                 esc(cat().priority),
                 esc(&fill(cat().lower_priority, &[("node", &n)])),
                 esc(&fill(cat().raise_priority, &[("node", &n)])),
             );
-            m.raw(r#"<div class="row wrap actions">"#);
+            m.push_str(r#"<div class="row wrap actions">"#);
             if up {
-                act_button(&mut m, "request", id as u64, "primary", &fill(cat().request_to, &[("node", &n)]));
+                act_button(&mut m, "request-to", id as u64, "primary", &fill(cat().request_to, &[("node", &n)]));
                 act_button(&mut m, "crash", id as u64, "danger", &fill(cat().crash_node, &[("node", &n)]));
                 act_button(&mut m, "timeout", id as u64, "", &fill(cat().timeout_node, &[("node", &n)]));
                 if world.leader(0).is_some_and(|l| l != id) {
@@ -178,13 +179,13 @@ fn inspector_markup(props: &PanelProps) -> String {
             } else {
                 act_button(&mut m, "restart", id as u64, "primary", &fill(cat().restart_node, &[("node", &n)]));
             }
-            m.raw("</div>");
+            m.push_str("</div>");
         }
         Selection::Message(id) => {
             close(&mut m, &fill(cat().message_title, &[("id", &id.to_string())]), "");
             match world.message(id) {
                 None => {
-                    let _ = write!(m.0, r#"<p class="hint">{}</p>"#, esc(cat().message_gone));
+                    let _ = write!(m, r#"<p class="hint">{}</p>"#, esc(cat().message_gone));
                 }
                 Some(msg) => {
                     let v = frame::message_view(msg);
@@ -199,41 +200,20 @@ fn inspector_markup(props: &PanelProps) -> String {
                         rows.push((k, val));
                     }
                     facts(&mut m, &rows);
-                    m.raw(r#"<div class="row">"#);
+                    m.push_str(r#"<div class="row">"#);
                     act_button(&mut m, "drop", id, "danger", cat().drop_message);
-                    m.raw("</div>");
+                    m.push_str("</div>");
                 }
             }
         }
     }
-    m.0
+    m
 }
 
-#[function_component]
-pub fn Inspector(props: &PanelProps) -> Html {
-    let d = props.dispatch.clone();
-    let ctl = props.ctl.clone();
-    let onclick = Callback::from(move |e: MouseEvent| {
-        let Some((el, act)) = target_attr(&e, "data-act") else { return };
-        let arg: u64 = el.get_attribute("data-node").and_then(|n| n.parse().ok()).unwrap_or(0);
-        if act.starts_with("priority") {
-            let node = arg as NodeId;
-            let p = ctl.0.borrow().session.world().settings().raft.priority_of(node);
-            let priority = if act == "priority-up" { (p + 1).min(9) } else { p.saturating_sub(1).max(1) };
-            d.emit(Action::Act(Cmd::Priority { node, priority }));
-        } else if let Some(a) = action_for(&act, arg) {
-            d.emit(a);
-        }
-    });
-    html! { <div class="inspector-body" {onclick}>{ Html::from_html_unchecked(AttrValue::from(inspector_markup(props))) }</div> }
-}
-
-#[function_component]
-pub fn Invariants(props: &PanelProps) -> Html {
-    let c = props.ctl.0.borrow();
+pub fn invariants_markup(c: &Controller) -> String {
     let violations = c.session.world().violations();
-    let mut m = Markup::new();
-    let _ = write!(m.0, r#"<h2>{}</h2><ul class="invariant-list">"#, esc(cat().invariants));
+    let mut m = String::with_capacity(4096);
+    let _ = write!(m, r#"<h2>{}</h2><ul class="invariant-list">"#, esc(cat().invariants));
     let inconclusive = c.session.world().inconclusive();
     for (k, inv) in Invariant::ALL.iter().enumerate() {
         let first = violations.iter().find(|v| v.invariant == *inv);
@@ -246,7 +226,7 @@ pub fn Invariants(props: &PanelProps) -> Html {
             (true, false) => ("", "true", "✓", cat().holds),
         };
         let _ = write!(
-            m.0,
+            m,
             r#"<li class="invariant{class}" data-invariant="{}" data-ok="{state}"><span class="mark" aria-hidden="true">{mark}</span><div><span class="name">{}</span><span class="visually-hidden">{}</span><span class="help">{}</span>"#,
             inv.name(),
             esc(cat().invariant_names[k]),
@@ -254,12 +234,12 @@ pub fn Invariants(props: &PanelProps) -> Html {
             esc(cat().invariant_help[k]),
         );
         if unknown {
-            let _ = write!(m.0, r#"<div class="violation"><p>{}</p></div>"#, esc(&inconclusive[0]));
+            let _ = write!(m, r#"<div class="violation"><p>{}</p></div>"#, esc(&inconclusive[0]));
         }
         if let Some(v) = first {
             let _ = write!(
-                m.0,
-                r#"<div class="violation"><p>{}</p><p class="small">{} s · {}</p><button type="button" class="link" data-time="{}">{}</button></div>"#,
+                m,
+                r#"<div class="violation"><p>{}</p><p class="small">{} s · {}</p><button type="button" class="link" data-act="time" data-time="{}">{}</button></div>"#,
                 esc(&v.detail),
                 secs(v.time),
                 esc(&v.event),
@@ -267,65 +247,42 @@ pub fn Invariants(props: &PanelProps) -> Html {
                 esc(cat().go_to_moment)
             );
         }
-        m.raw("</div></li>");
+        m.push_str("</div></li>");
     }
-    m.raw("</ul>");
-    let d = props.dispatch.clone();
-    let onclick = Callback::from(move |e: MouseEvent| {
-        if let Some(t) = target_attr(&e, "data-time").and_then(|(_, t)| t.parse().ok()) {
-            d.emit(Action::Pause);
-            d.emit(Action::Seek(t));
-        }
-    });
-    html! { <div {onclick}>{ m.html() }</div> }
+    m.push_str("</ul>");
+    m
 }
 
-#[function_component]
-pub fn Notices(props: &PanelProps) -> Html {
-    let c = props.ctl.0.borrow();
-    let d = props.dispatch.clone();
+/// Problems with the address, the last refusal, a stop at a violation: until dismissed.
+pub fn notices_markup(c: &Controller) -> String {
     if c.notices.is_empty() && c.last_error.is_none() && c.stopped_at.is_none() {
-        return html! {};
+        return String::new();
     }
-    let mut m = Markup::new();
+    let mut m = String::from(r#"<div class="notices" role="status">"#);
     if let Some(s) = &c.stopped_at {
-        let _ = write!(m.0, r#"<p class="notice bad">{}</p>"#, esc(&fill(cat().violation_stop, &[("detail", s)])));
+        let _ = write!(m, r#"<p class="notice bad">{}</p>"#, esc(&fill(cat().violation_stop, &[("detail", s)])));
     }
     for n in &c.notices {
-        let _ = write!(m.0, r#"<p class="notice warn"><strong>{}: </strong>{}</p>"#, esc(cat().url_problem), esc(n));
+        let _ = write!(m, r#"<p class="notice warn"><strong>{}: </strong>{}</p>"#, esc(cat().url_problem), esc(n));
     }
     if let Some(e) = &c.last_error {
-        let _ = write!(m.0, r#"<p class="notice warn">{}</p>"#, esc(e));
+        let _ = write!(m, r#"<p class="notice warn">{}</p>"#, esc(e));
     }
-    let dismiss = Callback::from(move |_: MouseEvent| d.emit(Action::DismissNotices));
-    html! {
-        <div class="notices" role="status">
-            { m.html() }
-            <button type="button" class="icon small" aria-label={cat().close} onclick={dismiss}>{ "×" }</button>
-        </div>
-    }
+    let _ = write!(m, r#"<button type="button" class="icon small" aria-label="{}" data-act="dismiss">×</button></div>"#, esc(cat().close));
+    m
 }
 
 /// Asks before a new session replaces one the user acted on. (The keyboard reaches it with
-/// Tab: see the page's key handler.)
-pub fn confirm_replace(c: &crate::view::controller::Controller, dispatch: &Callback<Action>) -> Html {
+/// Tab: see the page's key handler.) A click outside the dialog cancels.
+pub fn confirm_markup(c: &Controller) -> String {
     if c.pending_replace.is_none() {
-        return Html::default();
+        return String::new();
     }
-    let d = dispatch.clone();
-    let onclick = Callback::from(move |e: MouseEvent| match target_attr(&e, "data-confirm").map(|(_, v)| v) {
-        Some(v) if v == "replace" => d.emit(Action::ConfirmReplace),
-        Some(v) if v == "stay" => {}
-        _ => d.emit(Action::CancelReplace),
-    });
-    let mut m = Markup::new();
-    let _ = write!(
-        m.0,
-        r#"<div class="dialog small" role="alertdialog" aria-modal="true" aria-label="{t}" data-confirm="stay"><h2>{t}</h2><p>{}</p><div class="row"><button type="button" class="danger" data-confirm="replace">{}</button><button type="button" id="replace-cancel" data-confirm="cancel">{}</button></div></div>"#,
+    format!(
+        r#"<div class="overlay" data-act="cancel-replace"><div class="dialog small" role="alertdialog" aria-modal="true" aria-label="{t}" data-act="stay"><h2>{t}</h2><p>{}</p><div class="row"><button type="button" class="danger" data-act="replace">{}</button><button type="button" id="replace-cancel" data-act="cancel-replace">{}</button></div></div></div>"#,
         esc(cat().replace_text),
         esc(cat().replace_confirm),
         esc(cat().cancel),
         t = esc(cat().replace_title),
-    );
-    html! { <div class="overlay" {onclick}>{ m.html() }</div> }
+    )
 }

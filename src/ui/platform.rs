@@ -1,9 +1,10 @@
 //! The browser around the page: URL parameters, local storage, clipboard, the panic overlay.
 
-use wasm_bindgen::JsCast;
-
 use std::cell::RefCell;
 
+use wasm_bindgen::JsCast;
+
+use super::dom::{document, window};
 use crate::view::catalog::{cat, set_current, Catalog};
 use crate::view::controller::Prefs;
 use crate::view::params::{self, Lang, PageParams, Theme};
@@ -11,10 +12,6 @@ use crate::view::params::{self, Lang, PageParams, Theme};
 const PREFS_KEY: &str = "raft-playground.prefs";
 const LANG_KEY: &str = "raft-playground.lang";
 const PROGRESS_KEY: &str = "raft-playground.lessons";
-
-fn window() -> web_sys::Window {
-    gloo::utils::window()
-}
 
 /// The page's URL parameters and a message for each bad one.
 pub fn page_params() -> (PageParams, Vec<String>) {
@@ -139,7 +136,7 @@ pub async fn switch_language(lang: Lang) -> Result<(), String> {
         },
     };
     set_current(catalog);
-    let doc = gloo::utils::document();
+    let doc = document();
     if let Some(root) = doc.document_element() {
         let _ = root.set_attribute("lang", lang.tag());
     }
@@ -168,7 +165,7 @@ pub fn remember_language(lang: Lang) {
 
 /// Sets `data-theme` on the document (light and dark follow the system when `auto`).
 pub fn apply_theme(theme: Theme) {
-    if let Some(root) = gloo::utils::document().document_element() {
+    if let Some(root) = document().document_element() {
         let _ = root.set_attribute("data-theme", theme.name());
     }
 }
@@ -184,7 +181,7 @@ pub fn install_panic_overlay() {
     std::panic::set_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&message.clone().into());
-        let doc = gloo::utils::document();
+        let doc = document();
         let Ok(overlay) = doc.create_element("div") else { return };
         overlay.set_class_name("panic-overlay");
         let _ = overlay.set_attribute("role", "alertdialog");
@@ -209,7 +206,7 @@ pub fn install_panic_overlay() {
             if let Ok(a) = doc.create_element("a") {
                 a.set_text_content(Some(cat().reload));
                 a.set_class_name("button primary");
-                let href = gloo::utils::window().location().href().unwrap_or_default();
+                let href = window().location().href().unwrap_or_default();
                 let _ = a.set_attribute("href", &href);
                 let _ = card.append_child(&a);
             }
