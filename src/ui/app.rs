@@ -15,8 +15,10 @@ use wasm_bindgen::JsCast;
 
 use super::charts::charts_markup;
 use super::cluster::{legend_markup, ClusterView};
-use super::controls::{controls_markup, header_markup, timeline_info, timeline_marks, Clock, ControlsState, HeaderKey, TimelineSlider};
-use super::dom::{morph, window, Listener, Slot};
+use super::controls::{
+    controls_markup, header_markup, horizon_text, timeline_marks, timeline_status, Clock, ControlsState, HeaderKey, TimelineSlider,
+};
+use super::dom::{morph, window, Listener, Slot, Text};
 use super::events::EventsView;
 use super::help::help_markup;
 use super::lesson::{lesson_panel, lessons_menu};
@@ -283,7 +285,8 @@ pub struct View {
 /// The parts only the full page has.
 pub struct Full {
     timeline: TimelineSlider,
-    info: Slot,
+    status: Slot,
+    horizon: Text,
     marks: Slot,
     legend: Slot,
     pub(super) logs: LogsView,
@@ -305,7 +308,8 @@ impl Full {
     fn find(root: &web_sys::Element, controls_state: ControlsState, share_state: ShareState) -> Full {
         Full {
             timeline: TimelineSlider::find(root),
-            info: Slot::find(root, ".timeline-info"),
+            status: Slot::find(root, ".timeline-status"),
+            horizon: Text::of(&Slot::find(root, ".timeline-end").el),
             marks: Slot::find(root, ".marks"),
             legend: Slot::find(root, ".legend-grid"),
             logs: LogsView::find(root),
@@ -403,7 +407,8 @@ impl View {
         self.lesson.patch(lesson_panel(c));
         let Some(f) = &mut self.full else { return };
         f.timeline.show(c);
-        f.info.patch(timeline_info(c));
+        f.horizon.show(horizon_text(c));
+        f.status.patch(timeline_status(c));
         let active = !matches!(c.selected, Selection::None);
         if f.inspector_active != Some(active) {
             if let Some(section) = f.inspector.el.parent_element() {
@@ -453,7 +458,7 @@ fn skeleton(embed: bool) -> String {
     }
     let t = |s: &str| esc(s);
     format!(
-        r##"<div class="app"><a class="skip-link" href="#controls">{skip}</a><header class="topbar" data-keep=""></header><div class="notices-host" data-keep=""></div><main class="layout"><div class="col main-col"><section class="card stage" aria-label="{cluster}"><div class="lesson-host" data-keep=""></div><div class="stage-body"><div class="caption-host" data-keep=""></div>{frame}<div class="timeline"><div class="timeline-track"><div class="marks" aria-hidden="true" data-keep=""></div><input type="range" min="0" step="1" aria-label="{timeline}" data-set="timeline"></div><div class="timeline-info" data-keep=""></div></div><details class="legend"><summary>{legend}</summary><div class="legend-grid" data-keep=""></div></details></div></section><section class="card logs" aria-label="{logs}"><div class="panel-head" data-keep=""></div><div class="log-scroll" data-keep=""></div><p class="small legend-line" data-keep=""></p></section><div class="duo"><section class="card events" aria-label="{events}"><div class="panel-head" data-keep=""></div><div class="filters" data-keep=""></div><ol class="event-list" role="listbox" tabindex="0" aria-label="{events_list}" data-empty="{no_events}" data-keep=""></ol></section><section class="card charts" aria-label="{charts}" data-keep=""></section></div></div><aside class="col side"><section class="card inspector" aria-label="{inspector}"><div class="inspector-body" data-keep=""></div></section><section id="controls" tabindex="-1" class="card controls" aria-label="{controls}"><div class="controls-body" data-keep=""></div></section><section class="card invariants" aria-label="{invariants}"><div class="invariants-body" data-keep=""></div></section><section class="card share" aria-label="{share}" data-keep=""></section></aside></main><footer class="site-links"><a href="./embed.html">{embed}</a><a href="./api.html">{api}</a><a href="./language.html">{language}</a></footer><div class="help-host" data-keep=""></div><div class="menu-host" data-keep=""></div><div class="confirm-host" data-keep=""></div></div>"##,
+        r##"<div class="app"><a class="skip-link" href="#controls">{skip}</a><header class="topbar" data-keep=""></header><div class="notices-host" data-keep=""></div><main class="layout"><div class="col main-col"><section class="card stage" aria-label="{cluster}"><div class="lesson-host" data-keep=""></div><div class="stage-body"><div class="caption-host" data-keep=""></div>{frame}<div class="timeline"><div class="timeline-track"><div class="marks" aria-hidden="true" data-keep=""></div><input type="range" min="0" step="1" aria-label="{timeline}" data-set="timeline"></div><div class="timeline-info"><span>0 s</span><span class="timeline-status" data-keep=""></span><span class="timeline-end" data-keep=""></span></div></div><details class="legend"><summary>{legend}</summary><div class="legend-grid" data-keep=""></div></details></div></section><section class="card logs" aria-label="{logs}"><div class="panel-head" data-keep=""></div><div class="log-scroll" data-keep=""></div><p class="small legend-line" data-keep=""></p></section><div class="duo"><section class="card events" aria-label="{events}"><div class="panel-head" data-keep=""></div><div class="filters" data-keep=""></div><ol class="event-list" role="listbox" tabindex="0" aria-label="{events_list}" data-empty="{no_events}" data-keep=""></ol></section><section class="card charts" aria-label="{charts}" data-keep=""></section></div></div><aside class="col side"><section class="card inspector" aria-label="{inspector}"><div class="inspector-body" data-keep=""></div></section><section id="controls" tabindex="-1" class="card controls" aria-label="{controls}"><div class="controls-body" data-keep=""></div></section><section class="card invariants" aria-label="{invariants}"><div class="invariants-body" data-keep=""></div></section><section class="card share" aria-label="{share}" data-keep=""></section></aside></main><footer class="site-links"><a href="./embed.html">{embed}</a><a href="./api.html">{api}</a><a href="./language.html">{language}</a></footer><div class="help-host" data-keep=""></div><div class="menu-host" data-keep=""></div><div class="confirm-host" data-keep=""></div></div>"##,
         skip = t(cat().skip_to_controls),
         cluster = t(cat().cluster),
         frame = cluster_frame(),

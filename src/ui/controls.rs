@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
-use super::dom::Slot;
+use super::dom::{Slot, Text};
 use super::markup::{esc, secs};
 use super::{Action, Controller};
 use crate::raft::{NodeId, Time};
@@ -118,25 +118,23 @@ pub fn header_markup(c: &Controller, compact: bool) -> String {
 /// The virtual clock, set by hand every frame: `data-sim-time` (ms) and its text.
 #[derive(Default)]
 pub struct Clock {
-    el: Option<web_sys::Element>,
-    shown: Option<u64>,
+    shown: Option<(web_sys::Element, Text)>,
 }
 
 impl Clock {
     /// After the top bar was drawn again: find the clock in it and write it anew.
     pub fn found_in(&mut self, header: &web_sys::Element) {
-        self.el = header.query_selector(".clock").ok().flatten();
-        self.shown = None;
+        self.shown = header.query_selector(".clock").ok().flatten().map(|el| {
+            let text = Text::of(&el);
+            (el, text)
+        });
     }
 
     pub fn show(&mut self, now: Time) {
-        let Some(el) = &self.el else { return };
-        if self.shown == Some(now) {
-            return;
+        let Some((el, text)) = &mut self.shown else { return };
+        if text.show(format!("{} s", secs(now))) {
+            let _ = el.set_attribute("data-sim-time", &(now / 1000).to_string());
         }
-        let _ = el.set_attribute("data-sim-time", &(now / 1000).to_string());
-        el.set_text_content(Some(&format!("{} s", secs(now))));
-        self.shown = Some(now);
     }
 }
 
@@ -166,24 +164,24 @@ impl TimelineSlider {
     }
 }
 
-/// Under the timeline: its span, and whether the page shows the past or a forked future.
-pub fn timeline_info(c: &Controller) -> String {
-    let now = c.now();
-    let horizon = c.session.horizon().max(now).max(1);
-    let mut m = String::from("<span>0 s</span>");
+/// Under the timeline, between its ends: whether the page shows the past or a forked future.
+pub fn timeline_status(c: &Controller) -> String {
     if c.session.in_past() {
-        let _ = write!(
-            m,
+        format!(
             r#"<span class="past" role="status">{}<button type="button" class="link" data-act="back-to-now">{}</button></span>"#,
             esc(cat().in_past),
             esc(cat().back_to_now)
-        );
+        )
     } else if let Some(f) = c.session.forked_at() {
-        let _ =
-            write!(m, r#"<span class="forked" role="status">{}</span>"#, esc(&fill(cat().forked, &[("time", &format!("{} s", secs(f)))])));
+        format!(r#"<span class="forked" role="status">{}</span>"#, esc(&fill(cat().forked, &[("time", &format!("{} s", secs(f)))])))
+    } else {
+        String::new()
     }
-    let _ = write!(m, "<span>{} s</span>", secs(horizon));
-    m
+}
+
+/// The timeline's end, under it (the session's horizon), set by hand every frame.
+pub fn horizon_text(c: &Controller) -> String {
+    format!("{} s", secs(c.session.horizon().max(c.now()).max(1)))
 }
 
 /// The marks above the timeline: elections, crashes, network changes, violations, actions.

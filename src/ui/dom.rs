@@ -71,6 +71,33 @@ impl Slot {
     }
 }
 
+/// A text set by hand (every frame, for the clock): its text node is written only when the
+/// text changes, and no element is created or replaced.
+pub struct Text {
+    node: web_sys::Node,
+    last: String,
+}
+
+impl Text {
+    /// The text of `el` (which it replaces).
+    pub fn of(el: &Element) -> Text {
+        let node: web_sys::Node = document().create_text_node("").into();
+        el.set_text_content(None);
+        let _ = el.append_child(&node);
+        Text { node, last: String::new() }
+    }
+
+    /// Shows `text`; returns whether it changed.
+    pub fn show(&mut self, text: String) -> bool {
+        if text == self.last {
+            return false;
+        }
+        self.node.set_node_value(Some(&text));
+        self.last = text;
+        true
+    }
+}
+
 /// Makes `el`'s children what `markup` describes, keeping the elements that stay.
 ///
 /// Children are matched by position: same tag, the element is kept and patched; otherwise
@@ -80,19 +107,25 @@ impl Slot {
 /// follows (not while the reader types in it); a control whose attribute did not change is
 /// left as the reader set it.
 pub fn morph(el: &Element, markup: &str) {
-    let Ok(template) = document().create_element("template") else { return };
-    let template: web_sys::HtmlTemplateElement = template.unchecked_into();
-    // SVG content is parsed inside an <svg>, so that it gets SVG's namespace.
-    let svg = el.namespace_uri().as_deref() == Some("http://www.w3.org/2000/svg");
-    if svg {
-        template.set_inner_html(&format!("<svg>{markup}</svg>"));
-        if let Some(root) = template.content().first_child() {
-            morph_children(el, &root);
-        }
-    } else {
-        template.set_inner_html(markup);
-        morph_children(el, &template.content());
+    thread_local! {
+        /// Where new markup is parsed (one template, reused).
+        static TEMPLATE: Option<web_sys::HtmlTemplateElement> =
+            document().create_element("template").ok().map(|t| t.unchecked_into());
     }
+    TEMPLATE.with(|template| {
+        let Some(template) = template else { return };
+        // SVG content is parsed inside an <svg>, so that it gets SVG's namespace.
+        let svg = el.namespace_uri().as_deref() == Some("http://www.w3.org/2000/svg");
+        if svg {
+            template.set_inner_html(&format!("<svg>{markup}</svg>"));
+            if let Some(root) = template.content().first_child() {
+                morph_children(el, &root);
+            }
+        } else {
+            template.set_inner_html(markup);
+            morph_children(el, &template.content());
+        }
+    });
 }
 
 fn morph_children(old: &Node, new: &Node) {
