@@ -360,13 +360,16 @@ pub fn Controls(props: &PanelProps) -> Html {
         let d = props.dispatch.clone();
         let cut = cut.clone();
         let seed_input = seed_input.clone();
-        let prefs = prefs.clone();
+        let ctl = props.ctl.clone();
         let link = link.clone();
         Callback::from(move |e: Event| {
             let Some((el, what)) = target_attr(&e, "data-set") else { return };
             let v = control_value(&el);
             let n: u64 = v.parse().unwrap_or(0);
             let on = v == "true";
+            // The settings as they are now (the panel may not have been drawn again since the
+            // last change).
+            let prefs = ctl.0.borrow().prefs.clone();
             let mut p = prefs.clone();
             let set = |s: Setting| Action::Act(Cmd::Set(vec![s]));
             let action = match what.as_str() {
