@@ -535,9 +535,11 @@ impl Lesson {
                     let p = p.ok_or_else(|| err(format!("`partition:` names a partition of the lesson's Zeebe cluster, not `{value}`")))?;
                     in_step(&mut steps, line, key)?.partition = Some(p);
                 }
-                _ => return Err(err(format!(
+                _ => {
+                    return Err(err(format!(
                     "unknown line `{key}:` (id, title, summary, say, ask, check, when, do, keep, highlight, partition; `.zh` for Chinese)"
-                ))),
+                )))
+                }
             }
         }
         let end = text.lines().count().max(1);
