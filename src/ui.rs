@@ -15,6 +15,7 @@ mod markup;
 mod panels;
 mod platform;
 mod share;
+mod topology;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -18,6 +18,7 @@ use super::logs::LogsView;
 use super::panels::{confirm_replace, Inspector, Invariants, Notices};
 use super::platform;
 use super::share::SharePanel;
+use super::topology::topology;
 use super::{Action, Controller, Ctl};
 use crate::script::ast::Cmd;
 use crate::script::session::Session;
@@ -42,6 +43,7 @@ fn build_controller() -> Controller {
     if let Some(n) = params.nodes {
         prefs.nodes = n;
     }
+    prefs.zeebe = params.zeebe;
     let seed = params.seed.unwrap_or_else(platform::fresh_seed);
     let fallback = |prefs: &Prefs, seed: u64| Session::new(prefs.spec(seed)).or_else(|_| Session::new(Prefs::default().spec(seed)));
     let scenario_text = match (&params.session, &params.scenario) {
@@ -57,7 +59,9 @@ fn build_controller() -> Controller {
     };
     let mut from_text = false;
     let session = match &scenario_text {
-        Some(text) => match crate::script::parse(text) {
+        // Commands without a `cluster` line speak of the address's cluster (broker ids in
+        // Zeebe mode).
+        Some(text) => match crate::script::parse::parse_with(text, prefs.zeebe) {
             Ok(mut scenario) => {
                 if !matches!(scenario.commands.first(), Some(Cmd::Cluster(_))) {
                     scenario.commands.insert(0, Cmd::Cluster(prefs.spec(seed)));
@@ -98,6 +102,7 @@ fn build_controller() -> Controller {
     c.caption = params.caption.clone();
     if let Some(s) = params.speed {
         c.speed = s;
+        c.fixed_speed = Some(s);
     }
     if let Some(t) = params.theme {
         c.prefs.theme = t;
@@ -248,6 +253,7 @@ pub fn App() -> Html {
     };
     let ctl_prop = Ctl(ctl.clone());
     let embed = c.embed;
+    let zeebe = c.zeebe().is_some();
     let selected = !matches!(c.selected, Selection::None);
     drop(c);
 
@@ -268,6 +274,17 @@ pub fn App() -> Html {
     // The skip link takes the keyboard straight to the controls (a focusable target: the
     // next Tab reaches the first control); the footer links to the other pages.
     let skip = format!(r##"<a class="skip-link" href="#controls">{}</a>"##, super::markup::esc(cat().skip_to_controls));
+    let stage = html! {
+        <section class="card stage" aria-label={cat().cluster}>
+            { lesson_panel(&ctl.borrow(), &dispatch) }
+            <div class="stage-body">
+                { caption(&ctl.borrow()) }
+                <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
+                <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
+                <Legend />
+            </div>
+        </section>
+    };
     let footer = format!(
         r#"<footer class="site-links"><a href="./embed.html">{}</a><a href="./api.html">{}</a><a href="./language.html">{}</a></footer>"#,
         super::markup::esc(cat().link_embed),
@@ -281,15 +298,11 @@ pub fn App() -> Html {
             <Notices ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
             <main class="layout">
                 <div class="col main-col">
-                    <section class="card stage" aria-label={cat().cluster}>
-                        { lesson_panel(&ctl.borrow(), &dispatch) }
-                        <div class="stage-body">
-                            { caption(&ctl.borrow()) }
-                            <ClusterView ctl={ctl_prop.clone()} version={frame} dispatch={dispatch.clone()} />
-                            <Timeline ctl={ctl_prop.clone()} version={frame} slow={slow_version} dispatch={dispatch.clone()} />
-                            <Legend />
-                        </div>
-                    </section>
+                    if zeebe {
+                        <div class="zduo">{ stage }{ topology(&ctl.borrow(), &dispatch) }</div>
+                    } else {
+                        { stage }
+                    }
                     <section class="card logs" aria-label={cat().logs}>
                         <LogsView ctl={ctl_prop.clone()} version={slow_version} dispatch={dispatch.clone()} />
                     </section>

@@ -114,23 +114,30 @@ fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, k: f6
     lines
 }
 
-/// The markup of one message in flight (without its position).
-fn message_markup(m: &MessageView, small: bool) -> String {
+/// The markup of one message in flight (without its position). `other`: in Zeebe mode,
+/// the partition of a message that is not the shown partition's (drawn dimmed).
+fn message_markup(m: &MessageView, small: bool, other: Option<u32>) -> String {
     let mut out = String::new();
     let kind = MessageKind::from_name(m.kind).unwrap_or(MessageKind::Heartbeat);
+    let of = other.map_or(String::new(), |p| format!(" ({})", fill(cat().z_p, &[("partition", &p.to_string())])));
     let _ = write!(
         out,
-        r#"<g class="msg kind-{k}" data-message="{id}" data-kind="{k}" data-from="{f}" data-to="{t}"><title>{title} {f}→{t}</title><circle class="hit" r="13"/>"#,
+        r#"<g class="msg kind-{k}{o}" data-message="{id}" data-kind="{k}" data-from="{f}" data-to="{t}"><title>{title} {f}→{t}{of}</title><circle class="hit" r="13"/>"#,
         k = m.kind,
+        o = if other.is_some() { " other" } else { "" },
         id = m.id,
         f = m.from,
         t = m.to,
         title = kind_name(cat(), kind),
+        of = esc(&of),
     );
     message_shape(&mut out, m.kind, (!small).then_some(m.entries), m.success.unwrap_or(true));
     out.push_str("</g>");
     out
 }
+
+/// A message as drawn: where it is, and (Zeebe mode) its partition if not the shown one.
+type Drawn = (MessageView, Point, Option<u32>);
 
 /// The messages layer, kept by hand: an element is created when its message is sent, moved
 /// every frame, and removed when the message arrives or dies. Under heavy traffic this
@@ -144,7 +151,7 @@ struct MessageLayer {
 }
 
 impl MessageLayer {
-    fn sync(&mut self, layer: &web_sys::Element, now: &[(MessageView, Point)], selected: Option<u64>, zoom: f64, small: bool) {
+    fn sync(&mut self, layer: &web_sys::Element, now: &[Drawn], selected: Option<u64>, zoom: f64, small: bool) {
         if zoom != self.zoom {
             for el in self.drawn.values() {
                 el.remove();
@@ -153,7 +160,7 @@ impl MessageLayer {
             self.zoom = zoom;
         }
         let scale = if zoom > 1.0 { format!(" scale({})", num(zoom)) } else { String::new() };
-        let live: std::collections::BTreeSet<u64> = now.iter().map(|(m, _)| m.id).collect();
+        let live: std::collections::BTreeSet<u64> = now.iter().map(|(m, _, _)| m.id).collect();
         self.drawn.retain(|id, el| {
             let keep = live.contains(id);
             if !keep {
@@ -161,11 +168,11 @@ impl MessageLayer {
             }
             keep
         });
-        for (m, p) in now {
+        for (m, p, other) in now {
             let el = match self.drawn.get(&m.id) {
                 Some(el) => el.clone(),
                 None => {
-                    let _ = layer.insert_adjacent_html("beforeend", &message_markup(m, small));
+                    let _ = layer.insert_adjacent_html("beforeend", &message_markup(m, small, *other));
                     let Some(el) = layer.last_element_child() else { continue };
                     self.drawn.insert(m.id, el.clone());
                     el
@@ -216,7 +223,7 @@ impl Scale {
 
 /// What the line under the drawing says, as markup: the leader (or leaders, or none), and
 /// each stale leader with why it cannot commit.
-fn leader_line(nodes: &[NodeView]) -> String {
+fn leader_line(nodes: &[NodeView], words: impl Fn(&str) -> String) -> String {
     let working = frame::working_leaders(nodes);
     let head = match working.as_slice() {
         [] => cat().no_leader.to_string(),
@@ -226,7 +233,7 @@ fn leader_line(nodes: &[NodeView]) -> String {
             fill(cat().leaders_are, &[("nodes", &ids.join(", "))])
         }
     };
-    let mut out = format!("<span>{}</span>", esc(&head));
+    let mut out = format!("<span>{}</span>", esc(&words(&head)));
     for n in nodes {
         let template = match n.stale {
             Some(Stale::NoMajority) => cat().stale_caption_no_majority,
@@ -236,7 +243,7 @@ fn leader_line(nodes: &[NodeView]) -> String {
         let _ = write!(
             out,
             r#"<span class="stale-note">{}</span>"#,
-            esc(&fill(template, &[("node", &n.id.to_string()), ("term", &n.term.to_string())]))
+            esc(&words(&fill(template, &[("node", &n.id.to_string()), ("term", &n.term.to_string())])))
         );
     }
     out
@@ -247,7 +254,7 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     let layer = use_node_ref();
     let svg = use_node_ref();
     let drawn = use_mut_ref(MessageLayer::default);
-    let positions = use_mut_ref(Vec::<(MessageView, Point)>::new);
+    let positions = use_mut_ref(Vec::<Drawn>::new);
     let selected_message = use_mut_ref(|| None::<u64>);
     // User units per CSS pixel, in tenths, measured when the drawing appears and when the
     // window resizes (never per frame: reading a size forces a layout).
@@ -285,7 +292,7 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     let c = props.ctl.0.borrow();
     let world = c.session.world();
     let now = world.now();
-    let nodes = frame::nodes(world, 0);
+    let nodes = frame::nodes(world, c.group);
     let n = nodes.len();
     let r = node_radius(n) * scale.zoom;
     let center = SIZE / 2.0;
@@ -308,13 +315,18 @@ pub fn ClusterView(props: &PanelProps) -> Html {
 
     let links = links_markup(&nodes, &pos, r, scale.zoom, net);
     let lane = |from, to| lane_for(from, to) * scale.zoom;
-    let in_flight: Vec<MessageView> =
-        frame::messages(world, 0).into_iter().filter(|m| pos.contains_key(&m.from) && pos.contains_key(&m.to)).collect();
+    // The shown group's messages; in Zeebe mode, on request, every partition's between the
+    // brokers drawn.
+    let zeebe = c.zeebe().is_some();
+    let in_flight = world
+        .in_flight()
+        .filter(|m| m.group == c.group || (zeebe && c.all_messages))
+        .filter(|m| pos.contains_key(&m.message.from) && pos.contains_key(&m.message.to))
+        .map(|m| (frame::message_view(m), (m.group != c.group).then_some(m.group + 1)));
     *positions.borrow_mut() = in_flight
-        .into_iter()
-        .map(|m| {
+        .map(|(m, other)| {
             let p = along(pos[&m.from], pos[&m.to], r, m.progress(now), lane(m.from, m.to));
-            (m, p)
+            (m, p, other)
         })
         .collect();
     *selected_message.borrow_mut() = match c.selected {
@@ -339,15 +351,21 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     }
 
     let focus = c.lesson_focus();
+    let words = |t: &str| c.words(t);
     let node_items: Html = nodes
         .iter()
         .map(|v| {
-            let marks = Marks { group: group_of(v.id), selected: c.selected == Selection::Node(v.id), focus: focus.contains(&v.id) };
-            render_node(v, pos[&v.id], r, &scale, marks, &nodes, props.dispatch.clone())
+            let marks = Marks {
+                group: group_of(v.id),
+                selected: c.selected == Selection::Node(v.id),
+                focus: focus.contains(&v.id),
+                zeebe: zeebe.then(|| frame::replica(world, c.group + 1, v.id)).flatten(),
+            };
+            render_node(v, pos[&v.id], r, &scale, marks, &nodes, &words, props.dispatch.clone())
         })
         .collect();
 
-    let leader_text = leader_line(&nodes);
+    let leader_text = leader_line(&nodes, words);
     // One listener for every message and for the background.
     let onclick = {
         let d = props.dispatch.clone();
@@ -361,8 +379,10 @@ pub fn ClusterView(props: &PanelProps) -> Html {
             None => d.emit(Action::Select(Selection::None)),
         })
     };
+    let head = zeebe_head(&c, &nodes);
     html! {
         <div class="cluster-wrap">
+            { head }
             <svg ref={svg} class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={cat().cluster} {onclick}>
                 <g class="links">{ Html::from_html_unchecked(AttrValue::from(links)) }</g>
                 <g class="messages" ref={layer}></g>
@@ -374,16 +394,41 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     }
 }
 
+/// Zeebe mode: above the drawing, the partition shown and the brokers its Raft group
+/// lives on.
+fn zeebe_head(c: &crate::view::controller::Controller, nodes: &[NodeView]) -> Html {
+    if c.zeebe().is_none() {
+        return Html::default();
+    }
+    let brokers: Vec<String> = nodes.iter().map(|n| n.id.to_string()).collect();
+    Html::from_html_unchecked(AttrValue::from(format!(
+        r#"<p class="zeebe-head"><b>{}</b> · {}</p>"#,
+        esc(&fill(cat().z_partition, &[("partition", &(c.group + 1).to_string())])),
+        esc(&fill(cat().z_shown, &[("brokers", &brokers.join(", "))]))
+    )))
+}
+
 /// What is drawn around a node besides itself: its partition group's halo, the selection,
-/// and the ring of a node the lesson's step talks about.
+/// the ring of a node the lesson's step talks about, and in Zeebe mode its replica.
 struct Marks {
     group: Option<usize>,
     selected: bool,
     focus: bool,
+    zeebe: Option<frame::ReplicaView>,
 }
 
-fn render_node(v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all: &[NodeView], dispatch: Callback<Action>) -> Html {
-    let Marks { group, selected, focus } = marks;
+#[allow(clippy::too_many_arguments)]
+fn render_node(
+    v: &NodeView,
+    p: Point,
+    r: f64,
+    scale: &Scale,
+    marks: Marks,
+    all: &[NodeView],
+    words: &dyn Fn(&str) -> String,
+    dispatch: Callback<Action>,
+) -> Html {
+    let Marks { group, selected, focus, zeebe } = marks;
     let id = v.id;
     let k = scale.zoom;
     let select = {
@@ -417,8 +462,25 @@ fn render_node(v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all:
         Some(why) => format!("{label} ({why})"),
         None => label.to_string(),
     };
-    let aria =
-        format!("{}: {}, {} {}", fill(cat().node_title, &[("node", &id.to_string())]), described, cat().f_term.to_lowercase(), v.term);
+    // Zeebe mode: the replica's priority, and the target it waits for while not leading
+    // (priority election: it stands once its priority reaches the target).
+    let priority = zeebe.as_ref().map(|z| {
+        let p = fill(cat().z_priority, &[("priority", &z.priority.to_string())]);
+        match z.target {
+            Some(t) => format!("{p} · {}", fill(cat().z_target, &[("target", &t.to_string())])),
+            None => p,
+        }
+    });
+    let mut aria = format!(
+        "{}: {}, {} {}",
+        words(&fill(cat().node_title, &[("node", &id.to_string())])),
+        described,
+        cat().f_term.to_lowercase(),
+        v.term
+    );
+    if let Some(p) = &priority {
+        let _ = write!(aria, ", {p}");
+    }
 
     // The inside of the node, as markup: timer arc, crown, votes, cross, labels.
     let mut m = Markup::new();
@@ -480,9 +542,10 @@ fn render_node(v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all:
     let role_font = scale.font(14.0);
     let role_y = r + 12.0 * k + role_font * 0.85;
     let _ = write!(m.0, r#"<text class="role" y="{}" font-size="{}">{}</text>"#, num(role_y), num(role_font), esc(label));
-    if let (Some(why), false) = (reason, scale.small()) {
+    if let (Some(why), false) = (reason.or(priority.as_deref()), scale.small()) {
         let font = scale.font(12.0);
-        let _ = write!(m.0, r#"<text class="why" y="{}" font-size="{}">{}</text>"#, num(role_y + font * 1.15), num(font), esc(why));
+        let class = if reason.is_some() { "why" } else { "why prio" };
+        let _ = write!(m.0, r#"<text class="{class}" y="{}" font-size="{}">{}</text>"#, num(role_y + font * 1.15), num(font), esc(why));
     }
     let stale = v.stale.is_some();
     html! {

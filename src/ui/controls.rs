@@ -11,6 +11,7 @@ use super::{Action, PanelProps};
 use crate::raft::NodeId;
 use crate::script::ast::{Cmd, Setting};
 use crate::script::session::MarkKind;
+use crate::sim::zeebe::{Topology, MAX_BROKERS, MAX_PARTITIONS};
 use crate::sim::{MAX_NODES, MS};
 use crate::view::catalog::{cat, fill};
 use crate::view::geometry::{slider_from_speed, speed_from_slider, speed_label};
@@ -186,7 +187,12 @@ fn TimelineMarks(props: &PanelProps) -> Html {
             MarkKind::Violation => ("violation", cat().violated.to_string()),
             MarkKind::Action => ("action", String::new()),
         };
-        let _ = write!(m.0, r#"<span class="mark {class}" style="left:{left}%" title="{} ({} s)"></span>"#, esc(&title), secs(mark.time));
+        let _ = write!(
+            m.0,
+            r#"<span class="mark {class}" style="left:{left}%" title="{} ({} s)"></span>"#,
+            esc(&c.words(&title)),
+            secs(mark.time)
+        );
     }
     html! { <div class="marks" aria-hidden="true">{ m.html() }</div> }
 }
@@ -300,6 +306,8 @@ pub fn Controls(props: &PanelProps) -> Html {
     let raft = settings.raft.clone();
     let workload_on = settings.client_rate > 0;
     let bins = groups_of(&c);
+    let zeebe = c.zeebe().is_some();
+    let words = |t: &str| c.words(t);
 
     // Every button of the panel, by its data-act.
     let onclick = {
@@ -352,13 +360,16 @@ pub fn Controls(props: &PanelProps) -> Html {
         let d = props.dispatch.clone();
         let cut = cut.clone();
         let seed_input = seed_input.clone();
-        let prefs = prefs.clone();
+        let ctl = props.ctl.clone();
         let link = link.clone();
         Callback::from(move |e: Event| {
             let Some((el, what)) = target_attr(&e, "data-set") else { return };
             let v = control_value(&el);
             let n: u64 = v.parse().unwrap_or(0);
             let on = v == "true";
+            // The settings as they are now (the panel may not have been drawn again since the
+            // last change).
+            let prefs = ctl.0.borrow().prefs.clone();
             let mut p = prefs.clone();
             let set = |s: Setting| Action::Act(Cmd::Set(vec![s]));
             let action = match what.as_str() {
@@ -383,6 +394,23 @@ pub fn Controls(props: &PanelProps) -> Html {
                 "checkquorum" => set(Setting::CheckQuorum(on)),
                 "nodes" => {
                     p.nodes = (n as u32).clamp(1, MAX_NODES);
+                    Action::SetPrefs(p)
+                }
+                // Zeebe mode's layout (applied by "Restart with these settings").
+                "mode" => {
+                    p.zeebe = (v == "zeebe").then(|| p.zeebe.unwrap_or(Topology { brokers: 5, partitions: 4, replication: 3 }));
+                    Action::SetPrefs(p)
+                }
+                "brokers" | "partitions" | "replication" => {
+                    let Some(mut t) = p.zeebe else { return };
+                    let n = n as u32;
+                    match what.as_str() {
+                        "brokers" => t.brokers = n.clamp(1, MAX_BROKERS),
+                        "partitions" => t.partitions = n.clamp(1, MAX_PARTITIONS),
+                        _ => t.replication = n.max(1),
+                    }
+                    t.replication = t.replication.min(t.brokers);
+                    p.zeebe = Some(t);
                     Action::SetPrefs(p)
                 }
                 "emin" | "emax" | "hb" if n > 0 => {
@@ -443,7 +471,11 @@ pub fn Controls(props: &PanelProps) -> Html {
     };
     let _ =
         write!(m.0, r#"<h2>{}</h2><fieldset class="group"><legend>{}</legend><div class="row">"#, esc(cat().controls), esc(cat().clients));
-    button(&mut m, "request", "primary", "R", cat().request);
+    let request = match zeebe {
+        true => fill(cat().z_request, &[("partition", &(c.group + 1).to_string())]),
+        false => cat().request.to_string(),
+    };
+    button(&mut m, "request", "primary", "R", &request);
     m.raw(r#"</div><div class="row">"#);
     check(&mut m, "workload", workload_on, cat().workload);
     let _ = write!(
@@ -457,7 +489,8 @@ pub fn Controls(props: &PanelProps) -> Html {
     button(&mut m, "isolate-leader", "", "L", cat().preset_isolate_leader);
     button(&mut m, "minority", "", "", cat().preset_minority);
     button(&mut m, "heal", "", "H", cat().preset_heal);
-    let _ = write!(m.0, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(cat().partition_hint));
+    let _ =
+        write!(m.0, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(&words(cat().partition_hint)));
     for (k, bin) in bins.iter().enumerate() {
         let name = fill(cat().group_name, &[("n", &(k + 1).to_string())]);
         let _ = write!(
@@ -472,14 +505,14 @@ pub fn Controls(props: &PanelProps) -> Html {
                 m.0,
                 r#"<button type="button" class="chip{}" draggable="true" data-chip="{id}" aria-label="{}">{id}</button>"#,
                 if *picked == Some(*id) { " picked" } else { "" },
-                esc(&fill(cat().move_node, &[("node", &id.to_string())]))
+                esc(&words(&fill(cat().move_node, &[("node", &id.to_string())])))
             );
         }
         m.raw("</div>");
     }
     m.raw(r#"</div></div><div class="row wrap cutrow">"#);
     for (set, current, label) in [("cut-from", cut.0, cat().cut_from), ("cut-to", cut.1, cat().cut_to)] {
-        let _ = write!(m.0, r#"<select data-set="{set}" aria-label="{}">"#, esc(label));
+        let _ = write!(m.0, r#"<select data-set="{set}" aria-label="{}">"#, esc(&words(label)));
         for id in &ids {
             let _ = write!(m.0, r#"<option value="{id}"{}>{id}</option>"#, if *id == current { " selected" } else { "" });
         }
@@ -505,7 +538,13 @@ pub fn Controls(props: &PanelProps) -> Html {
         lmin = esc(cat().latency_min),
         lmax = esc(cat().latency_max),
     );
-    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().membership));
+    // A Zeebe partition's replicas are fixed, and Zeebe has no lease reads: no membership.
+    let _ = write!(
+        m.0,
+        r#"<fieldset class="group"{}><legend>{}</legend><div class="row wrap">"#,
+        if zeebe { " hidden" } else { "" },
+        esc(cat().membership)
+    );
     if free_id(&ids).is_some() {
         button(&mut m, "add-voter", "", "", cat().add_voter);
         button(&mut m, "add-learner", "", "", cat().add_learner);
@@ -536,37 +575,69 @@ pub fn Controls(props: &PanelProps) -> Html {
         );
     }
     m.raw("</fieldset>");
-    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().settings));
-    check(&mut m, "prevote", raft.pre_vote, cat().prevote);
-    check(&mut m, "checkquorum", raft.check_quorum, cat().checkquorum);
+    let _ = write!(m.0, r#"<fieldset class="group"><legend>{}</legend>"#, esc(cat().settings));
+    // Pre-vote and check-quorum are Zeebe's own in Zeebe mode (it polls, and has its
+    // check-quorum), so they are not switches there.
+    if !zeebe {
+        m.raw(r#"<div class="row wrap">"#);
+        check(&mut m, "prevote", raft.pre_vote, cat().prevote);
+        check(&mut m, "checkquorum", raft.check_quorum, cat().checkquorum);
+        m.raw("</div>");
+    }
+    let select = |m: &mut Markup, set: &str, label: &str, range: std::ops::RangeInclusive<u32>, now: u32| {
+        let _ = write!(m.0, r#"<label for="set-{set}">{}</label><select id="set-{set}" data-set="{set}">"#, esc(label));
+        for n in range {
+            let _ = write!(m.0, r#"<option value="{n}"{}>{n}</option>"#, if now == n { " selected" } else { "" });
+        }
+        m.raw("</select>");
+    };
     let _ = write!(
         m.0,
-        r#"</div><div class="form-grid"><label for="set-nodes">{}</label><select id="set-nodes" data-set="nodes">"#,
-        esc(cat().nodes)
+        r#"<div class="form-grid"><label for="set-mode">{}</label><select id="set-mode" data-set="mode"><option value="raft">{}</option><option value="zeebe"{}>{}</option></select>"#,
+        esc(cat().z_mode),
+        esc(cat().z_mode_raft),
+        if prefs.zeebe.is_some() { " selected" } else { "" },
+        esc(cat().z_mode_zeebe)
     );
-    for n in 1..=MAX_NODES {
-        let _ = write!(m.0, r#"<option value="{n}"{}>{n}</option>"#, if prefs.nodes == n { " selected" } else { "" });
+    match prefs.zeebe {
+        Some(t) => {
+            select(&mut m, "brokers", cat().z_brokers, 1..=MAX_BROKERS, t.brokers);
+            select(&mut m, "partitions", cat().z_partitions, 1..=MAX_PARTITIONS, t.partitions);
+            select(&mut m, "replication", cat().z_replication, 1..=t.brokers, t.replication);
+        }
+        None => {
+            select(&mut m, "nodes", cat().nodes, 1..=MAX_NODES, prefs.nodes);
+            let _ = write!(
+                m.0,
+                r#"<span>{et}</span><span class="pair"><input type="number" min="10" max="5000" value="{emin}" aria-label="{etmin}" data-set="emin">–<input type="number" min="10" max="5000" value="{emax}" aria-label="{etmax}" data-set="emax">ms</span><label for="set-hb">{hb}</label><span class="pair"><input id="set-hb" type="number" min="1" max="2000" value="{hbv}" data-set="hb">ms</span>"#,
+                et = esc(cat().election_timeout),
+                etmin = esc(cat().election_min),
+                etmax = esc(cat().election_max),
+                emin = prefs.election_min_ms,
+                emax = prefs.election_max_ms,
+                hb = esc(cat().heartbeat),
+                hbv = prefs.heartbeat_ms,
+            );
+        }
     }
     let _ = write!(
         m.0,
-        r#"</select><span>{et}</span><span class="pair"><input type="number" min="10" max="5000" value="{emin}" aria-label="{etmin}" data-set="emin">–<input type="number" min="10" max="5000" value="{emax}" aria-label="{etmax}" data-set="emax">ms</span><label for="set-hb">{hb}</label><span class="pair"><input id="set-hb" type="number" min="1" max="2000" value="{hbv}" data-set="hb">ms</span><label for="set-seed">{seed}</label><span class="pair"><input id="set-seed" type="number" min="0" value="{sv}" data-set="seed">"#,
-        et = esc(cat().election_timeout),
-        etmin = esc(cat().election_min),
-        etmax = esc(cat().election_max),
-        emin = prefs.election_min_ms,
-        emax = prefs.election_max_ms,
-        hb = esc(cat().heartbeat),
-        hbv = prefs.heartbeat_ms,
+        r#"<label for="set-seed">{seed}</label><span class="pair"><input id="set-seed" type="number" min="0" value="{sv}" data-set="seed">"#,
         seed = esc(cat().seed),
         sv = *seed_input,
     );
     button(&mut m, "new-seed", "", "", cat().new_seed);
     m.raw(r#"</span></div><div class="row">"#);
-    let differ = prefs.nodes as usize != ids.len()
-        || prefs.election_min_ms * MS != raft.election_timeout_min
-        || prefs.election_max_ms * MS != raft.election_timeout_max
-        || prefs.heartbeat_ms * MS != raft.heartbeat_interval
-        || *seed_input != c.seed;
+    let differ = match prefs.zeebe {
+        Some(t) => Some(t) != c.zeebe(),
+        None => {
+            zeebe
+                || prefs.nodes as usize != ids.len()
+                || prefs.election_min_ms * MS != raft.election_timeout_min
+                || prefs.election_max_ms * MS != raft.election_timeout_max
+                || prefs.heartbeat_ms * MS != raft.heartbeat_interval
+        }
+    } || *seed_input != c.seed;
     button(&mut m, "restart", if differ { "primary" } else { "" }, "", cat().apply_restart);
     m.raw("</div></fieldset>");
     html! { <div class="controls-body" {onclick} {onchange} {ondragstart} {ondrop} {ondragover}>{ m.html() }</div> }

@@ -171,14 +171,15 @@ pub fn EventLog(props: &PanelProps) -> Html {
         }
     });
     let ids = c.session.world().machine_ids();
+    let (node_label, by_node, all_nodes) = (c.words(cat().filter_node), c.words(cat().filter_events_by_node), c.words(cat().all_nodes));
     html! {
         <>
             <div class="panel-head">
                 <h2>{ cat().events }</h2>
                 <label class="inline small">
-                    <span>{ cat().filter_node }</span>
-                    <select aria-label={cat().filter_events_by_node} onchange={on_node}>
-                        <option value="" selected={node.is_none()}>{ cat().all_nodes }</option>
+                    <span>{ node_label }</span>
+                    <select aria-label={by_node} onchange={on_node}>
+                        <option value="" selected={node.is_none()}>{ all_nodes }</option>
                         { for ids.iter().map(|&id| html! { <option value={id.to_string()} selected={node == Some(id)}>{ id }</option> }) }
                     </select>
                 </label>
