@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use common::*;
 use raft_playground::raft::{
     Body, Breaks, Command, Config, ConflictHint, DurableState, Effect, Entry, HardState, Index, Membership, Message, NodeId, Payload,
-    ProposeError, RaftNode, Role, Term,
+    ProposeError, RaftNode, Role, Snapshot, Term,
 };
 
 // =======================================================================================
@@ -716,6 +716,41 @@ fn s5_3_follower_deletes_a_conflicting_entry_and_all_that_follow_it() {
         assert_eq!(net.disk(1).entries, net.node(1).log().entries(), "the durable log is the log");
         let reply = only_send(&effects);
         assert!(matches!(reply.body, Body::AppendEntriesResponse { success: true, .. }));
+    }
+}
+
+/// Figure 2, rule 3, and the bug it prevents (`Breaks.keep_conflicting_suffix`): a follower
+/// that overwrites a conflicting entry in place and keeps the entries after it ends with the
+/// old leader's entries behind the new leader's: its terms go down along the log, and the
+/// leader, told that the follower matches up to the new entry, never learns of them. With
+/// the break, what goes past the follower's log is still appended, and the disk is the log.
+/// The follower here starts from a snapshot at index 2, so indexes are not positions.
+#[test]
+fn s5_3_with_the_keep_conflicting_suffix_break_a_follower_keeps_the_stale_entries_after_a_conflict() {
+    let snapshot = Snapshot { index: 2, term: 1, membership: Membership::new(V3), data: "".into() };
+    // (follower's entries after the snapshot, the new entries after (3, 1), the log after
+    // rule 3, the log with the break)
+    let cases: [(&[Term], &[Term], &[Term], &[Term]); 2] =
+        [(&[1, 2, 2], &[3], &[1, 3], &[1, 3, 2]), (&[1, 2], &[3, 3], &[1, 3, 3], &[1, 3, 3])];
+    for (held, new, want, broken) in cases {
+        for keep in [false, true] {
+            let config = Config { breaks: Breaks { keep_conflicting_suffix: keep, ..Breaks::default() }, ..Config::default() };
+            let entries = held.iter().enumerate().map(|(k, &t)| entry(3 + k as Index, t)).collect();
+            let state = DurableState { hard_state: HardState { current_term: 2, voted_for: None }, snapshot: snapshot.clone(), entries };
+            let mut net = Net::from_states(config, vec![(1, state)]);
+            let new_entries = new.iter().enumerate().map(|(k, &t)| entry(4 + k as Index, t)).collect();
+            let effects = net.step(1, append(2, 1, 3, (3, 1), new_entries, 0));
+            let expected = if keep { broken } else { want };
+            assert_eq!(net.terms(1), expected, "held {held:?}, new {new:?}, keep_conflicting_suffix = {keep}");
+            let indexes: Vec<Index> = net.node(1).log().entries().iter().map(|e| e.index).collect();
+            assert_eq!(indexes, (3..3 + expected.len() as Index).collect::<Vec<_>>(), "contiguous after the snapshot");
+            assert_eq!(net.node(1).log().entry(4), Some(&entry(4, 3)), "the leader's entry 4");
+            assert!(
+                matches!(only_send(&effects).body, Body::AppendEntriesResponse { success: true, match_index, .. } if match_index == 3 + new.len() as Index)
+            );
+            assert_eq!(net.disk(1).entries, net.node(1).log().entries(), "the durable log is the log");
+            assert!(net.persistence_violations.is_empty(), "{:?}", net.persistence_violations);
+        }
     }
 }
 

@@ -18,9 +18,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 score() {
-  local dir=mutants.out
+  local dir=${CARGO_MUTANTS_OUTPUT:-.}/mutants.out
   [[ -d $dir ]] || { echo "no $dir/: run tools/mutants.sh first" >&2; return 2; }
-  count() { [[ -f $dir/$1.txt ]] && grep -c . "$dir/$1.txt" || echo 0; }
+  count() { local n; n=$(grep -c . "$dir/$1.txt" 2>/dev/null); echo "${n:-0}"; }
   local caught missed timeout unviable viable
   caught=$(count caught) missed=$(count missed) timeout=$(count timeout) unviable=$(count unviable)
   viable=$((caught + missed + timeout))
@@ -44,11 +44,13 @@ if ! cargo mutants --version >/dev/null 2>&1; then
 fi
 # The core's protocol files, unless the arguments name files.
 files=(--file src/raft/node.rs --file src/raft/log.rs --file src/raft/quorum.rs --file src/raft/progress.rs --file src/raft/membership.rs)
+# One mutant at a time: each build uses both cores already, and others share the machine.
+jobs=(--jobs 1)
 for arg in "$@"; do
   [[ $arg == -f || $arg == --file || $arg == --file=* ]] && files=()
+  [[ $arg == --in-place ]] && jobs=()
 done
-# One mutant at a time: each build uses both cores already, and others share the machine.
-cargo mutants --jobs 1 "${files[@]}" "$@"
+cargo mutants "${jobs[@]}" "${files[@]}" "$@"
 status=$?
 # 0: all caught; 2: some missed; 3: some timed out (see cargo mutants --help).
 if [[ " $* " != *" --list "* && " $* " != *" --list-files "* ]]; then

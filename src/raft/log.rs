@@ -247,6 +247,18 @@ mod tests {
     }
 
     #[test]
+    fn conflict_hint_names_only_indexes_the_log_still_stores() {
+        // §5.3: "the first index it stores for that term". The snapshot's last entry is of
+        // term 2 too, but compacted: the hint stops at the first index after it.
+        let mut log = log_with_terms(&[1, 2, 2, 2]);
+        log.set_commit_index(2);
+        log.take_unapplied();
+        log.compact(Snapshot { index: 2, term: 2, membership: Membership::new([1]), data: "".into() });
+        assert_eq!(log.conflict_hint(4), ConflictHint { conflict_term: Some(2), conflict_index: 3 });
+        assert_eq!(log.conflict_hint(2), ConflictHint { conflict_term: Some(2), conflict_index: 2 });
+    }
+
+    #[test]
     fn compaction_keeps_indexes() {
         let mut log = log_with_terms(&[1, 1, 2, 3]);
         log.set_commit_index(3);
