@@ -161,7 +161,10 @@ impl RaftLog {
         while i >= self.snapshot.index {
             match self.term(i) {
                 Some(t) if t == term => return Some(i),
+                // Terms never decrease along the log, so nothing before holds `term` either:
+                // an early exit only (the loop would end in the same `None`).
                 Some(t) if t < term => return None,
+                // Unreachable: every index from the snapshot's to the last one has a term.
                 None => return None,
                 _ => {}
             }
