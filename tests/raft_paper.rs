@@ -1235,6 +1235,21 @@ fn prevote_is_refused_by_a_server_that_heard_from_a_leader_recently() {
     assert_eq!(net.node(1).hard_state(), HardState { current_term: 1, voted_for: None }, "a pre-vote changes nothing");
 }
 
+/// Dissertation §9.6: a pre-vote asks "would you vote for me in the next term?"; a server
+/// grants it only for a term above its own (the election it would win must be one the voter
+/// has not seen). A pre-candidate one term behind asks for the term the voter is already
+/// in: refused, and the refusal carries the voter's term. One term higher, the same request
+/// is granted.
+#[test]
+fn prevote_is_refused_for_a_term_that_is_not_above_the_voters() {
+    let mut net = Net::from_states(pre_vote(), vec![(1, durable(&V3, 2, &[1]))]);
+    let reply = only_send(&net.step(1, prevote_request(3, 1, 2, (1, 1))));
+    assert_eq!((reply.term, &reply.body), (2, &Body::RequestVoteResponse { pre_vote: true, vote_granted: false }));
+    let reply = only_send(&net.step(1, prevote_request(3, 1, 3, (1, 1))));
+    assert_eq!((reply.term, &reply.body), (3, &Body::RequestVoteResponse { pre_vote: true, vote_granted: true }));
+    assert_eq!(net.node(1).hard_state(), HardState { current_term: 2, voted_for: None }, "a pre-vote changes nothing");
+}
+
 /// Dissertation §9.6: pre-vote keeps a server that was partitioned away from disrupting the
 /// cluster when it rejoins. An isolated server with pre-vote keeps failing its pre-vote
 /// without ever raising its term; when it rejoins, the leader keeps leading in the same term.
@@ -1282,7 +1297,10 @@ fn check_quorum() -> Config {
 /// successful round of heartbeats to a majority of its cluster". A leader that still hears
 /// from a majority (itself and one of two followers) keeps leading; cut off from both, it
 /// steps down — in the same term — within two election timeouts (it checks once per
-/// minimum election timeout). Without check-quorum the cut-off leader would lead forever.
+/// minimum election timeout), but not before an election timeout has passed since the last
+/// heartbeat round a majority answered (at most a heartbeat interval before the cut): a
+/// round or two without answers is not enough. Without check-quorum the cut-off leader would
+/// lead forever.
 #[test]
 fn check_quorum_leader_that_hears_from_no_majority_for_an_election_timeout_steps_down() {
     let min = Config::default().election_timeout_min;
@@ -1294,6 +1312,8 @@ fn check_quorum_leader_that_hears_from_no_majority_for_an_election_timeout_steps
 
     net.isolate(1);
     let cut_off = net.now;
+    net.run_until(cut_off + min - Config::default().heartbeat_interval);
+    assert_eq!(net.node(1).role(), Role::Leader, "an election timeout has not passed since the last answered round");
     while net.node(1).role() == Role::Leader {
         assert!(net.now < cut_off + 2 * min, "still leading {} ms after losing its majority", (net.now - cut_off) / MS);
         net.run_until(net.now + MS);
