@@ -945,6 +945,57 @@ fn installed_snapshot_keeps_a_matching_suffix_and_discards_a_conflicting_log() {
     assert_eq!(net.node(1).log().snapshot_index(), 0);
 }
 
+/// §7 with Figure 2 rules 2–4: an AppendEntries may start inside a follower's snapshot (a
+/// delayed one, or one from a leader that does not yet know the follower compacted). The
+/// entries up to the follower's commit index are committed, so they match the leader's
+/// (Log Matching, Leader Completeness): the follower skips them instead of refusing because
+/// it no longer holds the previous entry, and appends the rest.
+#[test]
+fn an_append_that_starts_inside_the_followers_snapshot_is_accepted_for_what_follows_it() {
+    let snapshot = Snapshot { index: 5, term: 1, membership: Membership::new(V3), data: "".into() };
+    let state = DurableState { hard_state: HardState { current_term: 1, voted_for: None }, snapshot, entries: vec![entry(6, 1)] };
+    let mut net = Net::from_states(Config::default(), vec![(1, state)]);
+    let effects = net.step(1, append(2, 1, 1, (3, 1), (4..=7).map(|i| entry(i, 1)).collect(), 7));
+    assert!(matches!(only_send(&effects).body, Body::AppendEntriesResponse { success: true, match_index: 7, .. }), "{effects:?}");
+    assert_eq!((net.node(1).log().last_index(), net.commit(1)), (7, 7));
+    assert_eq!(net.node(1).log().entry(7), Some(&entry(7, 1)));
+}
+
+/// §7 (Figure 13) with §5.2: InstallSnapshot comes only from a leader, so it is recognized
+/// as AppendEntries is: a candidate of the same term steps down and follows the sender, and
+/// a follower that knew no leader learns it. A follower that already follows the sender
+/// does the receiver's work once: it restarts its election timer (one draw), persists the
+/// snapshot, applies it, then answers.
+#[test]
+fn install_snapshot_makes_its_sender_the_leader_of_the_term() {
+    let snapshot = Snapshot { index: 3, term: 1, membership: Membership::new(V3), data: "1=a".into() };
+    let install = |term: Term| Message { from: 2, to: 1, term, body: Body::InstallSnapshot { snapshot: snapshot.clone(), round: 0 } };
+
+    let mut net = solo(&V3, 1, &[1]);
+    net.campaign(1);
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Candidate, 2));
+    net.step(1, install(2));
+    assert_eq!((net.node(1).role(), net.node(1).leader_id(), net.node(1).log().snapshot_index()), (Role::Follower, Some(2), 3));
+
+    let mut net = solo(&V3, 1, &[1]);
+    assert_eq!(net.node(1).leader_id(), None);
+    net.step(1, install(1));
+    assert_eq!((net.node(1).role(), net.node(1).leader_id()), (Role::Follower, Some(2)));
+
+    let mut net = solo(&V3, 1, &[1]);
+    net.step(1, heartbeat(2, 1, 1, 0));
+    let effects = net.step(1, install(1));
+    assert_eq!(
+        effects,
+        [
+            Effect::ResetElectionTimer,
+            Effect::PersistSnapshot(snapshot.clone()),
+            Effect::ApplySnapshot(snapshot.clone()),
+            Effect::Send(Message { from: 1, to: 2, term: 1, body: Body::InstallSnapshotResponse { match_index: 3, round: 0 } }),
+        ]
+    );
+}
+
 /// §7 and Figure 2 ("volatile state"): a server restarting from a snapshot knows the
 /// snapshot's entries are committed and applied — commit = applied = the snapshot's index —
 /// and takes its configuration from the snapshot, or from a later configuration entry in its
@@ -1430,6 +1481,36 @@ fn probe_sends_one_append_at_a_time_until_an_answer_or_the_next_heartbeat() {
     assert_eq!(entries_of(&to3[0]).iter().map(|e| e.index).collect::<Vec<_>>(), [1, 2, 3]);
     net.deliver_all();
     assert_eq!(progress_state(&net, 1, 3), ProgressState::Replicate);
+}
+
+/// Etcd `Progress` (Probe to Replicate only once the leader knows where the follower's log
+/// ends: "pr.Match+1 >= pr.Next"): an acknowledgement that does not reach the entry before
+/// the probe's next index leaves the follower probing. Here a new leader's heartbeat (sent
+/// for a read round; it asserts only what the leader knows matches) reaches a follower that
+/// lost the leader's probe; its answer names the follower's commit index, far below the next
+/// index, and the leader keeps probing from where it was instead of streaming the log again.
+#[test]
+fn a_heartbeat_answer_below_the_next_index_leaves_a_probing_follower_in_probe() {
+    let mut net = steady(Config::default());
+    net.isolate(3);
+    propose_n(&mut net, 1, "x", 3);
+    net.deliver_all();
+    net.campaign(2);
+    net.deliver_all();
+    assert_eq!((net.node(2).role(), net.commit(2)), (Role::Leader, 5));
+    let probe = |net: &Net| net.node(2).progress(3).map(|p| (p.state, p.match_index, p.next_index));
+    assert_eq!(probe(&net), Some((ProgressState::Probe, 0, 5)), "node 3 never got the probe");
+    net.heal(3);
+    read(&mut net, 2, 1).0.expect("a read round");
+    for pick in [|m: &Message| m.to == 3, |m: &Message| m.from == 3] {
+        let i = net.in_flight.iter().position(pick).expect("the heartbeat to node 3, then its answer");
+        net.deliver_at(i);
+    }
+    assert_eq!(probe(&net), Some((ProgressState::Probe, 1, 5)), "node 3 answered with its commit index, 1");
+    // The probe from index 5 that follows finds where node 3's log ends.
+    net.deliver_all();
+    assert_eq!(probe(&net), Some((ProgressState::Replicate, 5, 6)));
+    assert_eq!(net.read_ready(2, 1), [5]);
 }
 
 /// Etcd `stepLeader` (MsgAppResp with Reject: "if pr.State == StateReplicate

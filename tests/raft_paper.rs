@@ -1250,6 +1250,32 @@ fn prevote_is_refused_for_a_term_that_is_not_above_the_voters() {
     assert_eq!(net.node(1).hard_state(), HardState { current_term: 2, voted_for: None }, "a pre-vote changes nothing");
 }
 
+/// Dissertation §9.6: a pre-candidate tallies the answers to its pre-vote only. A refusal
+/// carries the voter's term, its own (the voter is not ahead): refused by a majority, it
+/// goes back to follower in the same term. A real vote answered in an earlier election of
+/// that term is stale: it counts neither way.
+#[test]
+fn prevote_precandidate_counts_refusals_of_its_prevote_and_ignores_answers_to_a_real_election() {
+    let prevote_refusal =
+        |from: NodeId| Message { from, to: 1, term: 2, body: Body::RequestVoteResponse { pre_vote: true, vote_granted: false } };
+    let precandidate = || {
+        let mut net = Net::from_states(pre_vote(), vec![(1, durable(&V3, 2, &[1]))]);
+        net.fire_election_timer(1);
+        assert_eq!((net.node(1).role(), net.node(1).term()), (Role::PreCandidate, 2));
+        net
+    };
+    let mut net = precandidate();
+    net.step(1, prevote_refusal(2));
+    assert_eq!(net.node(1).role(), Role::PreCandidate, "one refusal of three is not a majority");
+    net.step(1, prevote_refusal(3));
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Follower, 2), "refused by a majority");
+
+    let mut net = precandidate();
+    net.step(1, vote_response(2, 1, 2, false));
+    net.step(1, vote_response(3, 1, 2, false));
+    assert_eq!(net.node(1).role(), Role::PreCandidate, "real-vote refusals are not pre-vote refusals");
+}
+
 /// Dissertation §9.6: pre-vote keeps a server that was partitioned away from disrupting the
 /// cluster when it rejoins. An isolated server with pre-vote keeps failing its pre-vote
 /// without ever raising its term; when it rejoins, the leader keeps leading in the same term.
