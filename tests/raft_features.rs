@@ -1300,6 +1300,41 @@ fn lease_read_is_answered_at_once_while_the_lease_runs_and_not_after_it_expires(
     assert_eq!(net.read_ready(1, 3), [1]);
 }
 
+/// Dissertation §6.4.1: the lease runs from the send time of the latest heartbeat round a
+/// majority answered. A newer round still on its way does not cut it short: between a
+/// heartbeat going out and its answers coming back, reads are still answered at once.
+#[test]
+fn a_round_in_flight_does_not_interrupt_the_lease_of_the_round_answered_before_it() {
+    let mut net = Net::with_config(&V3, lease());
+    net.elect(1);
+    net.deliver_all();
+    let sent_at = 50 * MS;
+    net.advance_to(sent_at);
+    net.tick(1);
+    net.deliver_all();
+    // The next round goes out and is not answered yet.
+    net.advance_to(sent_at + Config::default().heartbeat_interval);
+    net.tick(1);
+    assert!(!net.in_flight.is_empty());
+    net.advance(10 * MS);
+    assert!(net.now < sent_at + lease().lease_duration());
+    let (_, effects) = read(&mut net, 1, 1);
+    assert_eq!(ready_in(&effects, 1), Some(1), "within the lease of the answered round: at once");
+}
+
+/// Dissertation §6.4: lease reads are a choice (`lease_read`). Without it every read waits
+/// for a heartbeat round after it arrived, even at a leader with check-quorum on, which
+/// could have held a lease.
+#[test]
+fn without_lease_reads_a_read_waits_for_a_round_even_with_check_quorum() {
+    let mut net = steady(Config { check_quorum: true, ..Config::default() });
+    let (_, effects) = read(&mut net, 1, 1);
+    assert_eq!(ready_in(&effects, 1), None, "no lease");
+    assert_eq!(kinds(&sends(&effects)), [MessageKind::Heartbeat, MessageKind::Heartbeat], "a ReadIndex round");
+    net.deliver_all();
+    assert_eq!(net.read_ready(1, 1), [1]);
+}
+
 /// Dissertation §6.4.1 with §3.10: a leader that sent TimeoutNow may be replaced at once —
 /// the target's vote requests skip the lease — so its lease no longer protects reads. After
 /// a transfer whose TimeoutNow was sent (here, lost) and that was then abandoned, reads go
@@ -1481,6 +1516,27 @@ fn probe_sends_one_append_at_a_time_until_an_answer_or_the_next_heartbeat() {
     assert_eq!(entries_of(&to3[0]).iter().map(|e| e.index).collect::<Vec<_>>(), [1, 2, 3]);
     net.deliver_all();
     assert_eq!(progress_state(&net, 1, 3), ProgressState::Replicate);
+}
+
+/// Etcd `Progress` in the Replicate state ("optimistically increases next to the latest
+/// entry sent"; raft-rs `test_progress_flow_control`): once a follower answers its probe,
+/// the leader sends the backlog at once, in as many appends as the in-flight limit allows,
+/// each within the entry limit; the rest waits for answers.
+#[test]
+fn replicate_sends_a_backlog_at_once_up_to_the_inflight_limit() {
+    let config = Config { max_entries_per_append: 1, max_inflight: 3, ..Config::default() };
+    let mut net = Net::with_config(&V3, config);
+    net.campaign(1);
+    net.deliver_all_where(is_vote_traffic);
+    propose_n(&mut net, 1, "x", 4);
+    assert_eq!(progress_state(&net, 1, 2), ProgressState::Probe);
+    net.deliver_all_where(|m| m.to == 2);
+    let answer = net.in_flight.iter().position(|m| m.from == 2).expect("node 2 answered the probe");
+    net.take_sent();
+    net.deliver_at(answer);
+    assert_eq!(progress_state(&net, 1, 2), ProgressState::Replicate);
+    let appends: Vec<Vec<Index>> = net.sent.iter().filter(|m| m.to == 2).map(|m| entries_of(m).iter().map(|e| e.index).collect()).collect();
+    assert_eq!(appends, [[2], [3], [4]], "three appends in flight at once; entry 5 waits");
 }
 
 /// Etcd `Progress` (Probe to Replicate only once the leader knows where the follower's log

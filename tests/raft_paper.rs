@@ -858,6 +858,21 @@ fn s5_3_fast_backtracking_needs_fewer_refusals_than_one_per_entry() {
     let net = figure7(FIGURE7_FOLLOWERS[5].1);
     let refusals = net.sent.iter().filter(|m| m.from == 2 && matches!(m.body, Body::AppendEntriesResponse { success: false, .. })).count();
     assert_eq!(refusals, 2);
+    // Case (e) by hand: the leader holds entries of the follower's conflicting term 4 itself,
+    // so it bypasses only the follower's entries past its own last entry of that term:
+    // prevLogIndex 10 (refused: too short), 7 (refused: term 4 there, from index 4), then
+    // 5, the leader's last entry of term 4, which matches; nothing before it is sent again.
+    let net = figure7(FIGURE7_FOLLOWERS[4].1);
+    let prevs: Vec<Index> = net
+        .sent
+        .iter()
+        .filter(|m| m.from == 1 && m.to == 2)
+        .filter_map(|m| match m.body {
+            Body::AppendEntries { prev_log_index, .. } => Some(prev_log_index),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(prevs, [10, 7, 5]);
 }
 
 /// §5.4.2 and §8: "Raft handles this by having each leader commit a blank no-op entry into
