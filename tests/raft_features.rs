@@ -1206,6 +1206,61 @@ fn a_follower_forwards_a_read_to_its_leader_and_serves_it_once_applied() {
     assert!(net.read_ready(1, 7).is_empty(), "the leader only answered the index");
 }
 
+/// Dissertation §6.4: the follower serves a forwarded read only once its own state machine
+/// has reached the leader's read index. Here node 2 missed the entry the index covers (its
+/// copy was lost): the leader's answer arrives first, and the read waits until the leader's
+/// resend brings the entry and node 2 applies it.
+#[test]
+fn a_forwarded_read_waits_until_the_follower_has_applied_the_read_index() {
+    let mut net = steady(Config::default());
+    net.isolate(2);
+    let index = net.propose(1, "x=1").expect("leader");
+    net.deliver_all();
+    net.heal(2);
+    assert_eq!((net.commit(1), net.commit(2)), (index, index - 1));
+    read(&mut net, 2, 7).0.expect("forwarded");
+    net.deliver_all();
+    assert!(net.sent.iter().any(|m| m.to == 2 && m.body == Body::ReadIndexResponse { id: 7, index: Some(index) }), "the leader answered");
+    assert!(net.read_ready(2, 7).is_empty(), "node 2 has applied only up to {}", net.node(2).log().applied_index());
+    net.run_until(net.now + 2 * MIN);
+    assert_eq!(net.node(2).log().applied_index(), index);
+    assert_eq!(net.read_ready(2, 7), [index]);
+}
+
+/// Dissertation §6.4 with §3.10: only a leader that is not handing over answers a
+/// forwarded read. A follower asked by mistake, or a leader in the middle of a transfer,
+/// refuses it at once, and the follower that asked aborts the read so its client can retry.
+#[test]
+fn a_forwarded_read_is_refused_by_a_follower_and_by_a_leader_handing_over() {
+    let mut net = steady(Config::default());
+    let effects = net.step(2, Message { from: 3, to: 2, term: 1, body: Body::ReadIndex { id: 9 } });
+    assert_eq!(only_send(&effects).body, Body::ReadIndexResponse { id: 9, index: None }, "node 2 is not the leader");
+
+    let mut net = steady(Config::default());
+    net.crash(3);
+    assert_eq!(transfer(&mut net, 1, 3).0, Ok(()));
+    read(&mut net, 2, 7).0.expect("forwarded");
+    net.deliver_all();
+    assert!(net.read_aborted(2, 7));
+    assert!(net.read_ready(2, 7).is_empty());
+}
+
+/// A read forwarded to a leader that never answers it (the request or the answer was lost)
+/// is not kept forever: once it is two minimum election timeouts old, the follower aborts
+/// it the next time it hears from the leader, and the client can try again.
+#[test]
+fn a_forwarded_read_that_is_never_answered_is_aborted_after_two_election_timeouts() {
+    let mut net = steady(Config::default());
+    let sent = net.now;
+    read(&mut net, 2, 7).0.expect("forwarded");
+    net.drop_where(|m| m.kind() == MessageKind::ReadIndex);
+    net.run_until(sent + 2 * MIN - 1);
+    assert!(!net.read_aborted(2, 7), "not yet overdue");
+    net.run_until(sent + 2 * MIN + Config::default().heartbeat_interval);
+    assert!(net.read_aborted(2, 7), "overdue: aborted at the next heartbeat");
+    assert!(net.read_ready(2, 7).is_empty());
+}
+
 /// A follower's read waits for the leader's heartbeat round: a leader cut off from the
 /// majority never answers, and when the follower learns of a new leader the read is
 /// aborted so the client can try again.
