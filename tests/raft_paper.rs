@@ -110,7 +110,9 @@ fn adopts_higher_term_and_reverts_to_follower(role: Role) {
 /// request." Figure 2: AppendEntries and RequestVote both "reply false if term <
 /// currentTerm", and each reply carries currentTerm ("for leader to update itself", "for
 /// candidate to update itself"). The refused request changes nothing: no entries, no
-/// vote, no term.
+/// vote, no term. The same holds for the requests beyond Figure 2: a stale InstallSnapshot
+/// (§7) is refused like an AppendEntries (naming the snapshot's index), and a read forwarded
+/// in a stale term (dissertation §6.4) gets no read index.
 #[test]
 fn s5_1_request_with_a_stale_term_is_rejected_and_the_reply_carries_the_current_term() {
     let mut net = solo(&V3, 3, &[1, 1]);
@@ -132,6 +134,20 @@ fn s5_1_request_with_a_stale_term_is_rejected_and_the_reply_carries_the_current_
     assert_eq!(reply.body, Body::RequestVoteResponse { pre_vote: false, vote_granted: false });
     assert_eq!(net.node(1).hard_state(), HardState { current_term: 3, voted_for: None });
     assert!(!persists_anything(&effects), "{effects:?}");
+
+    // A deposed leader of term 2 sends a snapshot.
+    let snapshot = Snapshot { index: 5, term: 2, membership: Membership::new(V3), data: "".into() };
+    let effects = net.step(1, Message { from: 2, to: 1, term: 2, body: Body::InstallSnapshot { snapshot, round: 4 } });
+    let reply = only_send(&effects);
+    assert_eq!((reply.to, reply.term), (2, 3));
+    assert_eq!(reply.body, Body::AppendEntriesResponse { success: false, match_index: 0, rejected_index: 5, hint: None, round: 4 });
+    assert_eq!((net.terms(1), net.node(1).log().snapshot_index()), (vec![1, 1], 0), "nothing installed");
+    assert!(!persists_anything(&effects), "{effects:?}");
+
+    // A follower of term 2 forwards a read.
+    let effects = net.step(1, Message { from: 2, to: 1, term: 2, body: Body::ReadIndex { id: 7 } });
+    let reply = only_send(&effects);
+    assert_eq!((reply.to, reply.term, reply.body), (2, 3, Body::ReadIndexResponse { id: 7, index: None }));
 }
 
 /// §5.1: "Current terms are exchanged whenever servers communicate" — end to end: a leader
