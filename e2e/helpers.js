@@ -39,4 +39,25 @@ async function waitForLeader(page, { minTerm = 1, timeout = 30_000 } = {}) {
   return leader;
 }
 
-module.exports = { ORIGIN, openPage, nodes, waitForLeader };
+/** Latin words a Chinese page may show: names Chinese Raft texts keep, units, the page's own name. */
+const ALLOWED = new Set(['Raft', 'ReadIndex', 'AppendEntries', 'RequestVote', 'InstallSnapshot', 'TimeoutNow', 'Zeebe', 'CheckQuorum',
+  'Pre', 'Vote', 'Leader', 'Follower', 'Candidate', 'Learner', 'Lease', 'Read', 'no', 'op', 'commitIndex', 'nextIndex', 'matchIndex',
+  'replicationFactor', 'votedFor', 'Broker', 'Gateway', 'primary', 'rebalance', 'ms', 'us', 'English', 'JavaScript', 'API', 'WebAssembly',
+  'eventsSince', 'Simulation', 'iframe', 'js', 'ts', 'html', 'URL']);
+
+/** The page's visible text, without code (scenario text, snippets) and without SVG titles. */
+async function strayLatin(page) {
+  const text = await page.evaluate(() => {
+    const clone = document.body.cloneNode(true);
+    clone.querySelectorAll('code, pre, textarea, script, style, title, [hidden], .visually-hidden').forEach((e) => e.remove());
+    document.body.appendChild(clone);
+    clone.style.position = 'absolute';
+    const t = clone.innerText;
+    clone.remove();
+    return t;
+  });
+  const words = text.match(/[A-Za-z][A-Za-z-]*[A-Za-z]/g) || [];
+  return [...new Set(words.flatMap((w) => w.split('-')).filter((w) => w.length > 1 && !ALLOWED.has(w) && !/^[a-z]=?$/.test(w)))];
+}
+
+module.exports = { ORIGIN, openPage, nodes, waitForLeader, strayLatin };

@@ -42,6 +42,7 @@ mod markup;
 mod panels;
 mod platform;
 mod share;
+mod topology;
 
 pub use crate::view::controller::{Action, Controller};
 

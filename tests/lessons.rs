@@ -13,7 +13,7 @@ use raft_playground::view::controller::{Action, Controller, Prefs};
 use raft_playground::view::lesson::{index_entry, parse_index, Phase};
 
 /// The lessons the page contract names, in the order the list shows them.
-const IDS: [&str; 14] = [
+const IDS: [&str; 17] = [
     "election",
     "split-vote",
     "leader-crash",
@@ -28,6 +28,9 @@ const IDS: [&str; 14] = [
     "snapshots",
     "transfer",
     "reads",
+    "zeebe-partitions",
+    "zeebe-broker-failure",
+    "zeebe-priority",
 ];
 
 /// Latin words a Chinese text may keep (names, as Chinese Raft texts write them).

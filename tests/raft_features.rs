@@ -945,6 +945,57 @@ fn installed_snapshot_keeps_a_matching_suffix_and_discards_a_conflicting_log() {
     assert_eq!(net.node(1).log().snapshot_index(), 0);
 }
 
+/// §7 with Figure 2 rules 2–4: an AppendEntries may start inside a follower's snapshot (a
+/// delayed one, or one from a leader that does not yet know the follower compacted). The
+/// entries up to the follower's commit index are committed, so they match the leader's
+/// (Log Matching, Leader Completeness): the follower skips them instead of refusing because
+/// it no longer holds the previous entry, and appends the rest.
+#[test]
+fn an_append_that_starts_inside_the_followers_snapshot_is_accepted_for_what_follows_it() {
+    let snapshot = Snapshot { index: 5, term: 1, membership: Membership::new(V3), data: "".into() };
+    let state = DurableState { hard_state: HardState { current_term: 1, voted_for: None }, snapshot, entries: vec![entry(6, 1)] };
+    let mut net = Net::from_states(Config::default(), vec![(1, state)]);
+    let effects = net.step(1, append(2, 1, 1, (3, 1), (4..=7).map(|i| entry(i, 1)).collect(), 7));
+    assert!(matches!(only_send(&effects).body, Body::AppendEntriesResponse { success: true, match_index: 7, .. }), "{effects:?}");
+    assert_eq!((net.node(1).log().last_index(), net.commit(1)), (7, 7));
+    assert_eq!(net.node(1).log().entry(7), Some(&entry(7, 1)));
+}
+
+/// §7 (Figure 13) with §5.2: InstallSnapshot comes only from a leader, so it is recognized
+/// as AppendEntries is: a candidate of the same term steps down and follows the sender, and
+/// a follower that knew no leader learns it. A follower that already follows the sender
+/// does the receiver's work once: it restarts its election timer (one draw), persists the
+/// snapshot, applies it, then answers.
+#[test]
+fn install_snapshot_makes_its_sender_the_leader_of_the_term() {
+    let snapshot = Snapshot { index: 3, term: 1, membership: Membership::new(V3), data: "1=a".into() };
+    let install = |term: Term| Message { from: 2, to: 1, term, body: Body::InstallSnapshot { snapshot: snapshot.clone(), round: 0 } };
+
+    let mut net = solo(&V3, 1, &[1]);
+    net.campaign(1);
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Candidate, 2));
+    net.step(1, install(2));
+    assert_eq!((net.node(1).role(), net.node(1).leader_id(), net.node(1).log().snapshot_index()), (Role::Follower, Some(2), 3));
+
+    let mut net = solo(&V3, 1, &[1]);
+    assert_eq!(net.node(1).leader_id(), None);
+    net.step(1, install(1));
+    assert_eq!((net.node(1).role(), net.node(1).leader_id()), (Role::Follower, Some(2)));
+
+    let mut net = solo(&V3, 1, &[1]);
+    net.step(1, heartbeat(2, 1, 1, 0));
+    let effects = net.step(1, install(1));
+    assert_eq!(
+        effects,
+        [
+            Effect::ResetElectionTimer,
+            Effect::PersistSnapshot(snapshot.clone()),
+            Effect::ApplySnapshot(snapshot.clone()),
+            Effect::Send(Message { from: 1, to: 2, term: 1, body: Body::InstallSnapshotResponse { match_index: 3, round: 0 } }),
+        ]
+    );
+}
+
 /// §7 and Figure 2 ("volatile state"): a server restarting from a snapshot knows the
 /// snapshot's entries are committed and applied — commit = applied = the snapshot's index —
 /// and takes its configuration from the snapshot, or from a later configuration entry in its
@@ -1155,6 +1206,61 @@ fn a_follower_forwards_a_read_to_its_leader_and_serves_it_once_applied() {
     assert!(net.read_ready(1, 7).is_empty(), "the leader only answered the index");
 }
 
+/// Dissertation §6.4: the follower serves a forwarded read only once its own state machine
+/// has reached the leader's read index. Here node 2 missed the entry the index covers (its
+/// copy was lost): the leader's answer arrives first, and the read waits until the leader's
+/// resend brings the entry and node 2 applies it.
+#[test]
+fn a_forwarded_read_waits_until_the_follower_has_applied_the_read_index() {
+    let mut net = steady(Config::default());
+    net.isolate(2);
+    let index = net.propose(1, "x=1").expect("leader");
+    net.deliver_all();
+    net.heal(2);
+    assert_eq!((net.commit(1), net.commit(2)), (index, index - 1));
+    read(&mut net, 2, 7).0.expect("forwarded");
+    net.deliver_all();
+    assert!(net.sent.iter().any(|m| m.to == 2 && m.body == Body::ReadIndexResponse { id: 7, index: Some(index) }), "the leader answered");
+    assert!(net.read_ready(2, 7).is_empty(), "node 2 has applied only up to {}", net.node(2).log().applied_index());
+    net.run_until(net.now + 2 * MIN);
+    assert_eq!(net.node(2).log().applied_index(), index);
+    assert_eq!(net.read_ready(2, 7), [index]);
+}
+
+/// Dissertation §6.4 with §3.10: only a leader that is not handing over answers a
+/// forwarded read. A follower asked by mistake, or a leader in the middle of a transfer,
+/// refuses it at once, and the follower that asked aborts the read so its client can retry.
+#[test]
+fn a_forwarded_read_is_refused_by_a_follower_and_by_a_leader_handing_over() {
+    let mut net = steady(Config::default());
+    let effects = net.step(2, Message { from: 3, to: 2, term: 1, body: Body::ReadIndex { id: 9 } });
+    assert_eq!(only_send(&effects).body, Body::ReadIndexResponse { id: 9, index: None }, "node 2 is not the leader");
+
+    let mut net = steady(Config::default());
+    net.crash(3);
+    assert_eq!(transfer(&mut net, 1, 3).0, Ok(()));
+    read(&mut net, 2, 7).0.expect("forwarded");
+    net.deliver_all();
+    assert!(net.read_aborted(2, 7));
+    assert!(net.read_ready(2, 7).is_empty());
+}
+
+/// A read forwarded to a leader that never answers it (the request or the answer was lost)
+/// is not kept forever: once it is two minimum election timeouts old, the follower aborts
+/// it the next time it hears from the leader, and the client can try again.
+#[test]
+fn a_forwarded_read_that_is_never_answered_is_aborted_after_two_election_timeouts() {
+    let mut net = steady(Config::default());
+    let sent = net.now;
+    read(&mut net, 2, 7).0.expect("forwarded");
+    net.drop_where(|m| m.kind() == MessageKind::ReadIndex);
+    net.run_until(sent + 2 * MIN - 1);
+    assert!(!net.read_aborted(2, 7), "not yet overdue");
+    net.run_until(sent + 2 * MIN + Config::default().heartbeat_interval);
+    assert!(net.read_aborted(2, 7), "overdue: aborted at the next heartbeat");
+    assert!(net.read_ready(2, 7).is_empty());
+}
+
 /// A follower's read waits for the leader's heartbeat round: a leader cut off from the
 /// majority never answers, and when the follower learns of a new leader the read is
 /// aborted so the client can try again.
@@ -1168,6 +1274,25 @@ fn a_forwarded_read_is_aborted_when_the_follower_learns_of_another_leader() {
     net.campaign(3);
     net.deliver_all();
     assert!(net.read_aborted(2, 7));
+}
+
+/// A follower's read forwarded in one term is aborted as soon as the follower learns of a
+/// newer term, even from the same leader (re-elected): the ReadIndex went out in the old
+/// term, and whatever the leader answers in it would now be a stale message, ignored
+/// (Figure 2: a stale term is rejected), so the client would wait for nothing.
+#[test]
+fn a_forwarded_read_is_aborted_when_the_follower_learns_of_a_newer_term_even_from_the_same_leader() {
+    let mut net = steady(Config::default());
+    read(&mut net, 2, 7).0.expect("forwarded");
+    net.drop_where(|_| true);
+    net.step(2, heartbeat(1, 2, 2, 1));
+    assert_eq!((net.node(2).term(), net.node(2).leader_id()), (2, Some(1)));
+    assert!(net.read_aborted(2, 7), "aborted at once");
+    // In the same term, hearing from the same leader keeps the read waiting.
+    read(&mut net, 2, 8).0.expect("forwarded");
+    net.drop_where(|_| true);
+    net.step(2, heartbeat(1, 2, 2, 1));
+    assert!(!net.read_aborted(2, 8));
 }
 
 /// A server that knows no leader (a candidate) refuses reads.
@@ -1228,6 +1353,46 @@ fn lease_read_is_answered_at_once_while_the_lease_runs_and_not_after_it_expires(
     assert_eq!(kinds(&sends(&effects)), [MessageKind::Heartbeat, MessageKind::Heartbeat], "a ReadIndex round instead");
     net.deliver_all();
     assert_eq!(net.read_ready(1, 3), [1]);
+}
+
+/// Dissertation §6.4.1: the lease runs from the send time of the latest heartbeat round a
+/// majority answered. A newer round does not cut it short while fewer than a majority have
+/// answered it: between a heartbeat going out and a majority's answers, reads are still
+/// answered at once. Once a majority answered the newer round, it is the only one the
+/// leader still needs (the oldest round kept is the latest one a majority answered).
+#[test]
+fn a_round_answered_by_a_minority_does_not_interrupt_the_lease_of_the_round_before_it() {
+    let mut net = Net::with_config(&V5, lease());
+    net.elect(1);
+    net.deliver_all();
+    let sent_at = 50 * MS;
+    net.advance_to(sent_at);
+    net.tick(1);
+    net.deliver_all();
+    // The next round goes out; only node 2 answers it (with the leader, 2 of 5).
+    net.advance_to(sent_at + Config::default().heartbeat_interval);
+    net.tick(1);
+    net.deliver_all_where(|m| m.to == 2 || m.from == 2);
+    assert_eq!(net.node(1).rounds_kept(), 2, "the round answered by a majority, and the newer one");
+    net.advance(10 * MS);
+    assert!(net.now < sent_at + lease().lease_duration());
+    let (_, effects) = read(&mut net, 1, 1);
+    assert_eq!(ready_in(&effects, 1), Some(1), "within the lease of the answered round: at once");
+    net.deliver_all();
+    assert_eq!(net.node(1).rounds_kept(), 1, "a majority answered the newer round: the older one is dropped");
+}
+
+/// Dissertation §6.4: lease reads are a choice (`lease_read`). Without it every read waits
+/// for a heartbeat round after it arrived, even at a leader with check-quorum on, which
+/// could have held a lease.
+#[test]
+fn without_lease_reads_a_read_waits_for_a_round_even_with_check_quorum() {
+    let mut net = steady(Config { check_quorum: true, ..Config::default() });
+    let (_, effects) = read(&mut net, 1, 1);
+    assert_eq!(ready_in(&effects, 1), None, "no lease");
+    assert_eq!(kinds(&sends(&effects)), [MessageKind::Heartbeat, MessageKind::Heartbeat], "a ReadIndex round");
+    net.deliver_all();
+    assert_eq!(net.read_ready(1, 1), [1]);
 }
 
 /// Dissertation §6.4.1 with §3.10: a leader that sent TimeoutNow may be replaced at once —
@@ -1411,6 +1576,57 @@ fn probe_sends_one_append_at_a_time_until_an_answer_or_the_next_heartbeat() {
     assert_eq!(entries_of(&to3[0]).iter().map(|e| e.index).collect::<Vec<_>>(), [1, 2, 3]);
     net.deliver_all();
     assert_eq!(progress_state(&net, 1, 3), ProgressState::Replicate);
+}
+
+/// Etcd `Progress` in the Replicate state ("optimistically increases next to the latest
+/// entry sent"; raft-rs `test_progress_flow_control`): once a follower answers its probe,
+/// the leader sends the backlog at once, in as many appends as the in-flight limit allows,
+/// each within the entry limit; the rest waits for answers.
+#[test]
+fn replicate_sends_a_backlog_at_once_up_to_the_inflight_limit() {
+    let config = Config { max_entries_per_append: 1, max_inflight: 3, ..Config::default() };
+    let mut net = Net::with_config(&V3, config);
+    net.campaign(1);
+    net.deliver_all_where(is_vote_traffic);
+    propose_n(&mut net, 1, "x", 4);
+    assert_eq!(progress_state(&net, 1, 2), ProgressState::Probe);
+    net.deliver_all_where(|m| m.to == 2);
+    let answer = net.in_flight.iter().position(|m| m.from == 2).expect("node 2 answered the probe");
+    net.take_sent();
+    net.deliver_at(answer);
+    assert_eq!(progress_state(&net, 1, 2), ProgressState::Replicate);
+    let appends: Vec<Vec<Index>> = net.sent.iter().filter(|m| m.to == 2).map(|m| entries_of(m).iter().map(|e| e.index).collect()).collect();
+    assert_eq!(appends, [[2], [3], [4]], "three appends in flight at once; entry 5 waits");
+}
+
+/// Etcd `Progress` (Probe to Replicate only once the leader knows where the follower's log
+/// ends: "pr.Match+1 >= pr.Next"): an acknowledgement that does not reach the entry before
+/// the probe's next index leaves the follower probing. Here a new leader's heartbeat (sent
+/// for a read round; it asserts only what the leader knows matches) reaches a follower that
+/// lost the leader's probe; its answer names the follower's commit index, far below the next
+/// index, and the leader keeps probing from where it was instead of streaming the log again.
+#[test]
+fn a_heartbeat_answer_below_the_next_index_leaves_a_probing_follower_in_probe() {
+    let mut net = steady(Config::default());
+    net.isolate(3);
+    propose_n(&mut net, 1, "x", 3);
+    net.deliver_all();
+    net.campaign(2);
+    net.deliver_all();
+    assert_eq!((net.node(2).role(), net.commit(2)), (Role::Leader, 5));
+    let probe = |net: &Net| net.node(2).progress(3).map(|p| (p.state, p.match_index, p.next_index));
+    assert_eq!(probe(&net), Some((ProgressState::Probe, 0, 5)), "node 3 never got the probe");
+    net.heal(3);
+    read(&mut net, 2, 1).0.expect("a read round");
+    for pick in [|m: &Message| m.to == 3, |m: &Message| m.from == 3] {
+        let i = net.in_flight.iter().position(pick).expect("the heartbeat to node 3, then its answer");
+        net.deliver_at(i);
+    }
+    assert_eq!(probe(&net), Some((ProgressState::Probe, 1, 5)), "node 3 answered with its commit index, 1");
+    // The probe from index 5 that follows finds where node 3's log ends.
+    net.deliver_all();
+    assert_eq!(probe(&net), Some((ProgressState::Replicate, 5, 6)));
+    assert_eq!(net.read_ready(2, 1), [5]);
 }
 
 /// Etcd `stepLeader` (MsgAppResp with Reject: "if pr.State == StateReplicate
@@ -1924,6 +2140,7 @@ fn a_new_election_timing_redraws_the_timer_from_now() {
     let ((), effects) = net.run(2, |n, now| n.set_config(now, longer.clone()));
     assert!(effects.contains(&Effect::ResetElectionTimer), "{effects:?}");
     assert_eq!(net.node(2).status().election_elapsed, 0, "the timer starts over now");
+    assert_eq!(net.node(2).config(), &longer, "the node runs with the new config");
     // The same switches with the same timing leave the timer alone.
     let ((), effects) = net.run(3, |n, now| n.set_config(now, Config::default()));
     assert!(!effects.contains(&Effect::ResetElectionTimer), "{effects:?}");
@@ -2009,7 +2226,8 @@ fn after_a_lost_snapshot_the_leader_probes_from_match_plus_one_and_resends_it() 
 }
 
 /// A leader that hears from nobody (check-quorum off, so it stays leader) does not pile up
-/// heartbeat rounds: it keeps only those recent enough to extend a lease.
+/// heartbeat rounds: it keeps those recent enough to extend a lease (were their answers to
+/// arrive now), and only those.
 #[test]
 fn an_isolated_leader_keeps_a_bounded_list_of_heartbeat_rounds() {
     let mut net = steady(Config::default());
@@ -2022,7 +2240,8 @@ fn an_isolated_leader_keeps_a_bounded_list_of_heartbeat_rounds() {
         net.drop_where(|_| true);
     }
     assert_eq!(net.node(1).role(), Role::Leader);
-    assert!(net.node(1).rounds_kept() <= (lease / heartbeat) as usize + 2, "{} rounds kept", net.node(1).rounds_kept());
+    let kept = net.node(1).rounds_kept();
+    assert!((lease / heartbeat) as usize <= kept && kept <= (lease / heartbeat) as usize + 2, "{kept} rounds kept");
 }
 
 /// The `send-before-persist` bug puts messages ahead of the writes they depend on; without

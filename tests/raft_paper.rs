@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use common::*;
 use raft_playground::raft::{
     Body, Breaks, Command, Config, ConflictHint, DurableState, Effect, Entry, HardState, Index, Membership, Message, NodeId, Payload,
-    ProposeError, RaftNode, Role, Term,
+    ProposeError, RaftNode, Role, Snapshot, Term,
 };
 
 // =======================================================================================
@@ -110,7 +110,9 @@ fn adopts_higher_term_and_reverts_to_follower(role: Role) {
 /// request." Figure 2: AppendEntries and RequestVote both "reply false if term <
 /// currentTerm", and each reply carries currentTerm ("for leader to update itself", "for
 /// candidate to update itself"). The refused request changes nothing: no entries, no
-/// vote, no term.
+/// vote, no term. The same holds for the requests beyond Figure 2: a stale InstallSnapshot
+/// (§7) is refused like an AppendEntries (naming the snapshot's index), and a read forwarded
+/// in a stale term (dissertation §6.4) gets no read index.
 #[test]
 fn s5_1_request_with_a_stale_term_is_rejected_and_the_reply_carries_the_current_term() {
     let mut net = solo(&V3, 3, &[1, 1]);
@@ -132,6 +134,20 @@ fn s5_1_request_with_a_stale_term_is_rejected_and_the_reply_carries_the_current_
     assert_eq!(reply.body, Body::RequestVoteResponse { pre_vote: false, vote_granted: false });
     assert_eq!(net.node(1).hard_state(), HardState { current_term: 3, voted_for: None });
     assert!(!persists_anything(&effects), "{effects:?}");
+
+    // A deposed leader of term 2 sends a snapshot.
+    let snapshot = Snapshot { index: 5, term: 2, membership: Membership::new(V3), data: "".into() };
+    let effects = net.step(1, Message { from: 2, to: 1, term: 2, body: Body::InstallSnapshot { snapshot, round: 4 } });
+    let reply = only_send(&effects);
+    assert_eq!((reply.to, reply.term), (2, 3));
+    assert_eq!(reply.body, Body::AppendEntriesResponse { success: false, match_index: 0, rejected_index: 5, hint: None, round: 4 });
+    assert_eq!((net.terms(1), net.node(1).log().snapshot_index()), (vec![1, 1], 0), "nothing installed");
+    assert!(!persists_anything(&effects), "{effects:?}");
+
+    // A follower of term 2 forwards a read.
+    let effects = net.step(1, Message { from: 2, to: 1, term: 2, body: Body::ReadIndex { id: 7 } });
+    let reply = only_send(&effects);
+    assert_eq!((reply.to, reply.term, reply.body), (2, 3, Body::ReadIndexResponse { id: 7, index: None }));
 }
 
 /// §5.1: "Current terms are exchanged whenever servers communicate" — end to end: a leader
@@ -719,6 +735,41 @@ fn s5_3_follower_deletes_a_conflicting_entry_and_all_that_follow_it() {
     }
 }
 
+/// Figure 2, rule 3, and the bug it prevents (`Breaks.keep_conflicting_suffix`): a follower
+/// that overwrites a conflicting entry in place and keeps the entries after it ends with the
+/// old leader's entries behind the new leader's: its terms go down along the log, and the
+/// leader, told that the follower matches up to the new entry, never learns of them. With
+/// the break, what goes past the follower's log is still appended, and the disk is the log.
+/// The follower here starts from a snapshot at index 2, so indexes are not positions.
+#[test]
+fn s5_3_with_the_keep_conflicting_suffix_break_a_follower_keeps_the_stale_entries_after_a_conflict() {
+    let snapshot = Snapshot { index: 2, term: 1, membership: Membership::new(V3), data: "".into() };
+    // (follower's entries after the snapshot, the new entries after (3, 1), the log after
+    // rule 3, the log with the break)
+    type Case = (&'static [Term], &'static [Term], &'static [Term], &'static [Term]);
+    let cases: [Case; 2] = [(&[1, 2, 2], &[3], &[1, 3], &[1, 3, 2]), (&[1, 2], &[3, 3], &[1, 3, 3], &[1, 3, 3])];
+    for (held, new, want, broken) in cases {
+        for keep in [false, true] {
+            let config = Config { breaks: Breaks { keep_conflicting_suffix: keep, ..Breaks::default() }, ..Config::default() };
+            let entries = held.iter().enumerate().map(|(k, &t)| entry(3 + k as Index, t)).collect();
+            let state = DurableState { hard_state: HardState { current_term: 2, voted_for: None }, snapshot: snapshot.clone(), entries };
+            let mut net = Net::from_states(config, vec![(1, state)]);
+            let new_entries = new.iter().enumerate().map(|(k, &t)| entry(4 + k as Index, t)).collect();
+            let effects = net.step(1, append(2, 1, 3, (3, 1), new_entries, 0));
+            let expected = if keep { broken } else { want };
+            assert_eq!(net.terms(1), expected, "held {held:?}, new {new:?}, keep_conflicting_suffix = {keep}");
+            let indexes: Vec<Index> = net.node(1).log().entries().iter().map(|e| e.index).collect();
+            assert_eq!(indexes, (3..3 + expected.len() as Index).collect::<Vec<_>>(), "contiguous after the snapshot");
+            assert_eq!(net.node(1).log().entry(4), Some(&entry(4, 3)), "the leader's entry 4");
+            assert!(
+                matches!(only_send(&effects).body, Body::AppendEntriesResponse { success: true, match_index, .. } if match_index == 3 + new.len() as Index)
+            );
+            assert_eq!(net.disk(1).entries, net.node(1).log().entries(), "the durable log is the log");
+            assert!(net.persistence_violations.is_empty(), "{:?}", net.persistence_violations);
+        }
+    }
+}
+
 /// §5.3 with Figure 2 rule 3: only a *conflicting* entry causes a truncation ("if an
 /// existing entry conflicts with a new one"). An older AppendEntries that the network
 /// delayed and delivers after a newer one carries a prefix of what the follower already
@@ -823,6 +874,21 @@ fn s5_3_fast_backtracking_needs_fewer_refusals_than_one_per_entry() {
     let net = figure7(FIGURE7_FOLLOWERS[5].1);
     let refusals = net.sent.iter().filter(|m| m.from == 2 && matches!(m.body, Body::AppendEntriesResponse { success: false, .. })).count();
     assert_eq!(refusals, 2);
+    // Case (e) by hand: the leader holds entries of the follower's conflicting term 4 itself,
+    // so it bypasses only the follower's entries past its own last entry of that term:
+    // prevLogIndex 10 (refused: too short), 7 (refused: term 4 there, from index 4), then
+    // 5, the leader's last entry of term 4, which matches; nothing before it is sent again.
+    let net = figure7(FIGURE7_FOLLOWERS[4].1);
+    let prevs: Vec<Index> = net
+        .sent
+        .iter()
+        .filter(|m| m.from == 1 && m.to == 2)
+        .filter_map(|m| match m.body {
+            Body::AppendEntries { prev_log_index, .. } => Some(prev_log_index),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(prevs, [10, 7, 5]);
 }
 
 /// §5.4.2 and §8: "Raft handles this by having each leader commit a blank no-op entry into
@@ -1200,6 +1266,47 @@ fn prevote_is_refused_by_a_server_that_heard_from_a_leader_recently() {
     assert_eq!(net.node(1).hard_state(), HardState { current_term: 1, voted_for: None }, "a pre-vote changes nothing");
 }
 
+/// Dissertation §9.6: a pre-vote asks "would you vote for me in the next term?"; a server
+/// grants it only for a term above its own (the election it would win must be one the voter
+/// has not seen). A pre-candidate one term behind asks for the term the voter is already
+/// in: refused, and the refusal carries the voter's term. One term higher, the same request
+/// is granted.
+#[test]
+fn prevote_is_refused_for_a_term_that_is_not_above_the_voters() {
+    let mut net = Net::from_states(pre_vote(), vec![(1, durable(&V3, 2, &[1]))]);
+    let reply = only_send(&net.step(1, prevote_request(3, 1, 2, (1, 1))));
+    assert_eq!((reply.term, &reply.body), (2, &Body::RequestVoteResponse { pre_vote: true, vote_granted: false }));
+    let reply = only_send(&net.step(1, prevote_request(3, 1, 3, (1, 1))));
+    assert_eq!((reply.term, &reply.body), (3, &Body::RequestVoteResponse { pre_vote: true, vote_granted: true }));
+    assert_eq!(net.node(1).hard_state(), HardState { current_term: 2, voted_for: None }, "a pre-vote changes nothing");
+}
+
+/// Dissertation §9.6: a pre-candidate tallies the answers to its pre-vote only. A refusal
+/// carries the voter's term, its own (the voter is not ahead): refused by a majority, it
+/// goes back to follower in the same term. A real vote answered in an earlier election of
+/// that term is stale: it counts neither way.
+#[test]
+fn prevote_precandidate_counts_refusals_of_its_prevote_and_ignores_answers_to_a_real_election() {
+    let prevote_refusal =
+        |from: NodeId| Message { from, to: 1, term: 2, body: Body::RequestVoteResponse { pre_vote: true, vote_granted: false } };
+    let precandidate = || {
+        let mut net = Net::from_states(pre_vote(), vec![(1, durable(&V3, 2, &[1]))]);
+        net.fire_election_timer(1);
+        assert_eq!((net.node(1).role(), net.node(1).term()), (Role::PreCandidate, 2));
+        net
+    };
+    let mut net = precandidate();
+    net.step(1, prevote_refusal(2));
+    assert_eq!(net.node(1).role(), Role::PreCandidate, "one refusal of three is not a majority");
+    net.step(1, prevote_refusal(3));
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Follower, 2), "refused by a majority");
+
+    let mut net = precandidate();
+    net.step(1, vote_response(2, 1, 2, false));
+    net.step(1, vote_response(3, 1, 2, false));
+    assert_eq!(net.node(1).role(), Role::PreCandidate, "real-vote refusals are not pre-vote refusals");
+}
+
 /// Dissertation §9.6: pre-vote keeps a server that was partitioned away from disrupting the
 /// cluster when it rejoins. An isolated server with pre-vote keeps failing its pre-vote
 /// without ever raising its term; when it rejoins, the leader keeps leading in the same term.
@@ -1247,7 +1354,10 @@ fn check_quorum() -> Config {
 /// successful round of heartbeats to a majority of its cluster". A leader that still hears
 /// from a majority (itself and one of two followers) keeps leading; cut off from both, it
 /// steps down — in the same term — within two election timeouts (it checks once per
-/// minimum election timeout). Without check-quorum the cut-off leader would lead forever.
+/// minimum election timeout), but not before an election timeout has passed since the last
+/// heartbeat round a majority answered (at most a heartbeat interval before the cut): a
+/// round or two without answers is not enough. Without check-quorum the cut-off leader would
+/// lead forever.
 #[test]
 fn check_quorum_leader_that_hears_from_no_majority_for_an_election_timeout_steps_down() {
     let min = Config::default().election_timeout_min;
@@ -1259,6 +1369,8 @@ fn check_quorum_leader_that_hears_from_no_majority_for_an_election_timeout_steps
 
     net.isolate(1);
     let cut_off = net.now;
+    net.run_until(cut_off + min - Config::default().heartbeat_interval);
+    assert_eq!(net.node(1).role(), Role::Leader, "an election timeout has not passed since the last answered round");
     while net.node(1).role() == Role::Leader {
         assert!(net.now < cut_off + 2 * min, "still leading {} ms after losing its majority", (net.now - cut_off) / MS);
         net.run_until(net.now + MS);

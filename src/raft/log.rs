@@ -161,7 +161,10 @@ impl RaftLog {
         while i >= self.snapshot.index {
             match self.term(i) {
                 Some(t) if t == term => return Some(i),
+                // Terms never decrease along the log, so nothing before holds `term` either:
+                // an early exit only (the loop would end in the same `None`).
                 Some(t) if t < term => return None,
+                // Unreachable: every index from the snapshot's to the last one has a term.
                 None => return None,
                 _ => {}
             }
@@ -244,6 +247,18 @@ mod tests {
         assert_eq!(log.conflict_hint(9), ConflictHint { conflict_term: None, conflict_index: 5 });
         assert_eq!(log.last_index_of_term(1, 4), Some(1));
         assert_eq!(log.last_index_of_term(3, 4), None);
+    }
+
+    #[test]
+    fn conflict_hint_names_only_indexes_the_log_still_stores() {
+        // §5.3: "the first index it stores for that term". The snapshot's last entry is of
+        // term 2 too, but compacted: the hint stops at the first index after it.
+        let mut log = log_with_terms(&[1, 2, 2, 2]);
+        log.set_commit_index(2);
+        log.take_unapplied();
+        log.compact(Snapshot { index: 2, term: 2, membership: Membership::new([1]), data: "".into() });
+        assert_eq!(log.conflict_hint(4), ConflictHint { conflict_term: Some(2), conflict_index: 3 });
+        assert_eq!(log.conflict_hint(2), ConflictHint { conflict_term: Some(2), conflict_index: 2 });
     }
 
     #[test]

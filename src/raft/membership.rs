@@ -141,6 +141,20 @@ mod tests {
     }
 
     #[test]
+    fn removing_a_learner_keeps_the_others_and_the_voters() {
+        let m = Membership::new([1, 2]).apply(ConfChange::AddLearner(4)).unwrap().apply(ConfChange::AddLearner(3)).unwrap();
+        assert_eq!(m.learners, vec![3, 4]);
+        let m = m.apply(ConfChange::Remove(3)).unwrap();
+        assert_eq!((m.voters, m.learners), (vec![1, 2], vec![4]));
+    }
+
+    #[test]
+    fn each_change_names_the_server_it_is_about() {
+        let changes = [ConfChange::AddVoter(4), ConfChange::AddLearner(5), ConfChange::Promote(6), ConfChange::Remove(7)];
+        assert_eq!(changes.map(|c| c.node()), [4, 5, 6, 7]);
+    }
+
+    #[test]
     fn nonsense_changes_are_refused() {
         let m = Membership::new([1]);
         assert_eq!(m.apply(ConfChange::AddVoter(1)), Err(ChangeError::AlreadyVoter(1)));

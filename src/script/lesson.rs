@@ -33,10 +33,11 @@
 //! the story that follows is the one the tests checked.
 
 use super::ast::*;
-use super::parse::parse;
+use super::parse::parse_with;
 use super::print;
-use super::run::Runner;
+use super::run::{cluster_settings, Runner};
 use crate::raft::{NodeId, Payload, Time};
+use crate::sim::zeebe::{PartitionId, Topology};
 use crate::sim::{World, MS};
 
 /// A text in each language the page speaks.
@@ -92,6 +93,18 @@ pub enum Cond {
     Break(String, bool),
     /// `not <condition>`.
     Not(Box<Cond>),
+    /// Zeebe: `down 2`: broker (or node) 2 is down.
+    Down(NodeId),
+    /// Zeebe: `replicas 4 3,4,0`: partition 4 is replicated on brokers 3, 4, 0, in Zeebe's
+    /// replica order (the first is its primary).
+    Replicas(PartitionId, Vec<NodeId>),
+    /// Zeebe: `priority 4 0 = 1`: the priority of partition 4's replica on broker 0.
+    Priority(PartitionId, NodeId, Cmp),
+    /// Zeebe: `target 1 2 = 2`: the target priority partition 1's replica on broker 2 waits
+    /// for now (it counts down at each election timeout without a leader).
+    Target(PartitionId, NodeId, Cmp),
+    /// Zeebe: `rebalancing`: a rebalance is under way.
+    Rebalancing,
 }
 
 /// Where the drawing puts a ring.
@@ -127,6 +140,8 @@ pub struct Step {
     /// What must hold while the step waits; otherwise the story cannot go on.
     pub keep: Vec<(usize, Cond)>,
     pub highlight: Vec<Focus>,
+    /// Zeebe: the partition the step is about (`partition: 3`); the page shows it.
+    pub partition: Option<PartitionId>,
 }
 
 impl Step {
@@ -168,9 +183,10 @@ pub fn valid_id(id: &str) -> bool {
     (1..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// One scenario command, parsed on its own (its line number is the lesson's).
-fn command(text: &str, line: usize) -> Result<Cmd, LessonError> {
-    let s = parse(text)
+/// One scenario command, parsed on its own (its line number is the lesson's), for the
+/// lesson's cluster (`zeebe`: its layout, if it is a Zeebe cluster).
+fn command(text: &str, line: usize, zeebe: Option<Topology>) -> Result<Cmd, LessonError> {
+    let s = parse_with(text, zeebe)
         .map_err(|e| LessonError { line, message: format!("column {}: expected {}, found {}", e.column, e.expected, e.found) })?;
     match s.commands.as_slice() {
         [one] => Ok(one.clone()),
@@ -178,18 +194,58 @@ fn command(text: &str, line: usize) -> Result<Cmd, LessonError> {
     }
 }
 
-/// Parses a condition (see [`Cond`]).
+/// Parses a condition (see [`Cond`]) of a classic cluster.
 pub fn parse_cond(text: &str, line: usize) -> Result<Cond, LessonError> {
+    parse_cond_in(text, line, None)
+}
+
+/// A comparison written after some words (`>= 3`), read as the scenario language reads it.
+fn comparison(rest: &str, line: usize) -> Result<Cmp, LessonError> {
+    match command(&format!("expect commit 1 {rest}"), line, None)? {
+        Cmd::Expect(Expect::Commit { cmp, .. }) => Ok(cmp),
+        _ => Err(LessonError { line, message: format!("expected a comparison, found `{rest}`") }),
+    }
+}
+
+/// Parses a condition (see [`Cond`]) for the lesson's cluster (`zeebe`: its layout, if it
+/// is a Zeebe cluster: ids are then broker ids, from 0).
+pub fn parse_cond_in(text: &str, line: usize, zeebe: Option<Topology>) -> Result<Cond, LessonError> {
     let text = text.trim();
     let err = |message: String| LessonError { line, message };
     let words: Vec<&str> = text.split_whitespace().collect();
+    let ids = match zeebe {
+        Some(t) => 0..=t.brokers.saturating_sub(1),
+        None => 1..=crate::sim::MAX_NODES,
+    };
     let node = |w: Option<&&str>| -> Result<NodeId, LessonError> {
         w.and_then(|w| w.parse::<NodeId>().ok())
-            .filter(|n| (1..=crate::sim::MAX_NODES).contains(n))
-            .ok_or_else(|| err(format!("expected a node id in `{text}`")))
+            .filter(|n| ids.contains(n))
+            .ok_or_else(|| err(format!("expected a {} id in `{text}`", if zeebe.is_some() { "broker" } else { "node" })))
     };
+    let partition = |w: &str| -> Result<PartitionId, LessonError> {
+        w.parse::<PartitionId>()
+            .ok()
+            .filter(|&p| zeebe.is_some_and(|t| (1..=t.partitions).contains(&p)))
+            .ok_or_else(|| err(format!("expected a partition of the lesson's Zeebe cluster in `{text}`")))
+    };
+    let command = |text: &str, line| command(text, line, zeebe);
     Ok(match words.as_slice() {
-        ["not", ..] => Cond::Not(Box::new(parse_cond(&text[3..], line)?)),
+        ["not", ..] => Cond::Not(Box::new(parse_cond_in(&text[3..], line, zeebe)?)),
+        ["down", b] => Cond::Down(node(Some(b))?),
+        ["rebalancing"] => Cond::Rebalancing,
+        ["replicas", p, list] => {
+            let brokers: Result<Vec<NodeId>, _> = list.split(',').map(|b| node(Some(&b))).collect();
+            Cond::Replicas(partition(p)?, brokers?)
+        }
+        [which @ ("priority" | "target"), p, b, ..] => {
+            let (p, b) = (partition(p)?, node(Some(b))?);
+            let cmp = comparison(text.splitn(4, char::is_whitespace).nth(3).unwrap_or(""), line)?;
+            if *which == "priority" {
+                Cond::Priority(p, b, cmp)
+            } else {
+                Cond::Target(p, b, cmp)
+            }
+        }
         ["isolated", rest @ ..] if rest.len() <= 1 => Cond::Isolated(node(rest.first())?),
         ["healed"] => Cond::Healed,
         ["uncommitted", rest @ ..] if rest.len() <= 1 => Cond::Uncommitted(node(rest.first())?),
@@ -199,17 +255,11 @@ pub fn parse_cond(text: &str, line: usize) -> Result<Cond, LessonError> {
         },
         [which @ ("voter" | "learner"), rest @ ..] if rest.len() <= 1 => Cond::Member(node(rest.first())?, *which == "voter"),
         ["transferring", rest @ ..] if rest.len() <= 1 => Cond::Transferring(node(rest.first())?),
-        ["reads", ..] => match command(&format!("expect commit 1 {}", &text[5..]), line)? {
-            Cmd::Expect(Expect::Commit { cmp, .. }) => Cond::Reads(cmp),
-            _ => return Err(err(format!("expected `reads <op> K`, found `{text}`"))),
-        },
+        ["reads", ..] => Cond::Reads(comparison(&text[5..], line)?),
         ["voted", n, c] => Cond::Voted(node(Some(n))?, node(Some(c))?),
         [which @ ("next" | "match"), leader, follower, ..] => {
             let (l, f) = (node(Some(leader))?, node(Some(follower))?);
-            let rest = text.splitn(4, char::is_whitespace).nth(3).unwrap_or("");
-            let Cmd::Expect(Expect::Commit { cmp, .. }) = command(&format!("expect commit 1 {rest}"), line)? else {
-                return Err(err(format!("expected `{which} LEADER NODE <op> K`, found `{text}`")));
-            };
+            let cmp = comparison(text.splitn(4, char::is_whitespace).nth(3).unwrap_or(""), line)?;
             if *which == "next" {
                 Cond::Next(l, f, cmp)
             } else {
@@ -237,6 +287,11 @@ fn on_off(s: &Setting) -> Option<bool> {
         Setting::PreVote(b) | Setting::CheckQuorum(b) | Setting::LeaseRead(b) | Setting::PriorityElection(b) => Some(b),
         _ => None,
     }
+}
+
+/// Ids as a lesson writes them: `3,4,0`.
+fn ids(list: &[NodeId]) -> String {
+    list.iter().map(|b| b.to_string()).collect::<Vec<_>>().join(",")
 }
 
 impl Cond {
@@ -312,6 +367,25 @@ impl Cond {
                 Ok(()) => Err(format!("not {}: it holds", c.text())),
                 Err(_) => Ok(()),
             },
+            Cond::Down(b) => yes(!world.is_up(*b), format!("{} {b} is up", if world.topology().is_some() { "broker" } else { "node" })),
+            Cond::Rebalancing => yes(world.rebalancing(), "no rebalance is under way".to_string()),
+            Cond::Replicas(p, list) => {
+                let t = world.topology().ok_or("not a Zeebe cluster")?;
+                let actual: Vec<NodeId> = t.replicas(*p).iter().map(|r| r.broker).collect();
+                yes(&actual == list, format!("partition {p} is replicated on brokers {}", ids(&actual)))
+            }
+            Cond::Priority(p, b, cmp) => {
+                let t = world.topology().ok_or("not a Zeebe cluster")?;
+                let Some(v) = t.priority(*p, *b) else { return Err(format!("broker {b} holds no replica of partition {p}")) };
+                yes(cmp.op.holds(v as u64, cmp.value), format!("its priority is {v}"))
+            }
+            Cond::Target(p, b, cmp) => {
+                let Some(n) = p.checked_sub(1).and_then(|g| world.node(g, *b)) else {
+                    return Err(format!("broker {b} has no live replica of partition {p}"));
+                };
+                let v = n.status().target_priority;
+                yes(cmp.op.holds(v as u64, cmp.value), format!("its target priority is {v}"))
+            }
         }
     }
 
@@ -332,6 +406,11 @@ impl Cond {
             Cond::Setting(s) => print::setting(s),
             Cond::Break(name, on) => format!("break {name} {}", if *on { "on" } else { "off" }),
             Cond::Not(c) => format!("not {}", c.text()),
+            Cond::Down(b) => format!("down {b}"),
+            Cond::Rebalancing => "rebalancing".to_string(),
+            Cond::Replicas(p, list) => format!("replicas {p} {}", ids(list)),
+            Cond::Priority(p, b, c) => format!("priority {p} {b} {} {}", c.op.symbol(), c.value),
+            Cond::Target(p, b, c) => format!("target {p} {b} {} {}", c.op.symbol(), c.value),
         }
     }
 }
@@ -344,6 +423,8 @@ impl Lesson {
         let mut summary = Text::default();
         let mut prelude: Vec<(usize, Cmd)> = Vec::new();
         let mut steps: Vec<Step> = Vec::new();
+        // A Zeebe lesson's layout, once its `cluster` line has come: ids are broker ids.
+        let mut zeebe: Option<Topology> = None;
         for (k, raw) in text.lines().enumerate() {
             let line = k + 1;
             let err = |message: String| LessonError { line, message };
@@ -358,7 +439,10 @@ impl Lesson {
             // `key: text` lines; anything else is a scenario command.
             let keyed = trimmed.split_once(':').filter(|(key, _)| !key.contains(' ') && !key.is_empty());
             let Some((key, value)) = keyed else {
-                let cmd = command(trimmed, line)?;
+                let cmd = command(trimmed, line, zeebe)?;
+                if let Cmd::Cluster(spec) = &cmd {
+                    zeebe = cluster_settings(spec).zeebe;
+                }
                 if cmd == Cmd::Restart(Target::Leader) {
                     return Err(err("name the node to restart (`restart leader` depends on what happened before the step)".to_string()));
                 }
@@ -414,19 +498,19 @@ impl Lesson {
                     step.ask = Some(ask);
                 }
                 "when" => {
-                    let c = parse_cond(value, line)?;
+                    let c = parse_cond_in(value, line, zeebe)?;
                     in_step(&mut steps, line, key)?.when.push((line, c));
                 }
                 "check" => {
-                    let c = parse_cond(value, line)?;
+                    let c = parse_cond_in(value, line, zeebe)?;
                     in_step(&mut steps, line, key)?.commands.push((line, Item::Check(c)));
                 }
                 "keep" => {
-                    let c = parse_cond(value, line)?;
+                    let c = parse_cond_in(value, line, zeebe)?;
                     in_step(&mut steps, line, key)?.keep.push((line, c));
                 }
                 "do" => {
-                    let cmd = command(value, line)?;
+                    let cmd = command(value, line, zeebe)?;
                     if !cmd.is_intervention() {
                         return Err(err(format!("`do:` takes an intervention, not `{value}`")));
                     }
@@ -438,20 +522,23 @@ impl Lesson {
                         let part = part.trim();
                         let focus = match part {
                             "leader" => Focus::Leader,
-                            n => Focus::Node(
-                                n.parse()
-                                    .ok()
-                                    .filter(|n| (1..=crate::sim::MAX_NODES).contains(n))
-                                    .ok_or_else(|| err(format!("`highlight:` takes node ids and `leader`, not `{n}`")))?,
-                            ),
+                            n => Focus::Node(match parse_cond_in(&format!("down {n}"), line, zeebe) {
+                                Ok(Cond::Down(id)) => id,
+                                _ => return Err(err(format!("`highlight:` takes node ids and `leader`, not `{n}`"))),
+                            }),
                         };
                         step.highlight.push(focus);
                     }
                 }
+                "partition" => {
+                    let p = value.parse::<PartitionId>().ok().filter(|&p| zeebe.is_some_and(|t| (1..=t.partitions).contains(&p)));
+                    let p = p.ok_or_else(|| err(format!("`partition:` names a partition of the lesson's Zeebe cluster, not `{value}`")))?;
+                    in_step(&mut steps, line, key)?.partition = Some(p);
+                }
                 _ => {
                     return Err(err(format!(
-                        "unknown line `{key}:` (id, title, summary, say, ask, check, when, do, keep, highlight; `.zh` for Chinese)"
-                    )))
+                    "unknown line `{key}:` (id, title, summary, say, ask, check, when, do, keep, highlight, partition; `.zh` for Chinese)"
+                )))
                 }
             }
         }
@@ -685,5 +772,61 @@ await leader in 2,3 term>=2 within 5s
             assert_eq!(parse_cond(text, 1).unwrap().text(), text);
         }
         assert!(parse_cond("drop=0.5", 1).is_err(), "only on/off settings");
+    }
+
+    const ZEEBE: &str = "\
+id: zeebe-small
+title: Zeebe
+title.zh: Zeebe
+summary: A broker fails.
+summary.zh: 一个代理节点故障。
+cluster brokers=3 partitions=3 replication=3 seed=7
+
+step
+say: Broker 0 leads partition 1.
+say.zh: 代理节点 0 领导分区 1。
+partition: 1
+highlight: 0
+check: replicas 1 0,1,2
+check: priority 1 2 = 1
+await partition 1 leader 0 within 4s
+
+step
+say: Crash it.
+say.zh: 让它崩溃。
+ask: Crash broker 0.
+ask.zh: 让代理节点 0 崩溃。
+when: down 0
+do: crash 0
+keep: not rebalancing
+";
+
+    /// A Zeebe lesson speaks of broker ids from 0 and of partitions: its commands, its
+    /// conditions (replicas, priorities, targets, down brokers, a rebalance under way) and
+    /// the partition a step shows.
+    #[test]
+    fn a_zeebe_lesson_reads_broker_ids_and_partitions_and_checks_them() {
+        let lesson = Lesson::parse(ZEEBE).unwrap();
+        assert_eq!((lesson.steps[0].partition, lesson.steps[0].highlight.clone()), (Some(1), vec![Focus::Node(0)]));
+        let t = Topology::new(3, 3, 3).ok();
+        for text in ["down 0", "rebalancing", "replicas 3 2,0,1", "priority 1 0 = 3", "target 2 1 >= 2", "not down 2", "role 0 crashed"] {
+            assert_eq!(parse_cond_in(text, 1, t).unwrap().text(), text);
+        }
+        assert!(parse_cond_in("down 3", 1, t).unwrap_err().message.contains("broker id"));
+        assert!(parse_cond_in("replicas 4 0,1,2", 1, t).unwrap_err().message.contains("partition"));
+        assert!(parse_cond("down 0", 1).is_err(), "a classic cluster's nodes start at 1");
+        let bad = |from: &str, to: &str| Lesson::parse(&ZEEBE.replace(from, to)).unwrap_err().message;
+        assert!(bad("partition: 1", "partition: 4").contains("`partition:`"));
+        assert!(bad("highlight: 0", "highlight: 3").contains("`highlight:`"));
+        let mut runner = Runner::new(&lesson.prelude, Default::default()).unwrap();
+        run_step(&mut runner, &lesson.steps[0]).unwrap();
+        let check = |c: &str, r: &Runner| parse_cond_in(c, 1, t).unwrap().check(&r.world, &|e| r.check(e));
+        assert_eq!(check("target 1 1 = 3", &runner), Ok(()));
+        assert!(check("down 0", &runner).is_err());
+        assert!(check("replicas 1 1,0,2", &runner).unwrap_err().contains("brokers 0,1,2"));
+        runner.exec(&Cmd::Crash(Target::Node(0))).unwrap();
+        assert_eq!(check("down 0", &runner), Ok(()));
+        assert!(check("target 1 0 = 3", &runner).unwrap_err().contains("no live replica"));
+        assert!(check("rebalancing", &runner).is_err());
     }
 }

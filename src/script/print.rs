@@ -80,6 +80,12 @@ pub fn command(c: &Cmd) -> String {
     match c {
         Cmd::Cluster(spec) => {
             let mut s = "cluster".to_string();
+            // A Zeebe cluster's line starts with its layout (`cluster brokers=5 partitions=4
+            // replication=3 seed=...`), when the layout leads its settings.
+            let layout = spec.options.iter().take_while(|o| o.is_layout()).count();
+            for o in &spec.options[..layout] {
+                let _ = write!(s, " {}", setting(o));
+            }
             if let Some(n) = spec.nodes {
                 let _ = write!(s, " nodes={n}");
             }
@@ -89,7 +95,7 @@ pub fn command(c: &Cmd) -> String {
             if let Some(g) = spec.groups {
                 let _ = write!(s, " groups={g}");
             }
-            for o in &spec.options {
+            for o in &spec.options[layout..] {
                 let _ = write!(s, " {}", setting(o));
             }
             s

@@ -214,8 +214,13 @@ impl LinChecker {
                 state.window.push(rec);
                 changed = true;
             }
-            // It had no effect.
-            (OpKind::Write { .. }, Outcome::Failed) => state.optional.retain(|r| r.id != op.id),
+            // It had no effect. While it was under way it was a candidate, so a read in this
+            // window may have been explained by it: such a read must be explained again
+            // without it (no cut can have come since its invocation).
+            (OpKind::Write { value, .. }, Outcome::Failed) => {
+                state.optional.retain(|r| r.id != op.id);
+                changed = state.window.iter().any(|r| r.write.is_none() && r.read.as_deref() == Some(&**value));
+            }
             (OpKind::Read { .. }, Outcome::Read(v)) => {
                 state.window.push(Rec {
                     id: op.id,
@@ -458,8 +463,13 @@ fn cut(key: &str, state: &mut KeyState, budget: usize) -> Verdict {
     if budget_hit || ends.is_empty() || ends.len() > MAX_BASES {
         // Nothing is known any more: go on from an unknown value.
         state.bases = vec![Base { value: None, used: used_now }];
+        let why = if budget_hit || ends.is_empty() {
+            format!("search stopped after {budget} states")
+        } else {
+            format!("more than {MAX_BASES} ways it can stand")
+        };
         return Verdict::Inconclusive(format!(
-            "the history of key {key} is too tangled to check (search stopped after {budget} states); checking goes on from an unknown value"
+            "the history of key {key} is too tangled to check ({why}); checking goes on from an unknown value"
         ));
     }
     let mut bases: Vec<Base> = ends.into_iter().collect();
@@ -548,6 +558,20 @@ mod tests {
             r(4, "x", Some("1"), 50, 60),
         ];
         assert!(is_violation(&check(&h)));
+    }
+
+    #[test]
+    fn a_read_explained_only_by_a_write_that_then_failed_is_a_violation() {
+        // Two reads return 1 while the write of 1 is under way; then the write fails: it
+        // certainly had no effect, so nothing explains the reads. (Found by the cross-check
+        // with stateright: this used to end as an inconclusive cut with no values left.)
+        let failed = op(1, OpKind::Write { key: "x".into(), value: "1".into() }, 2, Some(6), Outcome::Failed);
+        let h = vec![failed, r(2, "x", Some("1"), 1, 5), r(3, "x", Some("1"), 3, 4), r(4, "x", None, 7, 8)];
+        assert!(is_violation(&check(&h)), "{:?}", check(&h));
+        // Had it succeeded, the reads would be fine and the last one stale.
+        let mut h = h;
+        h[0].outcome = Outcome::Written;
+        assert!(!is_violation(&check(&h[..3])) && is_violation(&check(&h)));
     }
 
     #[test]

@@ -27,6 +27,7 @@ use super::markup::esc;
 use super::panels::{confirm_markup, inspector_markup, invariants_markup, notices_markup};
 use super::platform;
 use super::share::{share_markup, ShareState};
+use super::topology::topology_markup;
 use super::{Action, Controller};
 use crate::script::ast::Cmd;
 use crate::script::session::Session;
@@ -52,6 +53,7 @@ fn build_controller() -> Controller {
     if let Some(n) = params.nodes {
         prefs.nodes = n;
     }
+    prefs.zeebe = params.zeebe;
     let seed = params.seed.unwrap_or_else(platform::fresh_seed);
     let fallback = |prefs: &Prefs, seed: u64| Session::new(prefs.spec(seed)).or_else(|_| Session::new(Prefs::default().spec(seed)));
     let scenario_text = match (&params.session, &params.scenario) {
@@ -67,7 +69,9 @@ fn build_controller() -> Controller {
     };
     let mut from_text = false;
     let session = match &scenario_text {
-        Some(text) => match crate::script::parse(text) {
+        // Commands without a `cluster` line speak of the address's cluster (broker ids in
+        // Zeebe mode).
+        Some(text) => match crate::script::parse::parse_with(text, prefs.zeebe) {
             Ok(mut scenario) => {
                 if !matches!(scenario.commands.first(), Some(Cmd::Cluster(_))) {
                     scenario.commands.insert(0, Cmd::Cluster(prefs.spec(seed)));
@@ -108,6 +112,7 @@ fn build_controller() -> Controller {
     c.caption = params.caption.clone();
     if let Some(s) = params.speed {
         c.speed = s;
+        c.fixed_speed = Some(s);
     }
     if let Some(t) = params.theme {
         c.prefs.theme = t;
@@ -266,6 +271,8 @@ pub struct View {
     embed: bool,
     /// The language the skeleton is written in.
     lang: &'static str,
+    /// Whether the skeleton is Zeebe mode's (the brokers and partitions beside the cluster).
+    zeebe: bool,
     header: Slot,
     header_key: Option<HeaderKey>,
     clock: Clock,
@@ -289,6 +296,8 @@ pub struct Full {
     horizon: Text,
     marks: Slot,
     legend: Slot,
+    /// Zeebe mode: the brokers and partitions.
+    topology: Option<Slot>,
     pub(super) logs: LogsView,
     events: EventsView,
     charts: Slot,
@@ -312,6 +321,7 @@ impl Full {
             horizon: Text::of(&Slot::find(root, ".timeline-end").el),
             marks: Slot::find(root, ".marks"),
             legend: Slot::find(root, ".legend-grid"),
+            topology: root.query_selector("section.topology").ok().flatten().map(Slot::new),
             logs: LogsView::find(root),
             events: EventsView::find(root),
             charts: Slot::find(root, "section.charts"),
@@ -331,13 +341,14 @@ impl Full {
 
 impl View {
     fn new(root: web_sys::Element, embed: bool, c: &Controller) -> View {
-        root.set_inner_html(&skeleton(embed));
+        let zeebe = c.zeebe().is_some();
+        root.set_inner_html(&skeleton(embed, zeebe));
         let full = (!embed).then(|| Full::find(&root, ControlsState::new(c.seed), ShareState::default()));
-        View::found(root, embed, full, 10)
+        View::found(root, embed, zeebe, full, 10)
     }
 
     /// The regions of the skeleton in `root`, nothing drawn in them yet.
-    fn found(root: web_sys::Element, embed: bool, full: Option<Full>, units: u64) -> View {
+    fn found(root: web_sys::Element, embed: bool, zeebe: bool, full: Option<Full>, units: u64) -> View {
         View {
             header: Slot::find(&root, "header.topbar"),
             header_key: None,
@@ -351,16 +362,17 @@ impl View {
             slow_at: f64::NEG_INFINITY,
             charts_at: f64::NEG_INFINITY,
             lang: cat().lang,
+            zeebe,
             root,
             embed,
         }
     }
 
-    /// After a change of language: the skeleton's words are patched (what has the focus
-    /// keeps it), every region is drawn anew; the layers kept by hand (messages, the event
-    /// list) are emptied and drawn from scratch.
-    fn rewrite(&mut self) {
-        morph(&self.root, &skeleton(self.embed));
+    /// After a change of language or of mode (Zeebe or classic): the skeleton is patched
+    /// (what has the focus keeps it), every region is drawn anew; the layers kept by hand
+    /// (messages, the event list) are emptied and drawn from scratch.
+    fn rewrite(&mut self, zeebe: bool) {
+        morph(&self.root, &skeleton(self.embed, zeebe));
         for layer in ["g.messages", ".event-list"] {
             if let Ok(Some(el)) = self.root.query_selector(layer) {
                 el.set_inner_html("");
@@ -371,7 +383,7 @@ impl View {
             found.logs.keep_pager(&f.logs);
             found
         });
-        *self = View::found(self.root.clone(), self.embed, full, self.units);
+        *self = View::found(self.root.clone(), self.embed, zeebe, full, self.units);
     }
 
     /// Measures the drawing and the logs; returns whether anything drawn depends on a change.
@@ -387,11 +399,20 @@ impl View {
         changed
     }
 
-    fn draw(&mut self, c: &Controller, mut all: bool) {
-        if cat().lang != self.lang {
-            self.rewrite();
-            all = true;
+    fn draw(&mut self, c: &Controller, all: bool) {
+        let zeebe = c.zeebe().is_some();
+        let rewrite = cat().lang != self.lang || zeebe != self.zeebe;
+        if rewrite {
+            self.rewrite(zeebe);
         }
+        self.draw_regions(c, all || rewrite);
+        // A new skeleton may give the drawing another size (Zeebe mode's is narrower).
+        if rewrite && self.measure() {
+            self.draw_regions(c, true);
+        }
+    }
+
+    fn draw_regions(&mut self, c: &Controller, mut all: bool) {
         // While paused nothing moves, and what is drawn is drawn whole.
         all |= !c.playing;
         let key = HeaderKey::of(c);
@@ -417,6 +438,9 @@ impl View {
             f.inspector_active = Some(active);
         }
         f.inspector.patch(inspector_markup(c));
+        if let Some(t) = &mut f.topology {
+            t.patch(topology_markup(c));
+        }
         let now = js_sys::Date::now();
         if all || now - self.slow_at >= 250.0 {
             self.slow_at = now;
@@ -438,10 +462,12 @@ impl View {
     }
 }
 
-/// The cluster drawing's frame: its layers are drawn by [`ClusterView`].
-fn cluster_frame() -> String {
+/// The cluster drawing's frame: its layers are drawn by [`ClusterView`]. Zeebe mode has the
+/// partition shown above the drawing.
+fn cluster_frame(zeebe: bool) -> String {
     format!(
-        r#"<div class="cluster-wrap"><svg class="cluster" viewBox="0 0 {SIZE} {SIZE}" role="group" aria-label="{}" data-act="deselect"><g class="links" data-keep=""></g><g class="messages" data-keep=""></g><g class="deaths" data-keep=""></g><g class="nodes" data-keep=""></g></svg><p class="leader-line" aria-live="polite" data-keep=""></p></div>"#,
+        r#"<div class="cluster-wrap">{}<svg class="cluster" viewBox="0 0 {SIZE} {SIZE}" role="group" aria-label="{}" data-act="deselect"><g class="links" data-keep=""></g><g class="messages" data-keep=""></g><g class="deaths" data-keep=""></g><g class="nodes" data-keep=""></g></svg><p class="leader-line" aria-live="polite" data-keep=""></p></div>"#,
+        if zeebe { r#"<p class="zeebe-head" data-keep=""></p>"# } else { "" },
         esc(cat().cluster)
     )
 }
@@ -449,19 +475,24 @@ fn cluster_frame() -> String {
 /// The page's skeleton: every region's element, empty (`data-keep`: drawn by its own code).
 /// The skip link takes the keyboard straight to the controls (a focusable target: the next
 /// Tab reaches the first control); the footer links to the other pages.
-fn skeleton(embed: bool) -> String {
+fn skeleton(embed: bool, zeebe: bool) -> String {
     if embed {
         return format!(
             r#"<div class="app embed"><header class="topbar compact" data-keep=""></header><div class="notices-host" data-keep=""></div><div class="caption-host" data-keep=""></div><main class="embed-stage">{}</main><div class="lesson-host" data-keep=""></div></div>"#,
-            cluster_frame()
+            cluster_frame(zeebe)
         );
     }
     let t = |s: &str| esc(s);
     format!(
-        r##"<div class="app"><a class="skip-link" href="#controls">{skip}</a><header class="topbar" data-keep=""></header><div class="notices-host" data-keep=""></div><main class="layout"><div class="col main-col"><section class="card stage" aria-label="{cluster}"><div class="lesson-host" data-keep=""></div><div class="stage-body"><div class="caption-host" data-keep=""></div>{frame}<div class="timeline"><div class="timeline-track"><div class="marks" aria-hidden="true" data-keep=""></div><input type="range" min="0" step="1" aria-label="{timeline}" data-set="timeline"></div><div class="timeline-info"><span>0 s</span><span class="timeline-status" data-keep=""></span><span class="timeline-end" data-keep=""></span></div></div><details class="legend"><summary>{legend}</summary><div class="legend-grid" data-keep=""></div></details></div></section><section class="card logs" aria-label="{logs}"><div class="panel-head" data-keep=""></div><div class="log-scroll" data-keep=""></div><p class="small legend-line" data-keep=""></p></section><div class="duo"><section class="card events" aria-label="{events}"><div class="panel-head" data-keep=""></div><div class="filters" data-keep=""></div><ol class="event-list" role="listbox" tabindex="0" aria-label="{events_list}" data-empty="{no_events}" data-keep=""></ol></section><section class="card charts" aria-label="{charts}" data-keep=""></section></div></div><aside class="col side"><section class="card inspector" aria-label="{inspector}"><div class="inspector-body" data-keep=""></div></section><section id="controls" tabindex="-1" class="card controls" aria-label="{controls}"><div class="controls-body" data-keep=""></div></section><section class="card invariants" aria-label="{invariants}"><div class="invariants-body" data-keep=""></div></section><section class="card share" aria-label="{share}" data-keep=""></section></aside></main><footer class="site-links"><a href="./embed.html">{embed}</a><a href="./api.html">{api}</a><a href="./language.html">{language}</a></footer><div class="help-host" data-keep=""></div><div class="menu-host" data-keep=""></div><div class="confirm-host" data-keep=""></div></div>"##,
+        r##"<div class="app"><a class="skip-link" href="#controls">{skip}</a><header class="topbar" data-keep=""></header><div class="notices-host" data-keep=""></div><main class="layout"><div class="col main-col">{zduo}<section class="card stage" aria-label="{cluster}"><div class="lesson-host" data-keep=""></div><div class="stage-body"><div class="caption-host" data-keep=""></div>{frame}<div class="timeline"><div class="timeline-track"><div class="marks" aria-hidden="true" data-keep=""></div><input type="range" min="0" step="1" aria-label="{timeline}" data-set="timeline"></div><div class="timeline-info"><span>0 s</span><span class="timeline-status" data-keep=""></span><span class="timeline-end" data-keep=""></span></div></div><details class="legend"><summary>{legend}</summary><div class="legend-grid" data-keep=""></div></details></div></section>{topology}<section class="card logs" aria-label="{logs}"><div class="panel-head" data-keep=""></div><div class="log-scroll" data-keep=""></div><p class="small legend-line" data-keep=""></p></section><div class="duo"><section class="card events" aria-label="{events}"><div class="panel-head" data-keep=""></div><div class="filters" data-keep=""></div><ol class="event-list" role="listbox" tabindex="0" aria-label="{events_list}" data-empty="{no_events}" data-keep=""></ol></section><section class="card charts" aria-label="{charts}" data-keep=""></section></div></div><aside class="col side"><section class="card inspector" aria-label="{inspector}"><div class="inspector-body" data-keep=""></div></section><section id="controls" tabindex="-1" class="card controls" aria-label="{controls}"><div class="controls-body" data-keep=""></div></section><section class="card invariants" aria-label="{invariants}"><div class="invariants-body" data-keep=""></div></section><section class="card share" aria-label="{share}" data-keep=""></section></aside></main><footer class="site-links"><a href="./embed.html">{embed}</a><a href="./api.html">{api}</a><a href="./language.html">{language}</a></footer><div class="help-host" data-keep=""></div><div class="menu-host" data-keep=""></div><div class="confirm-host" data-keep=""></div></div>"##,
         skip = t(cat().skip_to_controls),
         cluster = t(cat().cluster),
-        frame = cluster_frame(),
+        frame = cluster_frame(zeebe),
+        zduo = if zeebe { r#"<div class="zduo">"# } else { "" },
+        topology = match zeebe {
+            true => format!(r#"<section class="card topology" aria-label="{}" data-keep=""></section></div>"#, t(cat().z_topology)),
+            false => String::new(),
+        },
         timeline = t(cat().timeline),
         legend = t(cat().legend),
         logs = t(cat().logs),

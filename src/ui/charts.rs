@@ -6,7 +6,7 @@ use super::markup::{esc, num, secs};
 use super::Controller;
 use crate::raft::NodeId;
 use crate::view::catalog::cat;
-use crate::view::controller::Sample;
+use crate::view::controller::{PerGroup, Sample};
 
 const W: f64 = 320.0;
 const H: f64 = 110.0;
@@ -37,10 +37,12 @@ fn chart(out: &mut String, title: &str, max: u64, t0: u64, t1: u64, body: &str, 
     );
 }
 
-/// One step line per node.
-fn per_node(out: &mut String, samples: &[&Sample], pick: fn(&Sample) -> &Vec<(NodeId, u64)>, ids: &[NodeId], title: &str) {
+/// One step line per node (of Raft group `g`).
+fn per_node(out: &mut String, samples: &[&Sample], pick: fn(&Sample) -> &PerGroup, g: usize, ids: &[NodeId], title: &str) {
+    let empty = Vec::new();
+    let pick = |s: &Sample| pick(s).get(g).unwrap_or(&empty).clone();
     let (t0, t1) = (samples.first().map_or(0, |s| s.time), samples.last().map_or(1, |s| s.time));
-    let max = samples.iter().flat_map(|s| pick(s).iter().map(|(_, v)| *v)).max().unwrap_or(1).max(1);
+    let max = samples.iter().flat_map(|s| pick(s).into_iter().map(|(_, v)| v)).max().unwrap_or(1).max(1);
     let mut body = String::new();
     for &id in ids {
         let _ = write!(body, r#"<polyline class="series node-{id}" points=""#);
@@ -66,17 +68,53 @@ fn per_node(out: &mut String, samples: &[&Sample], pick: fn(&Sample) -> &Vec<(No
     chart(out, title, max, t0, t1, &body, &legend);
 }
 
+/// Zeebe mode: entries committed per second in each partition, one line per partition
+/// (from the growth of its committed prefix between samples).
+fn throughput(out: &mut String, samples: &[&Sample], partitions: u32) {
+    let (t0, t1) = (samples[0].time, samples[samples.len() - 1].time);
+    let rate = |a: &Sample, b: &Sample, g: usize| {
+        let d = b.committed.get(g).unwrap_or(&0).saturating_sub(*a.committed.get(g).unwrap_or(&0));
+        d as f64 / ((b.time - a.time).max(1) as f64 / 1e6)
+    };
+    let pairs: Vec<(&Sample, &Sample)> = samples.windows(2).map(|w| (w[0], w[1])).collect();
+    let max = pairs.iter().flat_map(|(a, b)| (0..partitions as usize).map(|g| rate(a, b, g))).fold(1.0, f64::max).ceil();
+    let mut body = String::new();
+    let mut legend = String::from(r#"<div class="chart-legend">"#);
+    for g in 0..partitions as usize {
+        let class = format!("series node-{}", g % 9 + 1);
+        let _ = write!(body, r#"<polyline class="{class}" points=""#);
+        for (a, b) in &pairs {
+            let y = num(y_of(rate(a, b, g), max));
+            let _ = write!(body, "{},{y} {},{y} ", num(x_of(a.time, t0, t1)), num(x_of(b.time, t0, t1)));
+        }
+        body.push_str(r#""/>"#);
+        let _ = write!(
+            legend,
+            r#"<span class="key node-{}">{}</span>"#,
+            g % 9 + 1,
+            esc(&crate::view::catalog::fill(cat().z_p, &[("partition", &(g + 1).to_string())]))
+        );
+    }
+    legend.push_str("</div>");
+    chart(out, cat().z_chart, max as u64, t0, t1, &body, &legend);
+}
+
 pub fn charts_markup(c: &Controller) -> String {
     let samples: Vec<&Sample> = c.samples.iter().collect();
-    let ids = c.session.world().machine_ids();
+    let world = c.session.world();
+    let g = c.group;
+    let ids = if world.topology().is_some() { world.replica_ids(g) } else { world.machine_ids() };
     if samples.len() < 2 {
         return format!(r#"<h2>{}</h2><p class="hint">{}</p>"#, esc(cat().charts), esc(cat().no_events));
     }
     let (t0, t1) = (samples[0].time, samples[samples.len() - 1].time);
     let max_rate = samples.iter().map(|s| s.messages_per_second).fold(1.0, f64::max).ceil();
     let mut out = String::new();
-    per_node(&mut out, &samples, |s| &s.terms, &ids, cat().chart_term);
-    per_node(&mut out, &samples, |s| &s.commits, &ids, cat().chart_commit);
+    per_node(&mut out, &samples, |s| &s.terms, g as usize, &ids, &c.words(cat().chart_term));
+    per_node(&mut out, &samples, |s| &s.commits, g as usize, &ids, &c.words(cat().chart_commit));
+    if let Some(t) = world.topology() {
+        throughput(&mut out, &samples, t.partitions);
+    }
     let mut area = format!(r#"<polygon class="area" points="{},{} "#, num(x_of(t0, t0, t1)), num(y_of(0.0, max_rate)));
     for s in &samples {
         let _ = write!(area, "{},{} ", num(x_of(s.time, t0, t1)), num(y_of(s.messages_per_second, max_rate)));

@@ -114,23 +114,30 @@ fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, k: f6
     lines
 }
 
-/// The markup of one message in flight (without its position).
-fn message_markup(m: &MessageView, small: bool) -> String {
+/// The markup of one message in flight (without its position). `other`: in Zeebe mode,
+/// the partition of a message that is not the shown partition's (drawn dimmed).
+fn message_markup(m: &MessageView, small: bool, other: Option<u32>) -> String {
     let mut out = String::new();
     let kind = MessageKind::from_name(m.kind).unwrap_or(MessageKind::Heartbeat);
+    let of = other.map_or(String::new(), |p| format!(" ({})", fill(cat().z_p, &[("partition", &p.to_string())])));
     let _ = write!(
         out,
-        r#"<g class="msg kind-{k}" data-act="message" data-message="{id}" data-kind="{k}" data-from="{f}" data-to="{t}"><title>{title} {f}→{t}</title><circle class="hit" r="13"/>"#,
+        r#"<g class="msg kind-{k}{o}" data-act="message" data-message="{id}" data-kind="{k}" data-from="{f}" data-to="{t}"><title>{title} {f}→{t}{of}</title><circle class="hit" r="13"/>"#,
         k = m.kind,
+        o = if other.is_some() { " other" } else { "" },
         id = m.id,
         f = m.from,
         t = m.to,
         title = kind_name(cat(), kind),
+        of = esc(&of),
     );
     message_shape(&mut out, m.kind, (!small).then_some(m.entries), m.success.unwrap_or(true));
     out.push_str("</g>");
     out
 }
+
+/// A message as drawn: where it is, and (Zeebe mode) its partition if not the shown one.
+type Drawn = (MessageView, Point, Option<u32>);
 
 /// The messages layer, kept by hand: an element is created when its message is sent, moved
 /// every frame, and removed when the message arrives or dies. Under heavy traffic this
@@ -148,7 +155,7 @@ impl MessageLayer {
         MessageLayer { layer, drawn: BTreeMap::new(), selected: None, zoom: 0.0 }
     }
 
-    fn sync(&mut self, now: &[(MessageView, Point)], selected: Option<u64>, zoom: f64, small: bool) {
+    fn sync(&mut self, now: &[Drawn], selected: Option<u64>, zoom: f64, small: bool) {
         let layer = &self.layer;
         if zoom != self.zoom {
             for el in self.drawn.values() {
@@ -158,7 +165,7 @@ impl MessageLayer {
             self.zoom = zoom;
         }
         let scale = if zoom > 1.0 { format!(" scale({})", num(zoom)) } else { String::new() };
-        let live: std::collections::BTreeSet<u64> = now.iter().map(|(m, _)| m.id).collect();
+        let live: std::collections::BTreeSet<u64> = now.iter().map(|(m, _, _)| m.id).collect();
         self.drawn.retain(|id, el| {
             let keep = live.contains(id);
             if !keep {
@@ -166,11 +173,11 @@ impl MessageLayer {
             }
             keep
         });
-        for (m, p) in now {
+        for (m, p, other) in now {
             let el = match self.drawn.get(&m.id) {
                 Some(el) => el.clone(),
                 None => {
-                    let _ = layer.insert_adjacent_html("beforeend", &message_markup(m, small));
+                    let _ = layer.insert_adjacent_html("beforeend", &message_markup(m, small, *other));
                     let Some(el) = layer.last_element_child() else { continue };
                     self.drawn.insert(m.id, el.clone());
                     el
@@ -221,7 +228,7 @@ impl Scale {
 
 /// What the line under the drawing says, as markup: the leader (or leaders, or none), and
 /// each stale leader with why it cannot commit.
-fn leader_line(nodes: &[NodeView]) -> String {
+fn leader_line(nodes: &[NodeView], words: impl Fn(&str) -> String) -> String {
     let working = frame::working_leaders(nodes);
     let head = match working.as_slice() {
         [] => cat().no_leader.to_string(),
@@ -231,7 +238,7 @@ fn leader_line(nodes: &[NodeView]) -> String {
             fill(cat().leaders_are, &[("nodes", &ids.join(", "))])
         }
     };
-    let mut out = format!("<span>{}</span>", esc(&head));
+    let mut out = format!("<span>{}</span>", esc(&words(&head)));
     for n in nodes {
         let template = match n.stale {
             Some(Stale::NoMajority) => cat().stale_caption_no_majority,
@@ -241,7 +248,7 @@ fn leader_line(nodes: &[NodeView]) -> String {
         let _ = write!(
             out,
             r#"<span class="stale-note">{}</span>"#,
-            esc(&fill(template, &[("node", &n.id.to_string()), ("term", &n.term.to_string())]))
+            esc(&words(&fill(template, &[("node", &n.id.to_string()), ("term", &n.term.to_string())])))
         );
     }
     out
@@ -257,6 +264,8 @@ pub struct ClusterView {
     deaths: Slot,
     nodes: Slot,
     leader: Slot,
+    /// Zeebe mode: the partition shown, above the drawing (the skeleton has it then).
+    head: Option<Slot>,
     messages: MessageLayer,
     /// The timer arcs drawn, in node order, and the path each was last given.
     timers: Vec<(web_sys::Element, String)>,
@@ -271,6 +280,7 @@ impl ClusterView {
             deaths: Slot::find(root, "g.deaths"),
             nodes: Slot::find(root, "g.nodes"),
             leader: Slot::find(root, ".leader-line"),
+            head: root.query_selector(".zeebe-head").ok().flatten().map(Slot::new),
             messages: MessageLayer::new(Slot::find(root, "g.messages").el),
             timers: Vec::new(),
         }
@@ -288,7 +298,7 @@ impl ClusterView {
         let scale = Scale::for_units(units as f64 / 10.0);
         let world = c.session.world();
         let now = world.now();
-        let nodes = frame::nodes(world, 0);
+        let nodes = frame::nodes(world, c.group);
         let n = nodes.len();
         let r = node_radius(n) * scale.zoom;
         let center = SIZE / 2.0;
@@ -311,12 +321,17 @@ impl ClusterView {
 
         self.links.set(links_markup(&nodes, &pos, r, scale.zoom, net));
         let lane = |from, to| lane_for(from, to) * scale.zoom;
-        let in_flight: Vec<(MessageView, Point)> = frame::messages(world, 0)
-            .into_iter()
-            .filter(|m| pos.contains_key(&m.from) && pos.contains_key(&m.to))
-            .map(|m| {
+        // The shown group's messages; in Zeebe mode, on request, every partition's between the
+        // brokers drawn.
+        let zeebe = c.zeebe().is_some();
+        let in_flight: Vec<Drawn> = world
+            .in_flight()
+            .filter(|m| m.group == c.group || (zeebe && c.all_messages))
+            .filter(|m| pos.contains_key(&m.message.from) && pos.contains_key(&m.message.to))
+            .map(|m| (frame::message_view(m), (m.group != c.group).then_some(m.group + 1)))
+            .map(|(m, other)| {
                 let p = along(pos[&m.from], pos[&m.to], r, m.progress(now), lane(m.from, m.to));
-                (m, p)
+                (m, p, other)
             })
             .collect();
         let selected_message = match c.selected {
@@ -344,10 +359,16 @@ impl ClusterView {
         self.deaths.set(deaths);
 
         let focus = c.lesson_focus();
+        let words = |t: &str| c.words(t);
         let mut markup = String::with_capacity(4096);
         for v in &nodes {
-            let marks = Marks { group: group_of(v.id), selected: c.selected == Selection::Node(v.id), focus: focus.contains(&v.id) };
-            node_markup(&mut markup, v, pos[&v.id], r, &scale, marks, &nodes);
+            let marks = Marks {
+                group: group_of(v.id),
+                selected: c.selected == Selection::Node(v.id),
+                focus: focus.contains(&v.id),
+                zeebe: zeebe.then(|| frame::replica(world, c.group + 1, v.id)).flatten(),
+            };
+            node_markup(&mut markup, v, pos[&v.id], r, &scale, marks, &nodes, &words);
         }
         if self.nodes.patch(markup) {
             let list = self.nodes.el.query_selector_all("path.timer").ok();
@@ -364,16 +385,31 @@ impl ClusterView {
                 *drawn = d;
             }
         }
-        self.leader.set(leader_line(&nodes));
+        self.leader.set(leader_line(&nodes, words));
+        if let Some(head) = &mut self.head {
+            head.set(zeebe_head(c, &nodes));
+        }
     }
 }
 
+/// Zeebe mode: above the drawing, the partition shown and the brokers its Raft group
+/// lives on (the inside of `p.zeebe-head`).
+fn zeebe_head(c: &Controller, nodes: &[NodeView]) -> String {
+    let brokers: Vec<String> = nodes.iter().map(|n| n.id.to_string()).collect();
+    format!(
+        "<b>{}</b> · {}",
+        esc(&fill(cat().z_partition, &[("partition", &(c.group + 1).to_string())])),
+        esc(&fill(cat().z_shown, &[("brokers", &brokers.join(", "))]))
+    )
+}
+
 /// What is drawn around a node besides itself: its partition group's halo, the selection,
-/// and the ring of a node the lesson's step talks about.
+/// the ring of a node the lesson's step talks about, and in Zeebe mode its replica.
 struct Marks {
     group: Option<usize>,
     selected: bool,
     focus: bool,
+    zeebe: Option<frame::ReplicaView>,
 }
 
 /// Whether a node's election timer is drawn.
@@ -382,8 +418,18 @@ fn timing(v: &NodeView) -> bool {
 }
 
 /// One node: a group the reader selects (click, or Enter / Space on its button).
-fn node_markup(out: &mut String, v: &NodeView, p: Point, r: f64, scale: &Scale, marks: Marks, all: &[NodeView]) {
-    let Marks { group, selected, focus } = marks;
+#[allow(clippy::too_many_arguments)]
+fn node_markup(
+    out: &mut String,
+    v: &NodeView,
+    p: Point,
+    r: f64,
+    scale: &Scale,
+    marks: Marks,
+    all: &[NodeView],
+    words: &dyn Fn(&str) -> String,
+) {
+    let Marks { group, selected, focus, zeebe } = marks;
     let id = v.id;
     let k = scale.zoom;
     let crashed = v.role == "crashed";
@@ -404,8 +450,25 @@ fn node_markup(out: &mut String, v: &NodeView, p: Point, r: f64, scale: &Scale, 
         Some(why) => format!("{label} ({why})"),
         None => label.to_string(),
     };
-    let aria =
-        format!("{}: {}, {} {}", fill(cat().node_title, &[("node", &id.to_string())]), described, cat().f_term.to_lowercase(), v.term);
+    // Zeebe mode: the replica's priority, and the target it waits for while not leading
+    // (priority election: it stands once its priority reaches the target).
+    let priority = zeebe.as_ref().map(|z| {
+        let p = fill(cat().z_priority, &[("priority", &z.priority.to_string())]);
+        match z.target {
+            Some(t) => format!("{p} · {}", fill(cat().z_target, &[("target", &t.to_string())])),
+            None => p,
+        }
+    });
+    let mut aria = format!(
+        "{}: {}, {} {}",
+        words(&fill(cat().node_title, &[("node", &id.to_string())])),
+        described,
+        cat().f_term.to_lowercase(),
+        v.term
+    );
+    if let Some(p) = &priority {
+        let _ = write!(aria, ", {p}");
+    }
     let stale = v.stale.is_some();
     let mut class = format!("node role-{}", v.role);
     for (on, name) in [(selected, " selected"), (focus, " focus"), (!v.member && !crashed, " outside"), (stale, " stale")] {
@@ -485,9 +548,10 @@ fn node_markup(out: &mut String, v: &NodeView, p: Point, r: f64, scale: &Scale, 
     let role_font = scale.font(14.0);
     let role_y = r + 12.0 * k + role_font * 0.85;
     let _ = write!(out, r#"<text class="role" y="{}" font-size="{}">{}</text>"#, num(role_y), num(role_font), esc(label));
-    if let (Some(why), false) = (reason, scale.small()) {
+    if let (Some(why), false) = (reason.or(priority.as_deref()), scale.small()) {
         let font = scale.font(12.0);
-        let _ = write!(out, r#"<text class="why" y="{}" font-size="{}">{}</text>"#, num(role_y + font * 1.15), num(font), esc(why));
+        let class = if reason.is_some() { "why" } else { "why prio" };
+        let _ = write!(out, r#"<text class="{class}" y="{}" font-size="{}">{}</text>"#, num(role_y + font * 1.15), num(font), esc(why));
     }
     if timing {
         let _ = write!(out, r#"<path class="timer" stroke-width="{}"/>"#, num(4.0 * k));

@@ -11,6 +11,7 @@ use super::{Action, Controller};
 use crate::raft::{NodeId, Time};
 use crate::script::ast::{Cmd, Setting};
 use crate::script::session::MarkKind;
+use crate::sim::zeebe::{Topology, MAX_BROKERS, MAX_PARTITIONS};
 use crate::sim::{MAX_NODES, MS};
 use crate::view::catalog::{cat, fill};
 use crate::view::geometry::{slider_from_speed, speed_label};
@@ -205,7 +206,12 @@ pub fn timeline_marks(c: &Controller) -> String {
             MarkKind::Violation => ("violation", cat().violated.to_string()),
             MarkKind::Action => ("action", String::new()),
         };
-        let _ = write!(m, r#"<span class="mark {class}" style="left:{left}%" title="{} ({} s)"></span>"#, esc(&title), secs(mark.time));
+        let _ = write!(
+            m,
+            r#"<span class="mark {class}" style="left:{left}%" title="{} ({} s)"></span>"#,
+            esc(&c.words(&title)),
+            secs(mark.time)
+        );
     }
     m
 }
@@ -363,6 +369,23 @@ pub fn change(what: &str, el: &web_sys::Element, c: &Controller, s: &mut Control
             p.nodes = (n as u32).clamp(1, MAX_NODES);
             Action::SetPrefs(p)
         }
+        // Zeebe mode's layout (applied by "Restart with these settings").
+        "mode" => {
+            p.zeebe = (v == "zeebe").then(|| p.zeebe.unwrap_or(Topology { brokers: 5, partitions: 4, replication: 3 }));
+            Action::SetPrefs(p)
+        }
+        "brokers" | "partitions" | "replication" => {
+            let Some(mut t) = p.zeebe else { return Some(Vec::new()) };
+            let n = n as u32;
+            match what {
+                "brokers" => t.brokers = n.clamp(1, MAX_BROKERS),
+                "partitions" => t.partitions = n.clamp(1, MAX_PARTITIONS),
+                _ => t.replication = n.max(1),
+            }
+            t.replication = t.replication.min(t.brokers);
+            p.zeebe = Some(t);
+            Action::SetPrefs(p)
+        }
         "emin" | "emax" | "hb" if n > 0 => {
             match what {
                 "emin" => p.election_min_ms = n,
@@ -402,6 +425,8 @@ pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
     let workload_on = settings.client_rate > 0;
     let bins = groups_of(c);
     let (picked, cut, seed_input) = (s.picked, s.cut, s.seed);
+    let zeebe = c.zeebe().is_some();
+    let words = |t: &str| c.words(t);
     let mut m = String::with_capacity(8192);
     let button = |m: &mut String, act: &str, class: &str, title: &str, label: &str| {
         let _ = write!(m, r#"<button type="button" class="{class}" data-act="{act}" title="{}">{}</button>"#, esc(title), esc(label));
@@ -416,7 +441,11 @@ pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
     };
     let _ =
         write!(m, r#"<h2>{}</h2><fieldset class="group"><legend>{}</legend><div class="row">"#, esc(cat().controls), esc(cat().clients));
-    button(&mut m, "request", "primary", "R", cat().request);
+    let request = match zeebe {
+        true => fill(cat().z_request, &[("partition", &(c.group + 1).to_string())]),
+        false => cat().request.to_string(),
+    };
+    button(&mut m, "request", "primary", "R", &request);
     m.push_str(r#"</div><div class="row">"#);
     check(&mut m, "workload", workload_on, cat().workload);
     let _ = write!(
@@ -430,7 +459,7 @@ pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
     button(&mut m, "isolate-leader", "", "L", cat().preset_isolate_leader);
     button(&mut m, "minority", "", "", cat().preset_minority);
     button(&mut m, "heal", "", "H", cat().preset_heal);
-    let _ = write!(m, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(cat().partition_hint));
+    let _ = write!(m, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(&words(cat().partition_hint)));
     for (k, bin) in bins.iter().enumerate() {
         let name = fill(cat().group_name, &[("n", &(k + 1).to_string())]);
         let _ = write!(
@@ -445,14 +474,14 @@ pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
                 m,
                 r#"<button type="button" class="chip{}" draggable="true" data-chip="{id}" data-act="chip" data-arg="{id}" aria-label="{}">{id}</button>"#,
                 if picked == Some(*id) { " picked" } else { "" },
-                esc(&fill(cat().move_node, &[("node", &id.to_string())]))
+                esc(&words(&fill(cat().move_node, &[("node", &id.to_string())])))
             );
         }
         m.push_str("</div>");
     }
     m.push_str(r#"</div></div><div class="row wrap cutrow">"#);
     for (set, current, label) in [("cut-from", cut.0, cat().cut_from), ("cut-to", cut.1, cat().cut_to)] {
-        let _ = write!(m, r#"<select data-set="{set}" aria-label="{}">"#, esc(label));
+        let _ = write!(m, r#"<select data-set="{set}" aria-label="{}">"#, esc(&words(label)));
         for id in &ids {
             let _ = write!(m, r#"<option value="{id}"{}>{id}</option>"#, if *id == current { " selected" } else { "" });
         }
@@ -478,7 +507,13 @@ pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
         lmin = esc(cat().latency_min),
         lmax = esc(cat().latency_max),
     );
-    let _ = write!(m, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().membership));
+    // A Zeebe partition's replicas are fixed, and Zeebe has no lease reads: no membership.
+    let _ = write!(
+        m,
+        r#"<fieldset class="group"{}><legend>{}</legend><div class="row wrap">"#,
+        if zeebe { " hidden" } else { "" },
+        esc(cat().membership)
+    );
     if free_id(&ids).is_some() {
         button(&mut m, "add-voter", "", "", cat().add_voter);
         button(&mut m, "add-learner", "", "", cat().add_learner);
@@ -508,37 +543,69 @@ pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
         );
     }
     m.push_str("</fieldset>");
-    let _ = write!(m, r#"<fieldset class="group"><legend>{}</legend><div class="row wrap">"#, esc(cat().settings));
-    check(&mut m, "prevote", raft.pre_vote, cat().prevote);
-    check(&mut m, "checkquorum", raft.check_quorum, cat().checkquorum);
+    let _ = write!(m, r#"<fieldset class="group"><legend>{}</legend>"#, esc(cat().settings));
+    // Pre-vote and check-quorum are Zeebe's own in Zeebe mode (it polls, and has its
+    // check-quorum), so they are not switches there.
+    if !zeebe {
+        m.push_str(r#"<div class="row wrap">"#);
+        check(&mut m, "prevote", raft.pre_vote, cat().prevote);
+        check(&mut m, "checkquorum", raft.check_quorum, cat().checkquorum);
+        m.push_str("</div>");
+    }
+    let select = |m: &mut String, set: &str, label: &str, range: std::ops::RangeInclusive<u32>, now: u32| {
+        let _ = write!(m, r#"<label for="set-{set}">{}</label><select id="set-{set}" data-set="{set}">"#, esc(label));
+        for n in range {
+            let _ = write!(m, r#"<option value="{n}"{}>{n}</option>"#, if now == n { " selected" } else { "" });
+        }
+        m.push_str("</select>");
+    };
     let _ = write!(
         m,
-        r#"</div><div class="form-grid"><label for="set-nodes">{}</label><select id="set-nodes" data-set="nodes">"#,
-        esc(cat().nodes)
+        r#"<div class="form-grid"><label for="set-mode">{}</label><select id="set-mode" data-set="mode"><option value="raft">{}</option><option value="zeebe"{}>{}</option></select>"#,
+        esc(cat().z_mode),
+        esc(cat().z_mode_raft),
+        if prefs.zeebe.is_some() { " selected" } else { "" },
+        esc(cat().z_mode_zeebe)
     );
-    for n in 1..=MAX_NODES {
-        let _ = write!(m, r#"<option value="{n}"{}>{n}</option>"#, if prefs.nodes == n { " selected" } else { "" });
+    match prefs.zeebe {
+        Some(t) => {
+            select(&mut m, "brokers", cat().z_brokers, 1..=MAX_BROKERS, t.brokers);
+            select(&mut m, "partitions", cat().z_partitions, 1..=MAX_PARTITIONS, t.partitions);
+            select(&mut m, "replication", cat().z_replication, 1..=t.brokers, t.replication);
+        }
+        None => {
+            select(&mut m, "nodes", cat().nodes, 1..=MAX_NODES, prefs.nodes);
+            let _ = write!(
+                m,
+                r#"<span>{et}</span><span class="pair"><input type="number" min="10" max="5000" value="{emin}" aria-label="{etmin}" data-set="emin">–<input type="number" min="10" max="5000" value="{emax}" aria-label="{etmax}" data-set="emax">ms</span><label for="set-hb">{hb}</label><span class="pair"><input id="set-hb" type="number" min="1" max="2000" value="{hbv}" data-set="hb">ms</span>"#,
+                et = esc(cat().election_timeout),
+                etmin = esc(cat().election_min),
+                etmax = esc(cat().election_max),
+                emin = prefs.election_min_ms,
+                emax = prefs.election_max_ms,
+                hb = esc(cat().heartbeat),
+                hbv = prefs.heartbeat_ms,
+            );
+        }
     }
     let _ = write!(
         m,
-        r#"</select><span>{et}</span><span class="pair"><input type="number" min="10" max="5000" value="{emin}" aria-label="{etmin}" data-set="emin">–<input type="number" min="10" max="5000" value="{emax}" aria-label="{etmax}" data-set="emax">ms</span><label for="set-hb">{hb}</label><span class="pair"><input id="set-hb" type="number" min="1" max="2000" value="{hbv}" data-set="hb">ms</span><label for="set-seed">{seed}</label><span class="pair"><input id="set-seed" type="number" min="0" value="{sv}" data-set="seed">"#,
-        et = esc(cat().election_timeout),
-        etmin = esc(cat().election_min),
-        etmax = esc(cat().election_max),
-        emin = prefs.election_min_ms,
-        emax = prefs.election_max_ms,
-        hb = esc(cat().heartbeat),
-        hbv = prefs.heartbeat_ms,
+        r#"<label for="set-seed">{seed}</label><span class="pair"><input id="set-seed" type="number" min="0" value="{sv}" data-set="seed">"#,
         seed = esc(cat().seed),
         sv = seed_input,
     );
     button(&mut m, "new-seed", "", "", cat().new_seed);
     m.push_str(r#"</span></div><div class="row">"#);
-    let differ = prefs.nodes as usize != ids.len()
-        || prefs.election_min_ms * MS != raft.election_timeout_min
-        || prefs.election_max_ms * MS != raft.election_timeout_max
-        || prefs.heartbeat_ms * MS != raft.heartbeat_interval
-        || seed_input != c.seed;
+    let differ = match prefs.zeebe {
+        Some(t) => Some(t) != c.zeebe(),
+        None => {
+            zeebe
+                || prefs.nodes as usize != ids.len()
+                || prefs.election_min_ms * MS != raft.election_timeout_min
+                || prefs.election_max_ms * MS != raft.election_timeout_max
+                || prefs.heartbeat_ms * MS != raft.heartbeat_interval
+        }
+    } || seed_input != c.seed;
     button(&mut m, "apply", if differ { "primary" } else { "" }, "", cat().apply_restart);
     m.push_str("</div></fieldset>");
     m

@@ -119,10 +119,10 @@ impl EventsView {
             head,
             r#"<h2>{}</h2><label class="inline small"><span>{}</span><select aria-label="{}" data-set="filter-node"><option value=""{}>{}</option>"#,
             esc(cat().events),
-            esc(cat().filter_node),
-            esc(cat().filter_events_by_node),
+            esc(&c.words(cat().filter_node)),
+            esc(&c.words(cat().filter_events_by_node)),
             if node.is_none() { " selected" } else { "" },
-            esc(cat().all_nodes)
+            esc(&c.words(cat().all_nodes))
         );
         for id in c.session.world().machine_ids() {
             let _ = write!(head, r#"<option value="{id}"{}>{id}</option>"#, if node == Some(id) { " selected" } else { "" });

@@ -12,7 +12,7 @@ use super::app::{shortcut, App};
 use super::controls::{self, control_value};
 use super::dom::{document, listen, window, Listener};
 use super::markup::target_attr;
-use super::{app, events, lesson, panels, platform, share, Action};
+use super::{app, events, lesson, panels, platform, share, topology, Action};
 use crate::raft::NodeId;
 use crate::sim::MS;
 use crate::view::catalog::{cat, fill};
@@ -47,6 +47,9 @@ fn attr(el: &web_sys::Element, name: &str) -> String {
 }
 
 fn click(app: &App, e: &web_sys::Event) {
+    if let Some(actions) = topology::click(e) {
+        return app.act(actions);
+    }
     let Some((el, act)) = target_attr(e, "data-act") else { return };
     let arg = attr(&el, "data-arg");
     let number = |name: &str| attr(&el, name).parse::<u64>().ok();

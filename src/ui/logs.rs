@@ -23,13 +23,14 @@ type Row = (u32, &'static str, Vec<Entry>, Index, Index, Option<Index>, bool);
 /// `back`: how many indexes before the newest the window ends (0 follows the tail).
 fn grid(c: &Controller, window: u64, back: u64) -> (String, Index) {
     let world = c.session.world();
-    let nodes = frame::nodes(world, 0);
+    let g = c.group;
+    let nodes = frame::nodes(world, g);
     // Only the window of the latest indexes is copied out of each log.
     let end = nodes
         .iter()
-        .map(|v| match world.node(0, v.id) {
+        .map(|v| match world.node(g, v.id) {
             Some(n) => n.log().last_index(),
-            None => world.storage(0, v.id).map_or(0, |s| s.last_index()),
+            None => world.storage(g, v.id).map_or(0, |s| s.last_index()),
         })
         .max()
         .unwrap_or(0)
@@ -38,13 +39,13 @@ fn grid(c: &Controller, window: u64, back: u64) -> (String, Index) {
     let start = end.saturating_sub(window - 1).max(1);
     let rows: Vec<Row> = nodes
         .iter()
-        .map(|v| match world.node(0, v.id) {
+        .map(|v| match world.node(g, v.id) {
             Some(n) => {
                 let log = n.log();
                 let first = start.max(log.snapshot_index() + 1);
                 (v.id, v.role, log.slice(first, end).to_vec(), first - 1, log.snapshot_index(), Some(log.commit_index()), v.stale.is_some())
             }
-            None => match world.storage(0, v.id) {
+            None => match world.storage(g, v.id) {
                 Some(s) => {
                     let first = start.max(s.snapshot.index + 1);
                     let skip = (first - s.snapshot.index - 1) as usize;
@@ -55,7 +56,7 @@ fn grid(c: &Controller, window: u64, back: u64) -> (String, Index) {
             },
         })
         .collect();
-    let peers: Vec<PeerView> = world.leader(0).map(|l| frame::peers(world, 0, l)).unwrap_or_default();
+    let peers: Vec<PeerView> = world.leader(g).map(|l| frame::peers(world, g, l)).unwrap_or_default();
     let real_now = c.last_frame_ms();
     // Discarded entries' ghosts, fading out over the cells where they were: placed on the
     // row's grid, not inside a cell, so a cell's text stays its own entry's.

@@ -45,15 +45,17 @@ fn act_button(m: &mut String, act: &str, arg: u64, class: &str, label: &str) {
 pub fn click(act: &str, arg: &str, c: &Controller) -> Option<Action> {
     let arg: u64 = arg.parse().unwrap_or(0);
     let node = arg as NodeId;
+    // In Zeebe mode, what is done to one Raft group is done to the shown partition's.
+    let in_group = |cmd: Cmd| Action::Act(c.in_group(cmd));
     Some(match act {
         "crash" => Action::Act(Cmd::Crash(Target::Node(node))),
         "restart" => Action::Act(Cmd::Restart(Target::Node(node))),
-        "timeout" => Action::Act(Cmd::Timeout(node)),
-        "transfer" => Action::Act(Cmd::Transfer(node)),
+        "timeout" => in_group(Cmd::Timeout(node)),
+        "transfer" => in_group(Cmd::Transfer(node)),
         "isolate" => Action::Act(Cmd::Isolate(Target::Node(node))),
         "remove" => Action::Act(Cmd::Remove(node)),
         "promote" => Action::Act(Cmd::Promote(node)),
-        "compact" => Action::Act(Cmd::Compact(node)),
+        "compact" => in_group(Cmd::Compact(node)),
         "request-to" => Action::Request(Some(node)),
         "priority-up" | "priority-down" => {
             let p = c.session.world().settings().raft.priority_of(node);
@@ -68,6 +70,8 @@ pub fn click(act: &str, arg: &str, c: &Controller) -> Option<Action> {
 
 pub fn inspector_markup(c: &Controller) -> String {
     let world = c.session.world();
+    let g = c.group;
+    let zeebe = c.zeebe().is_some();
     let mut m = String::with_capacity(2048);
     let close = |m: &mut String, title: &str, badge: &str| {
         let _ = write!(
@@ -82,21 +86,30 @@ pub fn inspector_markup(c: &Controller) -> String {
             let _ = write!(m, r#"<h2>{}</h2><p class="hint">{}</p>"#, esc(cat().inspector), esc(cat().inspector_empty));
         }
         Selection::Node(id) => {
-            let Some(v) = frame::nodes(world, 0).into_iter().find(|n| n.id == id) else {
+            let Some(v) = frame::nodes(world, g).into_iter().find(|n| n.id == id) else {
                 return format!(r#"<p class="hint">{}</p>"#, esc(cat().inspector_empty));
             };
             let n = id.to_string();
+            let words = |t: &str| c.words(t);
             let badge = match v.stale {
                 Some(_) => format!(r#" <span class="badge role-leader stale">{}</span>"#, esc(cat().role_stale_leader)),
                 None => format!(r#" <span class="badge role-{}">{}</span>"#, v.role, esc(super::cluster::role_label(v.role))),
             };
-            close(&mut m, &fill(cat().node_title, &[("node", &n)]), &badge);
+            let mut title = words(&fill(cat().node_title, &[("node", &n)]));
+            if zeebe {
+                let _ = write!(title, " · {}", fill(cat().z_partition, &[("partition", &(g + 1).to_string())]));
+            }
+            close(&mut m, &title, &badge);
             if let Some(stale) = v.stale {
                 let template = match stale {
                     frame::Stale::NoMajority => cat().stale_caption_no_majority,
                     frame::Stale::NewerTerm => cat().stale_caption_newer_term,
                 };
-                let _ = write!(m, r#"<p class="stale-note">{}</p>"#, esc(&fill(template, &[("node", &n), ("term", &v.term.to_string())])));
+                let _ = write!(
+                    m,
+                    r#"<p class="stale-note">{}</p>"#,
+                    esc(&words(&fill(template, &[("node", &n), ("term", &v.term.to_string())])))
+                );
             }
             let up = world.is_up(id);
             let timer = if up && v.role != "leader" {
@@ -114,7 +127,7 @@ pub fn inspector_markup(c: &Controller) -> String {
                 (cat().f_snapshot, v.snapshot_index.to_string()),
                 (cat().f_timer, timer),
             ];
-            if let Some(node) = world.node(0, id) {
+            if let Some(node) = world.node(g, id) {
                 let ms = node.membership();
                 let ids = |l: &[NodeId]| l.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
                 let mut s = ids(&ms.voters);
@@ -140,7 +153,7 @@ pub fn inspector_markup(c: &Controller) -> String {
                     esc(cat().f_match),
                     esc(cat().f_state)
                 );
-                for p in frame::peers(world, 0, id) {
+                for p in frame::peers(world, g, id) {
                     let _ = write!(
                         m,
                         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -152,32 +165,48 @@ pub fn inspector_markup(c: &Controller) -> String {
                 }
                 m.push_str("</tbody></table>");
             }
-            let priority = world.settings().raft.priority_of(id);
-            let _ = write!(
-                m,
-                r#"<div class="row priority"><span>{} {priority}</span><button type="button" class="icon small" data-act="priority-down" data-arg="{id}" aria-label="{}">−</button><button type="button" class="icon small" data-act="priority-up" data-arg="{id}" aria-label="{}">+</button></div>"#,
-                esc(cat().priority),
-                esc(&fill(cat().lower_priority, &[("node", &n)])),
-                esc(&fill(cat().raise_priority, &[("node", &n)])),
-            );
+            match frame::replica(world, g + 1, id) {
+                // Zeebe: priorities come from the layout; the target counts down.
+                Some(r) => {
+                    let mut text = fill(cat().z_priority, &[("priority", &r.priority.to_string())]);
+                    if let Some(t) = r.target {
+                        let _ = write!(text, " · {}", fill(cat().z_target, &[("target", &t.to_string())]));
+                    }
+                    let _ = write!(m, r#"<p class="priority">{}{}</p>"#, esc(&text), if r.primary { " ★" } else { "" });
+                }
+                None => {
+                    let priority = world.settings().raft.priority_of(id);
+                    let _ = write!(
+                        m,
+                        r#"<div class="row priority"><span>{} {priority}</span><button type="button" class="icon small" data-act="priority-down" data-arg="{id}" aria-label="{}">−</button><button type="button" class="icon small" data-act="priority-up" data-arg="{id}" aria-label="{}">+</button></div>"#,
+                        esc(cat().priority),
+                        esc(&fill(cat().lower_priority, &[("node", &n)])),
+                        esc(&fill(cat().raise_priority, &[("node", &n)])),
+                    );
+                }
+            }
             m.push_str(r#"<div class="row wrap actions">"#);
+            let button = |m: &mut String, act: &str, class: &str, template: &str| {
+                act_button(m, act, id as u64, class, &words(&fill(template, &[("node", &n)])));
+            };
             if up {
-                act_button(&mut m, "request-to", id as u64, "primary", &fill(cat().request_to, &[("node", &n)]));
-                act_button(&mut m, "crash", id as u64, "danger", &fill(cat().crash_node, &[("node", &n)]));
-                act_button(&mut m, "timeout", id as u64, "", &fill(cat().timeout_node, &[("node", &n)]));
-                if world.leader(0).is_some_and(|l| l != id) {
-                    act_button(&mut m, "transfer", id as u64, "", &fill(cat().transfer_here, &[("node", &n)]));
+                button(&mut m, "request-to", "primary", cat().request_to);
+                button(&mut m, "crash", "danger", cat().crash_node);
+                button(&mut m, "timeout", "", cat().timeout_node);
+                if world.leader(g).is_some_and(|l| l != id) {
+                    button(&mut m, "transfer", "", cat().transfer_here);
                 }
-                act_button(&mut m, "isolate", id as u64, "", &fill(cat().isolate_node, &[("node", &n)]));
-                act_button(&mut m, "compact", id as u64, "", &fill(cat().compact_node, &[("node", &n)]));
-                if v.role == "learner" {
-                    act_button(&mut m, "promote", id as u64, "", &fill(cat().promote_node, &[("node", &n)]));
+                button(&mut m, "isolate", "", cat().isolate_node);
+                button(&mut m, "compact", "", cat().compact_node);
+                // A Zeebe partition's replicas are fixed.
+                if v.role == "learner" && !zeebe {
+                    button(&mut m, "promote", "", cat().promote_node);
                 }
-                if v.member {
-                    act_button(&mut m, "remove", id as u64, "danger", &fill(cat().remove_node, &[("node", &n)]));
+                if v.member && !zeebe {
+                    button(&mut m, "remove", "danger", cat().remove_node);
                 }
             } else {
-                act_button(&mut m, "restart", id as u64, "primary", &fill(cat().restart_node, &[("node", &n)]));
+                button(&mut m, "restart", "primary", cat().restart_node);
             }
             m.push_str("</div>");
         }

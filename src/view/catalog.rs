@@ -400,10 +400,45 @@ catalog! {
     lesson_progress = "step {step} of {steps}";
     lesson_list_label = "Lessons, with your progress";
 
+    // Issue 11: Zeebe mode.
+    broker_words = "Node>Broker|Nodes>Brokers|node>broker|nodes>brokers";
+    z_event = "P{partition} · {text}";
+    z_p = "P{partition}";
+    z_b = "B{broker}";
+    z_partition = "Partition {partition}";
+    z_broker = "Broker {broker}";
+    z_topology = "Brokers and partitions";
+    z_topology_hint = "A row per partition (its own Raft group), a column per broker; a cell is a replica: role, priority (★ primary), term. Choose a partition to see its Raft group, a replica to inspect it (and crash, restart or isolate its broker).";
+    z_healthy = "healthy";
+    z_degraded = "degraded";
+    z_unavailable = "unavailable";
+    z_down = "down";
+    z_shown = "its Raft group on brokers {brokers}";
+    z_show = "Partition shown";
+    z_all_messages = "Messages of all partitions";
+    z_priority = "priority {priority}";
+    z_target = "target {target}";
+    z_not_announced = "not announced yet: its initial entry is not committed";
+    z_rebalance = "Rebalance";
+    z_rebalance_help = "Leaders that are not their partition's primary hand it back, one partition at a time.";
+    z_rebalancing = "Rebalancing…";
+    z_request = "Send a client request to partition {partition}";
+    z_mode = "Cluster";
+    z_mode_raft = "Raft: one group of nodes";
+    z_mode_zeebe = "Zeebe: brokers and partitions";
+    z_brokers = "Brokers";
+    z_partitions = "Partitions";
+    z_replication = "Replication factor";
+    z_chart = "Entries committed per second, per partition";
+    z_replicas = "Replicas on this broker";
+    z_leads = "leads {count}";
+    p_count = "`{value}` is not a number from {min} to {max}";
+    p_needs_brokers = "needs brokers= (the number of Zeebe brokers)";
+
     @lists {
         // The engine's messages and the scenario parser's phrases, as the engine writes them
         // (view::errors reads them back in this order; more specific shapes first).
-        engine[95] = [
+        engine[100] = [
             "there is no node {node}",
             "there is no Raft group {group}",
             "node {node} is down",
@@ -499,6 +534,11 @@ catalog! {
             "a partition count",
             "a replication factor",
             "{what} ({lo}..{hi})",
+            "rebalance: leaders hand their partitions back to the primaries, one partition at a time",
+            "rebalance: partition {partition} is not led by its primary; given up",
+            "rebalance: done",
+            "broker {broker} holds no replica of partition {partition}",
+            "key {key} lives on partition {partition} (follow-up commands go to the partition of their key)",
         ];
         // The named scenarios of view::library, in its order.
         example_names[16] = [

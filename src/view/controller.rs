@@ -7,12 +7,13 @@ use crate::raft::{NodeId, Time};
 use crate::script::ast::{ClusterSpec, Cmd, Setting, Target};
 use crate::script::lesson::Lesson;
 use crate::script::session::Session;
+use crate::sim::zeebe::Topology;
 use crate::sim::{DropReason, TraceEvent, TraceKind, MS};
 use crate::view::catalog::cat;
 use crate::view::errors::{parse_error, translate};
 use crate::view::frame::{self, MessageView};
 use crate::view::lesson::{is_intervention, is_time_travel, LessonState, Phase};
-use crate::view::narrate::{narrate, Category, Narrated};
+use crate::view::narrate::{narrate_in, Category, Narrated};
 use crate::view::params::Theme;
 use crate::view::story::{self, Caption};
 
@@ -64,12 +65,20 @@ pub struct Source {
     pub actions: usize,
 }
 
+/// Per Raft group, a value per node.
+pub type PerGroup = Vec<Vec<(NodeId, u64)>>;
+
 /// One sample of the charts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sample {
     pub time: Time,
-    pub terms: Vec<(NodeId, u64)>,
-    pub commits: Vec<(NodeId, u64)>,
+    /// Per Raft group (one in a classic cluster, a partition's in Zeebe mode): each
+    /// replica's term, and each live replica's commit index.
+    pub terms: PerGroup,
+    pub commits: PerGroup,
+    /// Per group: the highest commit index known so far (the committed prefix only grows),
+    /// for the throughput per partition.
+    pub committed: Vec<u64>,
     pub messages_per_second: f64,
 }
 
@@ -86,6 +95,9 @@ pub struct Prefs {
     pub check_quorum: bool,
     pub rate: u32,
     pub hidden_categories: BTreeSet<Category>,
+    /// Zeebe mode (brokers > 0): the layout the next cluster gets. Not kept in local
+    /// storage: the address (`?brokers=...`) or the settings open Zeebe mode.
+    pub zeebe: Option<Topology>,
 }
 
 impl Default for Prefs {
@@ -103,6 +115,7 @@ impl Default for Prefs {
             check_quorum: false,
             rate: 5,
             hidden_categories: hidden,
+            zeebe: None,
         }
     }
 }
@@ -158,6 +171,17 @@ impl Prefs {
 
     /// The cluster line these settings describe.
     pub fn spec(&self, seed: u64) -> ClusterSpec {
+        if let Some(t) = self.zeebe {
+            // Zeebe's own timing and election; the layout first, so the line reads
+            // `cluster brokers=5 partitions=4 replication=3 seed=...`.
+            let options = vec![
+                Setting::Brokers(t.brokers),
+                Setting::Partitions(t.partitions),
+                Setting::Replication(t.replication),
+                Setting::SnapshotThreshold(PAGE_SNAPSHOT_THRESHOLD),
+            ];
+            return ClusterSpec { nodes: None, seed: Some(seed), groups: None, options };
+        }
         ClusterSpec {
             nodes: Some(self.nodes),
             seed: Some(seed),
@@ -178,6 +202,9 @@ impl Prefs {
 /// Virtual milliseconds per real millisecond when the page opens: slow enough to follow a
 /// message (about a third of a second per hop), an election within seconds.
 pub const DEFAULT_SPEED: f64 = 0.05;
+/// Zeebe mode starts at real time: Zeebe's heartbeats (250 ms) and election timeout (2.5 s)
+/// are watchable as they are.
+pub const ZEEBE_SPEED: f64 = 1.0;
 /// The page compacts logs beyond this many applied entries.
 pub const PAGE_SNAPSHOT_THRESHOLD: u64 = 500;
 const MAX_NARRATION: usize = 2000;
@@ -250,6 +277,10 @@ pub enum Action {
     LessonLeave,
     /// Plays the lesson again from its first step.
     LessonRestart,
+    /// Zeebe mode: shows this partition's Raft group (cluster, logs, inspector, charts).
+    ShowPartition(u32),
+    /// Zeebe mode: the cluster view also draws other partitions' messages.
+    AllMessages(bool),
 }
 
 pub struct Controller {
@@ -300,6 +331,13 @@ pub struct Controller {
     last_sample: Option<(Time, u64)>,
     /// Bumped whenever anything the slower panels show may have changed.
     pub version: u64,
+    /// The Raft group the page shows: 0 in a classic cluster; in Zeebe mode the selected
+    /// partition's (partition - 1).
+    pub group: u32,
+    /// Zeebe mode: whether the cluster view draws every partition's messages.
+    pub all_messages: bool,
+    /// The speed the address asked for (`speed=`): kept when the mode changes.
+    pub fixed_speed: Option<f64>,
 }
 
 impl Controller {
@@ -338,7 +376,13 @@ impl Controller {
             next_value: 1,
             last_sample: None,
             version: 0,
+            group: 0,
+            all_messages: false,
+            fixed_speed: None,
         };
+        if c.zeebe().is_some() {
+            c.speed = ZEEBE_SPEED;
+        }
         c.sync_prefs();
         c.absorb();
         c
@@ -372,10 +416,39 @@ impl Controller {
         }
     }
 
+    /// Zeebe mode: the cluster's layout (`None` for a classic cluster).
+    pub fn zeebe(&self) -> Option<Topology> {
+        self.session.world().topology().copied()
+    }
+
+    /// A text about nodes, told about brokers in Zeebe mode.
+    #[inline(never)]
+    pub fn words(&self, text: &str) -> String {
+        match self.zeebe() {
+            Some(_) => crate::view::narrate::broker_words(cat(), text),
+            None => text.to_string(),
+        }
+    }
+
+    /// A command about the shown Raft group: in Zeebe mode, about the selected partition.
+    #[inline(never)]
+    pub fn in_group(&self, cmd: Cmd) -> Cmd {
+        match self.zeebe() {
+            Some(_) => Cmd::InPartition { partition: self.group + 1, cmd: Box::new(cmd) },
+            None => cmd,
+        }
+    }
+
     /// The settings panel shows the running cluster's settings.
     fn sync_prefs(&mut self) {
         let world = self.session.world();
         let settings = world.settings();
+        self.prefs.zeebe = settings.zeebe;
+        self.seed = settings.seed;
+        if settings.zeebe.is_some() {
+            // The classic settings stay as they were, for a classic cluster to come.
+            return;
+        }
         let raft = &settings.raft;
         self.prefs.nodes = (world.machine_ids().len() as u32).clamp(1, crate::sim::MAX_NODES);
         self.prefs.election_min_ms = (raft.election_timeout_min / MS).max(1);
@@ -383,7 +456,6 @@ impl Controller {
         self.prefs.heartbeat_ms = (raft.heartbeat_interval / MS).max(1);
         self.prefs.pre_vote = raft.pre_vote;
         self.prefs.check_quorum = raft.check_quorum;
-        self.seed = settings.seed;
     }
 
     pub fn now(&self) -> Time {
@@ -486,16 +558,18 @@ impl Controller {
         }
         let events = self.session.drain_trace();
         let machines = self.session.world().machine_ids();
+        let zeebe = self.zeebe().is_some();
+        let group = self.group;
         for e in &events {
             if let TraceKind::Dropped { from, to, sent_at, deliver_at, reason, .. } = &e.kind {
-                if e.group == 0 && *reason != DropReason::NodeDown {
+                if e.group == group && *reason != DropReason::NodeDown {
                     let span = deliver_at.saturating_sub(*sent_at).max(1) as f64;
                     let progress = (e.time.saturating_sub(*sent_at) as f64 / span).clamp(0.0, 1.0);
                     self.deaths.push(Death { from: *from, to: *to, progress, reason: *reason, time: e.time, shown_at: None });
                 }
             }
             if let TraceKind::Discarded { node, index, term, command } = &e.kind {
-                if e.group == 0 {
+                if e.group == group {
                     let label = command.as_deref().unwrap_or("·").to_string();
                     self.ghosts.push(Ghost { node: *node, index: *index, term: *term, label, shown_at: None });
                 }
@@ -504,7 +578,8 @@ impl Controller {
             if matches!(e.kind, TraceKind::Sent { .. }) && self.prefs.hidden_categories.contains(&Category::Message) {
                 continue;
             }
-            if let Some(n) = narrate(cat(), e, &machines) {
+            let told = narrate_in(cat(), e, &machines, zeebe);
+            if let Some(n) = told {
                 self.narration.push_back(n);
                 self.told.push_back(e.clone());
                 self.narrated_total += 1;
@@ -549,13 +624,16 @@ impl Controller {
             Some((t, s)) if now > t => (sent.saturating_sub(s)) as f64 / ((now - t) as f64 / 1e6),
             _ => 0.0,
         };
-        let nodes = frame::nodes(self.session.world(), 0);
-        self.samples.push_back(Sample {
-            time: now,
-            terms: nodes.iter().map(|n| (n.id, n.term)).collect(),
-            commits: nodes.iter().filter(|n| n.role != "crashed").map(|n| (n.id, n.commit_index)).collect(),
-            messages_per_second: rate,
-        });
+        let world = self.session.world();
+        let (mut terms, mut commits, mut committed) = (Vec::new(), Vec::new(), Vec::new());
+        for g in 0..world.group_count() {
+            let nodes = frame::nodes(world, g);
+            terms.push(nodes.iter().map(|n| (n.id, n.term)).collect());
+            commits.push(nodes.iter().filter(|n| n.role != "crashed").map(|n| (n.id, n.commit_index)).collect::<Vec<_>>());
+            let before = self.samples.back().and_then(|s| s.committed.get(g as usize).copied()).unwrap_or(0);
+            committed.push(nodes.iter().map(|n| n.commit_index).fold(before, u64::max));
+        }
+        self.samples.push_back(Sample { time: now, terms, commits, committed, messages_per_second: rate });
         while self.samples.len() > MAX_SAMPLES {
             self.samples.pop_front();
         }
@@ -597,7 +675,7 @@ impl Controller {
     /// The leader the page shows: the one leader that can commit, if there is exactly one
     /// (a stale leader cut off in a minority is not it).
     pub fn leader(&self) -> Option<NodeId> {
-        let nodes = frame::nodes(self.session.world(), 0);
+        let nodes = frame::nodes(self.session.world(), self.group);
         match frame::working_leaders(&nodes).as_slice() {
             [one] => Some(one.id),
             _ => None,
@@ -606,7 +684,7 @@ impl Controller {
 
     pub(super) fn act(&mut self, cmd: Cmd) {
         self.settle_to_ms();
-        self.last_error = self.session.act(cmd).err().map(|e| translate(&e));
+        self.last_error = self.session.act(cmd).err().map(|e| self.words(&translate(&e)));
         self.absorb();
     }
 
@@ -629,7 +707,7 @@ impl Controller {
 
     /// Queues a scenario's commands on the running cluster, from now.
     fn run_here(&mut self, text: &str) -> Result<(), String> {
-        let scenario = crate::script::parse(text).map_err(|e| parse_error(&e))?;
+        let scenario = crate::script::parse::parse_with(text, self.zeebe()).map_err(|e| parse_error(&e))?;
         if let Some(k) = scenario.commands.iter().position(|c| matches!(c, Cmd::Cluster(_))) {
             return Err(crate::view::catalog::fill(cat().cluster_not_here, &[("line", &scenario.lines[k].to_string())]));
         }
@@ -686,7 +764,10 @@ impl Controller {
             }
             Action::Speed(s) => {
                 self.speed = s.clamp(crate::view::geometry::SPEED_MIN, crate::view::geometry::SPEED_MAX);
-                self.prefs.speed = self.speed;
+                // Zeebe mode has its own speed; the one remembered is the classic page's.
+                if self.zeebe().is_none() {
+                    self.prefs.speed = self.speed;
+                }
             }
             Action::Faster => self.dispatch(Action::Speed(self.speed * 2.0)),
             Action::Slower => self.dispatch(Action::Speed(self.speed / 2.0)),
@@ -709,7 +790,13 @@ impl Controller {
             Action::Request(via) => {
                 let keys = crate::sim::client::KEYS;
                 let key = keys[((self.next_value - 1) as usize) % keys.len()];
-                let cmd = Cmd::Propose { command: format!("{key}={}", self.next_value), via };
+                // Zeebe mode: to the shown partition, with its own keys (x2, y2, z2 for
+                // partition 2: a key lives on one partition).
+                let key = match self.zeebe() {
+                    Some(_) => format!("{key}{}", self.group + 1),
+                    None => key.to_string(),
+                };
+                let cmd = self.in_group(Cmd::Propose { command: format!("{key}={}", self.next_value), via });
                 self.next_value += 1;
                 self.act(cmd);
             }
@@ -811,6 +898,14 @@ impl Controller {
                 }
             }
             Action::FilterNode(n) => self.filter_node = n,
+            Action::ShowPartition(p) => {
+                if self.zeebe().is_some_and(|t| (1..=t.partitions).contains(&p)) && p != self.group + 1 {
+                    self.group = p - 1;
+                    self.deaths.clear();
+                    self.ghosts.clear();
+                }
+            }
+            Action::AllMessages(on) => self.all_messages = on,
         }
         self.lesson_check();
         self.version += 1;
@@ -818,7 +913,15 @@ impl Controller {
 
     /// Starts over with another session.
     pub fn replace_session(&mut self, session: Session) {
+        let was_zeebe = self.zeebe().is_some();
         self.session = session;
+        let zeebe = self.zeebe().is_some();
+        // Zeebe mode starts at real time; back in a classic cluster, the page's own speed.
+        if zeebe != was_zeebe {
+            self.speed = self.fixed_speed.unwrap_or(if zeebe { ZEEBE_SPEED } else { self.prefs.speed });
+            self.filter_node = None;
+        }
+        self.group = 0;
         self.lesson = None;
         self.next_value = 1;
         self.sync_prefs();
@@ -844,8 +947,10 @@ impl Controller {
     /// Tells what happened again in the page's language (after it changed).
     pub fn retell(&mut self) {
         let machines = self.session.world().machine_ids();
+        let zeebe = self.zeebe().is_some();
         for (line, event) in self.narration.iter_mut().zip(&self.told) {
-            if let Some(n) = narrate(cat(), event, &machines) {
+            let told = narrate_in(cat(), event, &machines, zeebe);
+            if let Some(n) = told {
                 line.text = n.text;
             }
         }
@@ -1092,6 +1197,60 @@ mod tests {
         assert_eq!(c.prefs.nodes, 7);
         assert_eq!(Some(c.seed), spec.seed);
         assert_eq!(c.prefs.spec(c.seed).nodes, Some(7), "restarting with these settings keeps the example's cluster");
+    }
+
+    fn zeebe_controller() -> Controller {
+        let prefs = Prefs { zeebe: Topology::new(5, 4, 3).ok(), ..Prefs::default() };
+        Controller::new(Session::new(prefs.spec(7)).unwrap(), 7, prefs)
+    }
+
+    /// Zeebe mode: real time; the page shows one partition's Raft group at a time (its
+    /// replicas by broker id, its leader); the story is told for every partition, its lines
+    /// about brokers; a request goes to the partition shown; the session exports and links
+    /// as a Zeebe scenario.
+    #[test]
+    fn zeebe_mode_shows_a_partition_tells_every_partition_and_exports_a_zeebe_scenario() {
+        let mut c = zeebe_controller();
+        assert_eq!(c.speed, ZEEBE_SPEED);
+        c.session.advance_to(4 * SECOND);
+        c.absorb();
+        assert_eq!(c.leader(), Some(0), "partition 1's primary");
+        assert_eq!(frame::nodes(c.session.world(), c.group).iter().map(|n| n.id).collect::<Vec<_>>(), vec![0, 1, 2]);
+        c.dispatch(Action::ShowPartition(4));
+        assert_eq!((c.group, c.leader()), (3, Some(3)));
+        c.dispatch(Action::ShowPartition(9));
+        assert_eq!(c.group, 3, "no partition 9: nothing changes");
+        for p in 1..=4 {
+            let leader = [0, 1, 2, 3][p - 1];
+            assert!(told(&c, &format!("P{p} · Broker {leader} won the election: leader of term 1")), "{:?}", c.narration);
+        }
+        c.dispatch(Action::Act(Cmd::Crash(Target::Node(2))));
+        assert_eq!(c.narration.iter().filter(|n| n.text.contains("Broker 2 crashed")).count(), 1, "a broker's crash told once");
+        c.dispatch(Action::Request(None));
+        let last = c.session.actions().last().map(|a| crate::script::print::command(&a.1));
+        assert_eq!(last.as_deref(), Some("propose x4=1 partition 4"));
+        c.dispatch(Action::Act(Cmd::Crash(Target::Node(2))));
+        assert_eq!(c.last_error.as_deref(), Some("broker 2 is down"));
+        let text = c.scenario_text();
+        assert!(text.starts_with("cluster brokers=5 partitions=4 replication=3 seed=7"), "{text}");
+        let back = crate::view::permalink::decode(&crate::view::permalink::encode(&c.session.to_scenario())).unwrap();
+        assert_eq!(crate::script::print(&back), text, "a Zeebe session's link replays it");
+        // Back to a classic cluster: the classic page's speed, group 0.
+        c.dispatch(Action::ShowPartition(2));
+        c.replace_session(Session::new(Prefs::default().spec(1)).unwrap());
+        assert_eq!((c.speed, c.group, c.zeebe()), (DEFAULT_SPEED, 0, None));
+    }
+
+    /// A scenario run on a Zeebe cluster speaks of broker ids from 0.
+    #[test]
+    fn commands_run_on_a_zeebe_cluster_use_broker_ids() {
+        let mut c = zeebe_controller();
+        c.session.advance_to(4 * SECOND);
+        c.dispatch(Action::RunHere("crash 0\nrun 1s\nrebalance".to_string()));
+        assert_eq!(c.import_error, None);
+        assert!(!c.session.world().is_up(0));
+        c.dispatch(Action::RunHere("crash 9".to_string()));
+        assert!(c.import_error.as_deref().unwrap_or("").contains("a broker id (0..4)"), "{:?}", c.import_error);
     }
 
     #[test]

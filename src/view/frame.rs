@@ -105,10 +105,11 @@ pub fn role_name(world: &World, group: u32, id: NodeId) -> &'static str {
     }
 }
 
+/// The nodes of a Raft group as drawn: every machine in a classic cluster, a partition's
+/// replicas (by broker id) in Zeebe mode.
 pub fn nodes(world: &World, group: u32) -> Vec<NodeView> {
-    world
-        .machine_ids()
-        .into_iter()
+    let ids = if world.topology().is_some() { world.replica_ids(group) } else { world.machine_ids() };
+    ids.into_iter()
         .map(|id| match world.node(group, id) {
             Some(n) => {
                 let s = n.status();
@@ -146,7 +147,7 @@ pub fn nodes(world: &World, group: u32) -> Vec<NodeView> {
                     timer_timeout: 0,
                     votes: Vec::new(),
                     member: true,
-                    priority: 1,
+                    priority: world.topology().and_then(|t| t.priority(group + 1, id)).unwrap_or(1),
                     stale: None,
                 }
             }
@@ -293,6 +294,49 @@ pub fn peers(world: &World, group: u32, leader: NodeId) -> Vec<PeerView> {
         .collect()
 }
 
+/// Zeebe mode: one replica as the topology view shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReplicaView {
+    pub partition: u32,
+    pub broker: NodeId,
+    /// The page contract's role (as [`role_name`]).
+    pub role: &'static str,
+    /// Its priority for priority election; the primary has the highest (the replication
+    /// factor).
+    pub priority: u32,
+    pub primary: bool,
+    /// The target priority it waits for (a live replica that is not leading): it counts
+    /// down from the replication factor at each election timeout without a leader.
+    pub target: Option<u32>,
+    /// Its term (on its disk while its broker is down).
+    pub term: u64,
+    /// For a leader: whether the gateway knows it (its initial entry committed).
+    pub announced: bool,
+}
+
+/// Zeebe mode: the replica of `partition` on `broker`, if it holds one.
+pub fn replica(world: &World, partition: u32, broker: NodeId) -> Option<ReplicaView> {
+    let t = world.topology()?;
+    let priority = t.priority(partition, broker)?;
+    let group = partition - 1;
+    let node = world.node(group, broker);
+    let term = match node {
+        Some(n) => n.term(),
+        None => world.storage(group, broker).map_or(0, |s| s.hard_state.current_term),
+    };
+    let target = node.filter(|n| n.role() != Role::Leader && world.settings().raft.priority_election).map(|n| n.status().target_priority);
+    Some(ReplicaView {
+        partition,
+        broker,
+        role: role_name(world, group, broker),
+        priority,
+        primary: t.primary(partition) == Some(broker),
+        target,
+        term,
+        announced: node.is_some_and(|n| n.role() == Role::Leader && n.leader_ready()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +399,29 @@ mod tests {
         assert!(view(&s, 5).term > view(&s, 1).term, "node 5 kept timing out alone");
         assert_eq!((view(&s, 1).role, view(&s, 1).stale), ("leader", None), "node 1 still commits with 1, 2, 3, 4");
         assert_eq!(working_leaders(&nodes(s.world(), 0)).len(), 1);
+    }
+
+    /// ZEEBE.md's 3/3/3 layout as the topology view shows it, and a waiting replica's
+    /// target priority counting down after the primary of partition 1 dies.
+    #[test]
+    fn zeebe_replicas_show_the_layout_and_the_target_counting_down() {
+        let mut s = session("cluster brokers=3 partitions=3 replication=3 seed=7");
+        s.advance_to(4000 * MS);
+        let r = |s: &Session, p, b| replica(s.world(), p, b).unwrap();
+        assert_eq!((r(&s, 1, 0).role, r(&s, 1, 0).priority, r(&s, 1, 0).primary, r(&s, 1, 0).announced), ("leader", 3, true, true));
+        assert_eq!((r(&s, 1, 1).priority, r(&s, 1, 2).priority, r(&s, 3, 0).priority), (2, 1, 2));
+        assert_eq!((r(&s, 1, 1).target, r(&s, 1, 0).target, r(&s, 1, 1).term), (Some(3), None, 1));
+        assert_eq!(nodes(s.world(), 1).iter().map(|n| n.id).collect::<Vec<_>>(), vec![0, 1, 2], "a partition's replicas, by broker");
+        s.act(Cmd::Crash(Target::Node(0))).unwrap();
+        let crash = s.now();
+        assert_eq!((r(&s, 1, 0).role, r(&s, 1, 0).term, r(&s, 1, 0).target), ("crashed", 1, None));
+        // One election timeout (2.5 s) after the last heartbeat, the target drops to 2;
+        // broker 1 (priority 2) then stands at the next one, broker 2 (priority 1) waits.
+        s.advance_to(crash + 2_800 * MS);
+        assert_eq!((r(&s, 1, 1).target, r(&s, 1, 2).target), (Some(2), Some(2)));
+        assert_eq!(r(&s, 1, 1).role, "follower");
+        s.advance_to(crash + 5_400 * MS);
+        assert_eq!(r(&s, 1, 1).role, "leader");
     }
 
     #[test]

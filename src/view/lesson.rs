@@ -223,6 +223,10 @@ impl Controller {
         };
         l.phase = Phase::Playing;
         l.stop_at = Some(plan.end);
+        // A Zeebe lesson's step shows the partition it is about.
+        if let Some(p) = l.lesson.steps[k].partition {
+            self.group = p - 1;
+        }
         self.queued.clear();
         self.queued.extend(plan.actions);
         if animate {

@@ -248,6 +248,56 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
     Some(Narrated { time: e.time, category, nodes, text })
 }
 
+/// The words for one trace event. `zeebe`: of any partition, its machines called brokers; a
+/// line about one partition starts with it; what happens to a broker or the network is told
+/// once (a broker's crash is recorded in every partition). Otherwise only group 0 is told.
+pub fn narrate_in(c: &Catalog, e: &TraceEvent, machines: &[NodeId], zeebe: bool) -> Option<Narrated> {
+    let broker_level = matches!(
+        e.kind,
+        TraceKind::Crashed { .. }
+            | TraceKind::Restarted { .. }
+            | TraceKind::Partitioned { .. }
+            | TraceKind::Healed
+            | TraceKind::Cut { .. }
+            | TraceKind::Uncut { .. }
+            | TraceKind::Link { .. }
+            | TraceKind::Note { .. }
+    );
+    if e.group != 0 && (!zeebe || broker_level) {
+        return None;
+    }
+    let mut n = if zeebe { narrate(c, &TraceEvent { group: 0, ..e.clone() }, machines)? } else { narrate(c, e, machines)? };
+    if zeebe {
+        // Notes are the engine's (a rebalance's steps), in its words.
+        n.text = broker_words(c, &super::errors::translate_with(c, &n.text));
+        if !broker_level {
+            n.text = fill(c.z_event, &[("partition", &(e.group + 1).to_string()), ("text", &n.text)]);
+        }
+    }
+    Some(n)
+}
+
+/// Zeebe mode: a text about nodes, told about brokers (the catalog's `broker_words`:
+/// `from>to` pairs, `|` between them; a word is replaced where no Latin letter touches it).
+pub fn broker_words(c: &Catalog, text: &str) -> String {
+    let mut out = text.to_string();
+    for pair in c.broker_words.split('|') {
+        let Some((from, to)) = pair.split_once('>') else { continue };
+        let mut done = String::with_capacity(out.len() + 16);
+        let mut rest = out.as_str();
+        while let Some(k) = rest.find(from) {
+            let (before, after) = (&rest[..k], &rest[k + from.len()..]);
+            let letter = |ch: Option<char>| ch.is_some_and(|ch| ch.is_ascii_alphabetic());
+            done.push_str(before);
+            done.push_str(if letter(before.chars().next_back()) || letter(after.chars().next()) { from } else { to });
+            rest = after;
+        }
+        done.push_str(rest);
+        out = done;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

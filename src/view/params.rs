@@ -1,10 +1,13 @@
 //! The page's URL parameters: `seed`, `nodes`, `speed` (virtual ms per real ms), `scenario`
 //! (scenario text), `embed=1`, `theme` (auto, light, dark), `autoplay` (1/0), `caption`
 //! (one line of text), `s` and `t` (a permalink's session and moment; `t` also works with
-//! `scenario`), `lang` (en, zh), `lesson` and `step` (a lesson and the step it opens at).
+//! `scenario`), `lang` (en, zh), `lesson` and `step` (a lesson and the step it opens at),
+//! `brokers`, `partitions`, `replication` (Zeebe mode; partitions and replication default
+//! to 1, as in Zeebe and the scenario language).
 //! Each bad value is reported (in the page's language) and replaced by its default; nothing
 //! stops the page.
 
+use crate::sim::zeebe::{Topology, MAX_BROKERS, MAX_PARTITIONS};
 use crate::sim::MAX_NODES;
 use crate::view::catalog::{cat, fill};
 use crate::view::geometry::{SPEED_MAX, SPEED_MIN};
@@ -96,6 +99,8 @@ pub struct PageParams {
     /// A lesson to open (its id), and the step (1-based) to open it at.
     pub lesson: Option<String>,
     pub step: Option<u32>,
+    /// Zeebe mode: the layout `brokers=`, `partitions=`, `replication=` ask for.
+    pub zeebe: Option<Topology>,
 }
 
 impl PageParams {
@@ -124,6 +129,8 @@ pub fn from_pairs(pairs: &[(String, String)]) -> (PageParams, Vec<String>) {
     let mut p = PageParams::default();
     let mut errors = Vec::new();
     let c = cat();
+    // Zeebe's layout: each number checked alone first, then together.
+    let (mut brokers, mut partitions, mut replication) = (None, None, None);
     for (k, v) in pairs {
         let v = v.trim();
         let mut bad = |template: &str, extra: &[(&str, &str)]| {
@@ -181,8 +188,40 @@ pub fn from_pairs(pairs: &[(String, String)]) -> (PageParams, Vec<String>) {
                 Ok(n) if n >= 1 => p.step = Some(n),
                 _ => bad(c.p_step, &[]),
             },
+            "brokers" | "partitions" | "replication" => {
+                let max = match k.as_str() {
+                    "brokers" => MAX_BROKERS,
+                    "partitions" => MAX_PARTITIONS,
+                    _ => brokers.unwrap_or(MAX_BROKERS),
+                };
+                match v.parse::<u32>() {
+                    Ok(n) if (1..=max).contains(&n) => match k.as_str() {
+                        "brokers" => brokers = Some(n),
+                        "partitions" => partitions = Some(n),
+                        _ => replication = Some(n),
+                    },
+                    _ => bad(c.p_count, &[("min", "1"), ("max", &max.to_string())]),
+                }
+            }
             _ => {}
         }
+    }
+    match brokers {
+        Some(b) => {
+            let r = replication.filter(|&r| r <= b);
+            if r != replication {
+                errors.push(format!(
+                    "replication: {}",
+                    fill(c.p_count, &[("value", &replication.unwrap_or(0).to_string()), ("min", "1"), ("max", &b.to_string())])
+                ));
+            }
+            p.zeebe = Topology::new(b, partitions.unwrap_or(1), r.unwrap_or(1)).ok();
+        }
+        None if partitions.is_some() || replication.is_some() => {
+            let k = if partitions.is_some() { "partitions" } else { "replication" };
+            errors.push(format!("{k}: {}", c.p_needs_brokers));
+        }
+        None => {}
     }
     (p, errors)
 }
@@ -236,6 +275,20 @@ mod tests {
         assert!(!plays(&[("scenario", "run 1s"), ("t", "500")], true), "a moment opens paused");
         assert!(plays(&[("t", "500"), ("autoplay", "1")], true));
         assert!(!plays(&[("autoplay", "0")], false));
+    }
+
+    #[test]
+    fn brokers_partitions_and_replication_open_zeebe_mode_and_bad_ones_are_named() {
+        let (p, e) = from_pairs(&pairs(&[("brokers", "5"), ("partitions", "4"), ("replication", "3")]));
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(p.zeebe, Some(Topology { brokers: 5, partitions: 4, replication: 3 }));
+        assert_eq!(from_pairs(&pairs(&[("brokers", "3")])).0.zeebe, Topology::new(3, 1, 1).ok(), "Zeebe's defaults");
+        let (p, e) = from_pairs(&pairs(&[("brokers", "3"), ("replication", "4"), ("partitions", "13")]));
+        assert_eq!(p.zeebe, Topology::new(3, 1, 1).ok());
+        assert_eq!(e, vec!["replication: `4` is not a number from 1 to 3", "partitions: `13` is not a number from 1 to 12"]);
+        let (p, e) = from_pairs(&pairs(&[("brokers", "0"), ("partitions", "2")]));
+        assert_eq!(p.zeebe, None);
+        assert_eq!(e, vec!["brokers: `0` is not a number from 1 to 9", "partitions: needs brokers= (the number of Zeebe brokers)"]);
     }
 
     #[test]
