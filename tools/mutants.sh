@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the Raft core (issue 8): cargo-mutants changes the code of
 # src/raft/{node,log,quorum,progress,membership}.rs one mutant at a time, rebuilds, and runs
-# the fast native tests (the lib's unit tests, tests/raft_paper.rs, tests/raft_features.rs);
+# the fast native tests (the lib's unit tests, tests/raft_paper.rs, tests/raft_features.rs, tests/zeebe.rs);
 # a mutant no test notices is "missed". The scope, tests and build profile are in
 # .cargo/mutants.toml; the score and date of the last full run are in README.md, Tests.
 #
