@@ -6,19 +6,21 @@
 //!   `view/`: every user action is an [`Action`]) and the page as drawn. Everything the reader
 //!   does, and every fetch that finishes, goes through `App::act`: dispatch, remember the
 //!   settings, draw.
-//! - **Regions.** A skeleton is written into `#app` once: an element for each region (the top
-//!   bar, notices, the lesson panel, the cluster's layers, the timeline, logs, events,
-//!   charts, inspector, controls, invariants, share, the dialogs). Each region has a function
+//! - **Regions.** A skeleton is written into `#app` once (and patched when the language or
+//!   the mode, Zeebe or classic, changes): an element for each region (the top bar, notices,
+//!   the lesson panel, the cluster's layers, the timeline, Zeebe mode's brokers and
+//!   partitions, logs, events, charts, inspector, controls, invariants, share, the dialogs). Each region has a function
 //!   from the controller to markup text; a [`dom::Slot`] writes it into its element only
 //!   when the text changed, either replacing the content (logs, charts, links) or patching
 //!   it with [`dom::morph`], which keeps every element that stays, so focus, an open select,
-//!   a dragged slider and typed text survive. What changes every frame is set by hand at the
-//!   attribute level: the clock, node timers, the timeline's slider, messages in flight (one
-//!   element each, created, moved, removed), and the event list grows by its new lines.
+//!   a dragged slider and typed text survive. What changes every frame is set by hand, as
+//!   text nodes and attributes: the clock and the timeline's end ([`dom::Text`]), node
+//!   timers, the timeline's slider, messages in flight (one element each, created, moved,
+//!   removed), and the event list grows by its new lines.
 //! - **Pace.** Frames run only while playing (`requestAnimationFrame`, cancelled when
 //!   paused: a paused page does no work per frame; a background tab gets no frames and does
 //!   not catch up). A frame draws the moving parts (clock, cluster, timeline, inspector,
-//!   lesson panel); the slower panels follow four times a second, the charts once a second;
+//!   lesson panel, Zeebe mode's brokers and partitions); the slower panels follow four times a second, the charts once a second;
 //!   after an action, or while paused, everything is drawn at once.
 //! - **Events.** One listener per event type on the root ([`input`]) reads `data-act` /
 //!   `data-set` (and the page contract's `data-*`) and maps them to actions; the keyboard

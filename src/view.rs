@@ -1,6 +1,6 @@
 //! The page's model, free of any browser API so it is tested natively: the message catalog,
-//! narration, what a frame shows, geometry and URL parameters. The Yew components in `ui`
-//! render it; the JavaScript API returns it.
+//! narration, what a frame shows, geometry and URL parameters. The page in `ui`
+//! renders it; the JavaScript API returns it.
 
 pub mod catalog;
 pub mod controller;
