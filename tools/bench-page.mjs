@@ -5,15 +5,15 @@
 // frame over 20 ms, main thread <= 50 % busy; 5 nodes at the default speed <= 15 %; paused
 // <= 1 %; the browser simulator at least half as fast as the native one.
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { serve } from './serve.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, d) => { const i = args.indexOf('--' + name); return i >= 0 ? Number(args[i + 1]) : d; };
 const seconds = opt('seconds', 10);
 const port = opt('port', 8095);
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', 'dist'], { stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 800));
+// Served compressed, as a static host serves it (tools/serve.mjs).
+const { server } = await serve({ dir: 'dist', port });
 const base = `http://127.0.0.1:${port}/`;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -29,7 +29,7 @@ async function measure(query, { pause = false, cpu = 1 } = {}) {
     await c.send('Emulation.setCPUThrottlingRate', { rate: cpu });
   }
   const files = [];
-  page.on('response', async (r) => { try { const b = await r.body(); files.push({ path: new URL(r.url()).pathname, raw: b.length, gzip: gzipSync(b, { level: 9 }).length }); } catch {} });
+  page.on('response', async (r) => { try { const b = await r.body(); files.push({ path: new URL(r.url()).pathname, raw: b.length, gzip: gzipSync(b, { level: 9 }).length, br: brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length }); } catch {} });
   await page.goto(base + query, { waitUntil: 'load' });
   await page.waitForTimeout(2000);
   if (pause) { await page.getByRole('button', { name: 'Pause' }).click(); await page.waitForTimeout(500); }
@@ -91,9 +91,10 @@ const startSlow = await startup(4);
 
 const gz = normal.files.reduce((s, f) => s + f.gzip, 0);
 const raw = normal.files.reduce((s, f) => s + f.raw, 0);
-console.log('page weight (all requests, gzip -9):');
-for (const f of normal.files) console.log(`  ${f.path.padEnd(28)} ${String(f.raw).padStart(8)} B  ${String(f.gzip).padStart(7)} B gzip`);
-console.log(`  total                        ${String(raw).padStart(8)} B  ${String(gz).padStart(7)} B gzip  (budget: 150 KB)`);
+const br = normal.files.reduce((s, f) => s + f.br, 0);
+console.log('page weight (all requests of the first load, gzip -9 and brotli 11):');
+for (const f of normal.files) console.log(`  ${f.path.padEnd(28)} ${String(f.raw).padStart(8)} B  ${String(f.gzip).padStart(7)} B gzip  ${String(f.br).padStart(7)} B br`);
+console.log(`  total                        ${String(raw).padStart(8)} B  ${String(gz).padStart(7)} B gzip  ${String(br).padStart(7)} B br  (budget: 150 KB gzip)`);
 console.log(`5 nodes, default speed, running: main thread ${normal.busy}% busy (budget 15%), ${normal.fps} fps, frame p50 ${normal.p50} ms, p95 ${normal.p95} ms`);
 console.log(`5 nodes, paused:                 main thread ${paused.busy}% busy (budget 1%)`);
 console.log(`9 nodes, heavy traffic (100 requests/s at speed 0.2): ${busy9.fps} fps, frame p50 ${busy9.p50} ms, p95 ${busy9.p95} ms, max ${busy9.max} ms, ${busy9.over20} frames over 20 ms, main thread ${busy9.busy}% busy (budget 50%)`);
@@ -132,4 +133,4 @@ const tt = await page.evaluate(async () => {
 });
 console.log(`time travel in the browser, one hour (5 nodes, 20 requests/s, checker on): built in ${(tt.build / 1000).toFixed(1)} s; 20 jumps: worst ${tt.worst.toFixed(1)} ms, mean ${tt.mean.toFixed(1)} ms (budget: < 50 ms)`);
 await browser.close();
-server.kill();
+server.closeAllConnections(); server.close();

@@ -3,7 +3,8 @@
 // slower CPU), Debian's Chromium. Prints the performance and accessibility scores, the
 // timings behind the performance score, and every failing audit. Asserts nothing.
 //   node tools/lighthouse.mjs [--runs 3] [--query '?seed=3']
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { serve } from './serve.mjs';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,22 +14,23 @@ const opt = (name, d) => { const i = args.indexOf('--' + name); return i >= 0 ? 
 const runs = Number(opt('runs', 3));
 const query = opt('query', '?seed=3');
 const port = Number(opt('port', 8096));
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', 'dist'], { stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 800));
+// Served compressed, as a static host serves it (brotli or gzip: tools/serve.mjs).
+const { server } = await serve({ dir: 'dist', port });
 const flags = '--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync';
 const dir = mkdtempSync(join(tmpdir(), 'lighthouse-'));
 const results = [];
 try {
   for (let k = 0; k < runs; k++) {
     const out = join(dir, `run${k}.json`);
-    const r = spawnSync('npx', ['--yes', 'lighthouse@13.5.0', `http://127.0.0.1:${port}/${query}`, '--quiet', `--chrome-flags=${flags}`,
+    // Asynchronously: the server runs in this process.
+    const status = await new Promise((done) => spawn('npx', ['--yes', 'lighthouse@13.5.0', `http://127.0.0.1:${port}/${query}`, '--quiet', `--chrome-flags=${flags}`,
       '--only-categories=performance,accessibility', '--output=json', `--output-path=${out}`],
-      { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH || '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) throw new Error(`lighthouse exited with ${r.status}`);
+      { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH || '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] }).on('exit', done));
+    if (status !== 0) throw new Error(`lighthouse exited with ${status}`);
     results.push(JSON.parse(readFileSync(out, 'utf8')));
   }
 } finally {
-  server.kill();
+  server.closeAllConnections(); server.close();
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const audit = (r, id) => r.audits[id].numericValue;
