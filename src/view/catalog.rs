@@ -446,6 +446,7 @@ catalog! {
     n_break_off = "Known bug switched off: {bug}";
     n_set = "Settings changed: {settings}";
     n_setting = "{name}: {value}";
+    op_read = "read {key}";
     switch_on = "on";
     switch_off = "off";
 
@@ -643,6 +644,18 @@ catalog! {
             "lastIncludedTerm",
             "read",
             "readIndex",
+        ];
+        // Settings a scenario's `set` may change that have no control of their own, by their
+        // names in the scenario language (view::narrate tells `set` notes with them).
+        set_names[8] = [
+            "reads",
+            "batch",
+            "inflight",
+            "timeout",
+            "clients",
+            "duplicate",
+            "reorder",
+            "timing",
         ];
         // The named scenarios of view::library, in its order.
         example_names[16] = [

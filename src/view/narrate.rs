@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::catalog::{fill, Catalog};
+use super::catalog::{fill, Catalog, EN};
 use crate::raft::{Breaks, ConfChange, MessageKind, NodeId, ProposeError, Role, Time};
 use crate::sim::client::Outcome;
 use crate::sim::{DropReason, TraceEvent, TraceKind};
@@ -96,7 +96,10 @@ fn note(c: &Catalog, text: &str) -> String {
                 "drop" => c.loss,
                 "rate" => c.rate,
                 "snapshot" => c.auto_compact,
-                _ => return s.to_string(),
+                name => match EN.set_names.iter().position(|n| *n == name) {
+                    Some(k) => c.set_names[k],
+                    None => return s.to_string(),
+                },
             };
             let value = match value {
                 "on" => c.switch_on,
@@ -267,7 +270,11 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
                 _ => return None,
             };
             let n = node.map(|n| n.to_string()).unwrap_or_default();
-            (Category::Client, node.iter().copied().collect(), fill(template, &[("command", command), ("node", &n)]))
+            let command = match command.strip_prefix("read ") {
+                Some(key) => fill(c.op_read, &[("key", key)]),
+                None => command.to_string(),
+            };
+            (Category::Client, node.iter().copied().collect(), fill(template, &[("command", &command), ("node", &n)]))
         }
         TraceKind::Dropped { from, to, kind, reason, .. } => {
             let t = match reason {
@@ -426,7 +433,13 @@ mod tests {
         let note = |c: &Catalog, text: &str| narrate(c, &ev(TraceKind::Note { text: text.into() }), &FIVE).unwrap().text;
         assert_eq!(note(&EN, "break figure8 on"), "break figure8 on");
         assert_eq!(note(&zh, "break figure8 on"), "打开已知缺陷：以计数提交旧任期的条目（图 8）");
-        assert_eq!(note(&zh, "set prevote=on drop=0.2"), "设置已更改：预投票（Pre-Vote）：开启，丢包：0.2");
+        assert_eq!(note(&zh, "set prevote=on drop=0.2 reads=50%"), "设置已更改：预投票（Pre-Vote）：开启，丢包：0.2，读请求占比：50%");
+        let failed = TraceKind::OpEnded { op: 1, command: "read x".into(), node: None, outcome: Outcome::Failed };
+        assert_eq!(
+            narrate(&EN, &ev(failed.clone()), &FIVE).unwrap().text,
+            "The request read x failed: no node took it, so it had no effect"
+        );
+        assert!(narrate(&zh, &ev(failed), &FIVE).unwrap().text.contains("读取 x"));
         let violation = TraceKind::Violation {
             invariant: "leader-completeness".into(),
             detail: "node 5 became leader of term 5 without committed entry 2".into(),
