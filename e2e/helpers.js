@@ -45,17 +45,18 @@ const ALLOWED = new Set(['Raft', 'ReadIndex', 'AppendEntries', 'RequestVote', 'I
   'replicationFactor', 'votedFor', 'Broker', 'Gateway', 'primary', 'rebalance', 'ms', 'us', 'English', 'JavaScript', 'API', 'WebAssembly',
   'eventsSince', 'Simulation', 'iframe', 'js', 'ts', 'html', 'URL']);
 
-/** The page's visible text, without code (scenario text, snippets) and without SVG titles. */
-async function strayLatin(page) {
-  const text = await page.evaluate(() => {
-    const clone = document.body.cloneNode(true);
+/** The page's visible text (or that of the elements `selector` finds), without code (scenario
+ *  text, snippets) and without SVG titles. */
+async function strayLatin(page, selector = 'body') {
+  const text = await page.evaluate((sel) => [...document.querySelectorAll(sel)].map((root) => {
+    const clone = root.cloneNode(true);
     clone.querySelectorAll('code, pre, textarea, script, style, title, [hidden], .visually-hidden').forEach((e) => e.remove());
     document.body.appendChild(clone);
     clone.style.position = 'absolute';
     const t = clone.innerText;
     clone.remove();
     return t;
-  });
+  }).join('\n'), selector);
   const words = text.match(/[A-Za-z][A-Za-z-]*[A-Za-z]/g) || [];
   return [...new Set(words.flatMap((w) => w.split('-')).filter((w) => w.length > 1 && !ALLOWED.has(w) && !/^[a-z]=?$/.test(w)))];
 }

@@ -12,4 +12,5 @@ pub mod library;
 pub mod narrate;
 pub mod params;
 pub mod permalink;
+pub mod safety;
 pub mod story;

@@ -1941,6 +1941,34 @@ fn zeebe_a_poll_in_a_newer_term_moves_the_voter_to_that_term() {
     assert_eq!(only_send(&effects).body, Body::RequestVoteResponse { pre_vote: true, vote_granted: true });
 }
 
+/// ZEEBE.md: only leader contact and a granted vote reset the target priority. A poll of a
+/// newer term moves a waiting follower to that term (as any message does) and is granted on
+/// the log alone, but the target the follower has counted down stays where it is.
+#[test]
+fn zeebe_a_poll_of_a_newer_term_does_not_reset_the_target() {
+    let mut net = zeebe_net(vec![(3, durable(&V3, 1, &[]))]);
+    net.fire_election_timer(3);
+    assert_eq!(net.node(3).status().target_priority, 2);
+    let effects = net.step(3, prevote_request(2, 3, 3, (0, 0)));
+    assert_eq!(only_send(&effects).body, Body::RequestVoteResponse { pre_vote: true, vote_granted: true });
+    assert_eq!((net.node(3).role(), net.node(3).term()), (Role::Follower, 3));
+    assert_eq!(net.node(3).status().target_priority, 2, "a poll is not leader contact, nor a vote");
+}
+
+/// Figure 2, "All Servers": any message of a newer term moves the receiver to that term, a
+/// poll's answer too. A polling replica that is told of a newer term, even by a grant,
+/// follows in that term rather than counting the grant towards a vote in its old one.
+#[test]
+fn zeebe_a_poll_answer_of_a_newer_term_moves_the_poller_to_that_term() {
+    let mut net = fresh_zeebe_net();
+    net.fire_election_timer(1);
+    assert_eq!(net.node(1).role(), Role::PreCandidate, "the primary polls");
+    net.take_sent();
+    net.step(1, Message { from: 2, to: 1, term: 4, body: Body::RequestVoteResponse { pre_vote: true, vote_granted: true } });
+    assert_eq!((net.node(1).role(), net.node(1).term()), (Role::Follower, 4));
+    assert!(!net.take_sent().iter().any(is_vote_request), "no vote in the old term");
+}
+
 /// ZEEBE.md, check-quorum: a leader steps down when no quorum has answered within two
 /// election timeouts (checked at each heartbeat), not one.
 #[test]
@@ -1958,6 +1986,44 @@ fn zeebe_check_quorum_steps_down_after_two_election_timeouts() {
     assert_eq!(net.node(1).role(), Role::Leader, "still leading: the last answers are not two timeouts old");
     net.run_until(cut_at + 2 * MIN + heartbeat);
     assert_eq!(net.node(1).role(), Role::Follower, "stepped down within a heartbeat of two timeouts");
+}
+
+/// ZEEBE.md, check-quorum, at its edges: "no quorum has answered for two election
+/// timeouts" means more than two. A leader that has led exactly two timeouts without an
+/// answer still leads, and an answer exactly two timeouts old still counts; one heartbeat
+/// later the leader steps down.
+#[test]
+fn zeebe_check_quorum_counts_two_timeouts_to_the_microsecond() {
+    // Elected, then cut off before any follower answered it.
+    let mut net = fresh_zeebe_net();
+    net.advance_to(10 * MS);
+    net.campaign(1);
+    net.deliver_all_where(is_vote_traffic);
+    assert_eq!(net.node(1).role(), Role::Leader);
+    let elected = net.now;
+    let heartbeat = net.config.heartbeat_interval;
+    assert_eq!(2 * MIN % heartbeat, 0, "a heartbeat falls exactly two timeouts after the election");
+    net.isolate(2);
+    net.isolate(3);
+    net.drop_where(|_| true);
+    net.run_until(elected + 2 * MIN);
+    assert_eq!(net.node(1).role(), Role::Leader, "led exactly two timeouts: not more");
+    net.run_until(elected + 2 * MIN + heartbeat);
+    assert_eq!(net.node(1).role(), Role::Follower);
+
+    // Node 3 cut off from the start, node 2 after answering a heartbeat.
+    let mut net = fresh_zeebe_net();
+    net.advance_to(10 * MS);
+    net.elect(1);
+    net.isolate(3);
+    let elected = net.now;
+    net.run_until(elected + 2 * heartbeat);
+    let answered = net.now;
+    net.isolate(2);
+    net.run_until(answered + 2 * MIN);
+    assert_eq!(net.node(1).role(), Role::Leader, "node 2's answer is exactly two timeouts old: it counts");
+    net.run_until(answered + 2 * MIN + heartbeat);
+    assert_eq!(net.node(1).role(), Role::Follower);
 }
 
 /// ZEEBE.md: a new leader appends an initial entry and is announced as leader only after it

@@ -746,7 +746,7 @@ fn s5_3_with_the_keep_conflicting_suffix_break_a_follower_keeps_the_stale_entrie
     let snapshot = Snapshot { index: 2, term: 1, membership: Membership::new(V3), data: "".into() };
     // (follower's entries after the snapshot, the new entries after (3, 1), the log after
     // rule 3, the log with the break)
-    type Case = (&'static [Term], &'static [Term], &'static [Term], &'static [Term]);
+    type Case<'a> = (&'a [Term], &'a [Term], &'a [Term], &'a [Term]);
     let cases: [Case; 2] = [(&[1, 2, 2], &[3], &[1, 3], &[1, 3, 2]), (&[1, 2], &[3, 3], &[1, 3, 3], &[1, 3, 3])];
     for (held, new, want, broken) in cases {
         for keep in [false, true] {

@@ -536,6 +536,8 @@ impl RaftNode {
     fn become_follower(&mut self, term: Term, leader: Option<NodeId>) {
         if self.leader_id != leader || term > self.current_term {
             // Reads forwarded to another leader (or in an older term) will not be answered.
+            // (Only a follower can hold forwarded reads: standing drops them, a leader has
+            // none. So in the same term with the same leader there is nothing to abort.)
             self.abort_forwarded_reads();
         }
         if term > self.current_term {
@@ -713,6 +715,8 @@ impl RaftNode {
         // Entries up to our commit index are committed and so already match the leader's
         // (Log Matching, Leader Completeness): skip them instead of refusing the append.
         let commit = self.log.commit_index();
+        // (At `prev_log_index == commit` skipping changes nothing: the entry at the commit
+        // index matches the leader's, so `<=` would be the same test.)
         if prev_log_index < commit {
             entries.retain(|e| e.index > commit);
             prev_log_index = commit;
@@ -751,6 +755,7 @@ impl RaftNode {
         }
         // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
         let new_commit = leader_commit.min(last_new);
+        // (Applying is immediate, so setting the same commit index again would do nothing.)
         if new_commit > self.log.commit_index() {
             self.log.set_commit_index(new_commit);
             self.apply_committed();
@@ -992,7 +997,8 @@ impl RaftNode {
     fn start_round(&mut self) {
         self.round += 1;
         // Rounds older than a lease can no longer extend one: forget them, so a leader that
-        // hears from nobody does not pile them up.
+        // hears from nobody does not pile them up. (A round sent exactly a lease ago could
+        // only extend the lease to now, where it ends: dropping it too changes nothing.)
         let horizon = self.now.saturating_sub(self.config.lease_duration());
         while self.round_sent.len() >= MAX_ROUNDS_KEPT || self.round_sent.front().is_some_and(|&(_, sent)| sent < horizon) {
             self.round_sent.pop_front();
@@ -1103,6 +1109,8 @@ impl RaftNode {
 
     fn check_reads(&mut self) {
         let acked = self.acked_round();
+        // (The round sent last is never older than the one acknowledged, so `len() > 1` only
+        // says what the second test already ensures: the last round stays.)
         while self.round_sent.len() > 1 && self.round_sent.front().is_some_and(|&(r, _)| r < acked) {
             self.round_sent.pop_front();
         }

@@ -172,6 +172,27 @@ mod tests {
         assert_eq!((p.match_index, p.next_index), (7, 8));
     }
 
+    /// After a snapshot the follower holds at least the snapshot's entries, and at least
+    /// what it acknowledged: probing resumes after the later of the two (etcd's
+    /// `BecomeProbe` from `StateSnapshot`).
+    #[test]
+    fn probing_after_a_snapshot_resumes_after_the_snapshot_or_the_match_whichever_is_later() {
+        let mut p = Progress::new(1);
+        p.maybe_update(3);
+        p.become_snapshot(10, 0);
+        p.become_probe();
+        assert_eq!((p.state, p.next_index), (ProgressState::Probe, 11), "after the snapshot");
+        let mut p = Progress::new(1);
+        p.become_snapshot(10, 0);
+        p.maybe_update(12);
+        p.become_probe();
+        assert_eq!(p.next_index, 13, "after what it acknowledged");
+        let mut p = Progress::new(1);
+        p.maybe_update(3);
+        p.become_probe();
+        assert_eq!(p.next_index, 4, "without a snapshot: after the match");
+    }
+
     #[test]
     fn replicate_streams_up_to_the_inflight_limit() {
         let mut p = Progress::new(1);

@@ -105,7 +105,7 @@ fn grid(c: &Controller, window: u64, back: u64) -> (String, Index) {
                 }
             }
             if i <= *snapshot {
-                let label = if i == *snapshot { "snap" } else { "" };
+                let label = if i == *snapshot { cat().logs_snap } else { "" };
                 let _ = write!(
                     s,
                     r#"<span class="cell compacted{class}" role="cell" title="{} ≤ {snapshot}">{label}</span>"#,

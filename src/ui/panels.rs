@@ -219,7 +219,7 @@ pub fn inspector_markup(c: &Controller) -> String {
                 Some(msg) => {
                     let v = frame::message_view(msg);
                     let mut rows = vec![
-                        (cat().f_kind, v.kind.to_string()),
+                        (cat().f_kind, crate::view::narrate::kind_name(cat(), msg.kind()).to_string()),
                         (cat().f_from, v.from.to_string()),
                         (cat().f_to, v.to.to_string()),
                         (cat().f_sent, format!("{} s", secs(v.sent_at))),
@@ -263,15 +263,15 @@ pub fn invariants_markup(c: &Controller) -> String {
             esc(cat().invariant_help[k]),
         );
         if unknown {
-            let _ = write!(m, r#"<div class="violation"><p>{}</p></div>"#, esc(&inconclusive[0]));
+            let _ = write!(m, r#"<div class="violation"><p>{}</p></div>"#, esc(&crate::view::safety::detail(&inconclusive[0])));
         }
         if let Some(v) = first {
             let _ = write!(
                 m,
                 r#"<div class="violation"><p>{}</p><p class="small">{} s · {}</p><button type="button" class="link" data-act="time" data-time="{}">{}</button></div>"#,
-                esc(&v.detail),
+                esc(&crate::view::safety::detail(&v.detail)),
                 secs(v.time),
-                esc(&v.event),
+                esc(&crate::view::safety::moment(&v.event)),
                 v.time,
                 esc(cat().go_to_moment)
             );

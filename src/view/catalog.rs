@@ -435,6 +435,29 @@ catalog! {
     p_count = "`{value}` is not a number from {min} to {max}";
     p_needs_brokers = "needs brokers= (the number of Zeebe brokers)";
 
+    // The safety checker's reports, as a whole (view::safety; English as the engine prints
+    // a violation: the invariant's id, the time, the event number).
+    v_report = "{invariant} violated at {time} (event {step}): {detail}";
+    v_during = "{report} [during: {event}]";
+    v_or = "{a} or {b}";
+
+    // Notes of the trace: a scenario's `break` and `set` (told as written in English).
+    n_break_on = "Known bug switched on: {bug}";
+    n_break_off = "Known bug switched off: {bug}";
+    n_set = "Settings changed: {settings}";
+    n_setting = "{name}: {value}";
+    op_read = "read {key}";
+    switch_on = "on";
+    switch_off = "off";
+
+    // A message's field values in the inspector (its fields: the `fields` list).
+    v_true = "true";
+    v_false = "false";
+    v_heartbeat = "[] (heartbeat)";
+    v_refused = "refused";
+    // The log cell of the last entry in a snapshot.
+    logs_snap = "snap";
+
     @lists {
         // The engine's messages and the scenario parser's phrases, as the engine writes them
         // (view::errors reads them back in this order; more specific shapes first).
@@ -539,6 +562,100 @@ catalog! {
             "rebalance: done",
             "broker {broker} holds no replica of partition {partition}",
             "key {key} lives on partition {partition} (follow-up commands go to the partition of their key)",
+        ];
+        // The safety checker's details (sim::checker, sim::linearizability) and the events
+        // it names as the moment of a violation (World::describe_current), as the engine
+        // writes them, with the phrases nested in them (view::safety reads them back; more
+        // specific shapes first).
+        safety[53] = [
+            "node {node}'s term went back from {from} to {to}",
+            "node {node}'s commit index went back from {from} to {to}",
+            "node {node}'s applied index went back from {from} to {to}",
+            "node {node}: snapshot {snapshot}, applied {applied}, commit {commit}, last {last} are out of order",
+            "node {node} committed a different entry at index {index} (term {term}) than was committed before (term {before})",
+            "leader {node} of term {term} rewrote its log from index {index} (its log ended at {last})",
+            "node {node} discarded committed entry {index} (term {term}) when it stored a snapshot up to {snapshot}",
+            "node {node} discarded committed entry {index} (term {term})",
+            "node {node} holds entry {index} of term {term} with a different command than another node",
+            "node {node} holds entry {index} of term {term} with a different history before it than another node",
+            "node {node} crashed with term {term} / vote {vote} but storage held term {stored_term} / vote {stored_vote}",
+            "node {node} crashed with a log ending at {last} but storage's ends at {stored}",
+            "node {node} held committed entries up to {before} before crashing but only up to {after} after restarting",
+            "node {node} stored a snapshot up to entry {index} of term {term}, but the committed entry there is of term {committed}",
+            "node {node} sent {kind} to node {to} before {what}",
+            "its term {term} was durable (storage: term {stored})",
+            "its vote for itself was durable (storage: vote {vote})",
+            "its vote for node {to} was durable (storage: vote {vote})",
+            "entry {index} it sends was durable",
+            "entry {index} it acknowledges was durable",
+            "the snapshot up to {index} it sends was durable",
+            "the snapshot up to {index} it acknowledges was durable",
+            "Some({node})",
+            "None",
+            "node {node} applied a different command at index {index} than another node",
+            "node {node} installed a snapshot whose state differs at index {index} from another node's",
+            "node {node} reached a different state at index {index} from another node's",
+            "nodes {node} and {other} were both elected leader in term {term}",
+            "node {node} became leader of term {term} without committed entry {index}",
+            "entry {index} of term {term} was committed but node {node}, leader of term {leader_term}, lacked it when elected",
+            "the history of key {key} is not linearizable: no order of the operations explains {op}: it started after {op2} and {op3} had returned (before the operations still in question, {key} could only hold {values})",
+            "the history of key {key} is not linearizable: no order of the operations explains {op}: it started after {op2} had returned (before the operations still in question, {key} could only hold {values})",
+            "the history of key {key} is not linearizable: no order of the operations explains {op} (before the operations still in question, {key} could only hold {values})",
+            "the history of key {key} is not linearizable",
+            "the history of key {key} is too tangled to check ({why}); checking goes on from an unknown value",
+            "the history of key {key} is too tangled to check (search stopped after {budget} states)",
+            "search stopped after {budget} states",
+            "more than {max} ways it can stand",
+            "write {value} (op {id}, {who}, invoked {call}, {returned})",
+            "read -> {got} (op {id}, {who}, invoked {call}, {returned})",
+            "client {client}",
+            "scripted",
+            "never answered",
+            "returned {time}",
+            "nothing",
+            "anything",
+            "delivery of message {id}",
+            "a timer of node {node}",
+            "a client request",
+            "Lose({id})",
+            "ClientTimeout({op})",
+            "a rebalance",
+            "an intervention",
+        ];
+        // A message's fields in the inspector (view::frame::message_fields), by their names
+        // in Figure 2 of the Raft paper.
+        fields[19] = [
+            "term",
+            "lastLogIndex",
+            "lastLogTerm",
+            "preVote",
+            "leadershipTransfer",
+            "voteGranted",
+            "prevLogIndex",
+            "prevLogTerm",
+            "entries",
+            "leaderCommit",
+            "success",
+            "matchIndex",
+            "rejectedIndex",
+            "conflictTerm",
+            "conflictIndex",
+            "lastIncludedIndex",
+            "lastIncludedTerm",
+            "read",
+            "readIndex",
+        ];
+        // Settings a scenario's `set` may change that have no control of their own, by their
+        // names in the scenario language (view::narrate tells `set` notes with them).
+        set_names[8] = [
+            "reads",
+            "batch",
+            "inflight",
+            "timeout",
+            "clients",
+            "duplicate",
+            "reorder",
+            "timing",
         ];
         // The named scenarios of view::library, in its order.
         example_names[16] = [

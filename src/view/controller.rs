@@ -311,6 +311,9 @@ pub struct Controller {
     pub import_error: Option<String>,
     /// Set when the run stopped at a safety violation.
     pub stopped_at: Option<String>,
+    /// Which violation (its place in the world's list) `stopped_at` tells, to tell it again
+    /// in another language.
+    stopped_by: Option<usize>,
     /// Entries discarded a moment ago, drawn as ghosts in the logs.
     pub ghosts: Vec<Ghost>,
     /// A replacement of the session waiting for the user's confirmation.
@@ -363,6 +366,7 @@ impl Controller {
             filter_node: None,
             import_error: None,
             stopped_at: None,
+            stopped_by: None,
             ghosts: Vec::new(),
             pending_replace: None,
             source: None,
@@ -398,7 +402,7 @@ impl Controller {
     /// The caption for this moment: the page's own (`caption=`) if it has one, else the
     /// story's latest.
     pub fn caption_now(&self) -> Option<&str> {
-        self.caption.as_deref().or_else(|| story::current(&self.story, self.now()))
+        self.caption.as_deref().or_else(|| story::current(&self.story, self.now(), cat().is_zh()))
     }
 
     /// Whether the user did something of their own in this session (replacing it loses it).
@@ -601,7 +605,8 @@ impl Controller {
         let violations = self.session.world().violations();
         if violations.len() > self.violations_seen {
             let v = &violations[self.violations_seen];
-            self.stopped_at = Some(v.to_string());
+            self.stopped_at = Some(crate::view::safety::report(v));
+            self.stopped_by = Some(self.violations_seen);
             self.violations_seen = violations.len();
             // A lesson's step that shows a violation plays on to its end (its text says why).
             if self.lesson.as_ref().is_none_or(|l| l.phase != Phase::Playing) {
@@ -724,7 +729,7 @@ impl Controller {
         }
         // The story from now on is this text's (it stays in time order).
         self.story.retain(|c| c.time <= start);
-        self.story.extend(story::captions(text).into_iter().map(|c| Caption { time: start + c.time, text: c.text }));
+        self.story.extend(story::captions(text).into_iter().map(|c| Caption { time: start + c.time, ..c }));
         // What is due now happens now; the rest as time reaches it.
         self.advance(start);
         if !self.queued.is_empty() {
@@ -953,6 +958,10 @@ impl Controller {
             if let Some(n) = told {
                 line.text = n.text;
             }
+        }
+        let again = self.stopped_by.and_then(|k| self.session.world().violations().get(k)).map(crate::view::safety::report);
+        if let (Some(_), Some(again)) = (&self.stopped_at, again) {
+            self.stopped_at = Some(again);
         }
         self.narration_epoch += 1;
         self.version += 1;

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::raft::{Body, Entry, Index, Message, NodeId, Payload, ProgressState, Role, Time};
 use crate::sim::{InFlight, World};
+use crate::view::catalog::{cat, Catalog, EN};
 
 /// One node as drawn.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -217,37 +218,48 @@ pub fn entry_label(e: &Entry) -> String {
     }
 }
 
-/// The fields of a message, for the inspector.
+/// The fields of a message, for the inspector: their names in Figure 2 of the paper, told
+/// in the page's language.
 pub fn message_fields(m: &Message) -> Vec<(&'static str, String)> {
+    let c = cat();
+    let mut out = fields_of(c, m);
+    for (name, _) in out.iter_mut() {
+        *name = EN.fields.iter().position(|f| f == name).map_or(*name, |k| c.fields[k]);
+    }
+    out
+}
+
+fn fields_of(c: &Catalog, m: &Message) -> Vec<(&'static str, String)> {
+    let yes_no = |b: bool| if b { c.v_true } else { c.v_false }.to_string();
     let mut out = vec![("term", m.term.to_string())];
     match &m.body {
         Body::RequestVote { pre_vote, last_log_index, last_log_term, leadership_transfer } => {
             out.push(("lastLogIndex", last_log_index.to_string()));
             out.push(("lastLogTerm", last_log_term.to_string()));
             if *pre_vote {
-                out.push(("preVote", "true".to_string()));
+                out.push(("preVote", yes_no(true)));
             }
             if *leadership_transfer {
-                out.push(("leadershipTransfer", "true".to_string()));
+                out.push(("leadershipTransfer", yes_no(true)));
             }
         }
-        Body::RequestVoteResponse { vote_granted, .. } => out.push(("voteGranted", vote_granted.to_string())),
+        Body::RequestVoteResponse { vote_granted, .. } => out.push(("voteGranted", yes_no(*vote_granted))),
         Body::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit, .. } => {
             out.push(("prevLogIndex", prev_log_index.to_string()));
             out.push(("prevLogTerm", prev_log_term.to_string()));
             let list: Vec<String> = entries.iter().take(8).map(|e| format!("{}@{}:{}", e.index, e.term, entry_label(e))).collect();
             let more = if entries.len() > 8 { format!(" …+{}", entries.len() - 8) } else { String::new() };
-            out.push(("entries", if entries.is_empty() { "[] (heartbeat)".to_string() } else { format!("[{}{more}]", list.join(", ")) }));
+            out.push(("entries", if entries.is_empty() { c.v_heartbeat.to_string() } else { format!("[{}{more}]", list.join(", ")) }));
             out.push(("leaderCommit", leader_commit.to_string()));
         }
         Body::AppendEntriesResponse { success, match_index, rejected_index, hint, .. } => {
-            out.push(("success", success.to_string()));
+            out.push(("success", yes_no(*success)));
             if *success {
                 out.push(("matchIndex", match_index.to_string()));
             } else {
                 out.push(("rejectedIndex", rejected_index.to_string()));
                 if let Some(h) = hint {
-                    out.push(("conflictTerm", h.conflict_term.map_or("none".to_string(), |t| t.to_string())));
+                    out.push(("conflictTerm", h.conflict_term.map_or(c.none.to_string(), |t| t.to_string())));
                     out.push(("conflictIndex", h.conflict_index.to_string()));
                 }
             }
@@ -261,7 +273,7 @@ pub fn message_fields(m: &Message) -> Vec<(&'static str, String)> {
         Body::ReadIndex { id } => out.push(("read", id.to_string())),
         Body::ReadIndexResponse { id, index } => {
             out.push(("read", id.to_string()));
-            out.push(("readIndex", index.map_or("refused".to_string(), |i| i.to_string())));
+            out.push(("readIndex", index.map_or(c.v_refused.to_string(), |i| i.to_string())));
         }
     }
     out

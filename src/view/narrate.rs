@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::catalog::{fill, Catalog};
-use crate::raft::{ConfChange, MessageKind, NodeId, ProposeError, Role, Time};
+use super::catalog::{fill, Catalog, EN};
+use crate::raft::{Breaks, ConfChange, MessageKind, NodeId, ProposeError, Role, Time};
 use crate::sim::client::Outcome;
 use crate::sim::{DropReason, TraceEvent, TraceKind};
 
@@ -67,6 +67,49 @@ fn role_name(c: &Catalog, r: Role) -> &'static str {
 pub fn kind_name(c: &Catalog, k: MessageKind) -> &'static str {
     let i = MessageKind::ALL.iter().position(|&x| x == k).unwrap_or(0);
     c.kinds[i]
+}
+
+/// A note of the trace in `c`'s language: a scenario's `break` and `set` (in English as the
+/// scenario wrote them); any other note (a rebalance's steps, engine words) as it is.
+fn note(c: &Catalog, text: &str) -> String {
+    if !c.is_zh() {
+        return text.to_string();
+    }
+    if let Some((name, on)) = text.strip_prefix("break ").and_then(|rest| rest.rsplit_once(' ')) {
+        if let Some(k) = Breaks::NAMES.iter().position(|n| *n == name) {
+            return fill(if on == "on" { c.n_break_on } else { c.n_break_off }, &[("bug", c.bug_names[k])]);
+        }
+    }
+    let Some(settings) = text.strip_prefix("set ") else { return text.to_string() };
+    let told: Vec<String> = settings
+        .split(' ')
+        .map(|s| {
+            let Some((name, value)) = s.split_once('=') else { return s.to_string() };
+            let label = match name {
+                "prevote" => c.prevote,
+                "checkquorum" => c.checkquorum,
+                "lease" => c.lease_reads,
+                "priority" => c.priority_election,
+                "election" => c.election_timeout,
+                "heartbeat" => c.heartbeat,
+                "latency" => c.latency,
+                "drop" => c.loss,
+                "rate" => c.rate,
+                "snapshot" => c.auto_compact,
+                name => match EN.set_names.iter().position(|n| *n == name) {
+                    Some(k) => c.set_names[k],
+                    None => return s.to_string(),
+                },
+            };
+            let value = match value {
+                "on" => c.switch_on,
+                "off" => c.switch_off,
+                v => v,
+            };
+            fill(c.n_setting, &[("name", label), ("value", value)])
+        })
+        .collect();
+    fill(c.n_set, &[("settings", &told.join("，"))])
 }
 
 fn list(nodes: &[NodeId]) -> String {
@@ -202,9 +245,10 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
             fill(c.n_read, &[("node", &s(*node as u64)), ("key", key), ("value", value.as_deref().unwrap_or(c.none))]),
         ),
         TraceKind::Violation { invariant, detail } => {
-            (Category::Safety, vec![], fill(c.n_violation, &[("invariant", invariant), ("detail", detail)]))
+            let (invariant, detail) = (super::safety::invariant_label(c, invariant), super::safety::detail_with(c, detail));
+            (Category::Safety, vec![], fill(c.n_violation, &[("invariant", &invariant), ("detail", &detail)]))
         }
-        TraceKind::Note { text } => (Category::Fault, vec![], text.clone()),
+        TraceKind::Note { text } => (Category::Fault, vec![], note(c, text)),
         TraceKind::Discarded { node, index, term, command } => {
             let vals = [("node", s(*node as u64)), ("index", s(*index)), ("term", s(*term))];
             let mut refs: Vec<(&str, &str)> = vals.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -226,7 +270,11 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
                 _ => return None,
             };
             let n = node.map(|n| n.to_string()).unwrap_or_default();
-            (Category::Client, node.iter().copied().collect(), fill(template, &[("command", command), ("node", &n)]))
+            let command = match command.strip_prefix("read ") {
+                Some(key) => fill(c.op_read, &[("key", key)]),
+                None => command.to_string(),
+            };
+            (Category::Client, node.iter().copied().collect(), fill(template, &[("command", &command), ("node", &n)]))
         }
         TraceKind::Dropped { from, to, kind, reason, .. } => {
             let t = match reason {
@@ -377,5 +425,32 @@ mod tests {
     fn partitions_name_every_side_and_only_real_leftovers() {
         assert_eq!(told(TraceKind::Partitioned { groups: vec![vec![1, 2], vec![3, 4, 5]] }), "Network partitioned: {1, 2} | {3, 4, 5}");
         assert_eq!(told(TraceKind::Partitioned { groups: vec![vec![3]] }), "Network partitioned: {3} | {1, 2, 4, 5}");
+    }
+
+    #[test]
+    fn a_scenario_s_break_and_set_read_in_chinese_and_stay_as_written_in_english() {
+        let zh = super::super::catalog::Catalog::parse("zh-CN", include_str!("../../www/i18n/zh-CN.txt")).unwrap();
+        let note = |c: &Catalog, text: &str| narrate(c, &ev(TraceKind::Note { text: text.into() }), &FIVE).unwrap().text;
+        assert_eq!(note(&EN, "break figure8 on"), "break figure8 on");
+        assert_eq!(note(&zh, "break figure8 on"), "打开已知缺陷：以计数提交旧任期的条目（图 8）");
+        assert_eq!(note(&zh, "set prevote=on drop=0.2 reads=50%"), "设置已更改：预投票（Pre-Vote）：开启，丢包：0.2，读请求占比：50%");
+        let failed = TraceKind::OpEnded { op: 1, command: "read x".into(), node: None, outcome: Outcome::Failed };
+        assert_eq!(
+            narrate(&EN, &ev(failed.clone()), &FIVE).unwrap().text,
+            "The request read x failed: no node took it, so it had no effect"
+        );
+        assert!(narrate(&zh, &ev(failed), &FIVE).unwrap().text.contains("读取 x"));
+        let violation = TraceKind::Violation {
+            invariant: "leader-completeness".into(),
+            detail: "node 5 became leader of term 5 without committed entry 2".into(),
+        };
+        assert_eq!(
+            narrate(&zh, &ev(violation.clone()), &FIVE).unwrap().text,
+            "违反安全性（领导者完整性）：节点 5 成为任期 5 的领导者，却缺少已提交的条目 2"
+        );
+        assert_eq!(
+            narrate(&EN, &ev(violation), &FIVE).unwrap().text,
+            "SAFETY VIOLATION (leader-completeness): node 5 became leader of term 5 without committed entry 2"
+        );
     }
 }
