@@ -1157,6 +1157,8 @@ impl RaftNode {
     fn zeebe_quorum_lost(&self) -> bool {
         let window = 2 * self.config.election_timeout_min;
         let (id, now) = (self.id, self.now);
+        // (`last_response > 0` reads "has answered"; past the first test a follower that
+        // never answered is not recent anyway, so `>= 0` there would change nothing.)
         now > self.became_leader_at + window
             && !quorum::has_majority(&self.membership.voters, |v| {
                 v == id || self.progress.get(&v).is_some_and(|p| p.last_response > 0 && p.last_response + window >= now)

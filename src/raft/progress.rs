@@ -127,6 +127,8 @@ impl Progress {
         if self.next_index != rejected + 1 {
             return false;
         }
+        // (`next_index` is always past `match_index`: the `max` only keeps `clamp` from
+        // panicking should that ever not hold.)
         self.next_index = hint_next.clamp(self.match_index + 1, self.next_index.max(self.match_index + 1));
         self.probe_sent = false;
         true
@@ -191,6 +193,28 @@ mod tests {
         p.maybe_update(3);
         p.become_probe();
         assert_eq!(p.next_index, 4, "without a snapshot: after the match");
+    }
+
+    /// A repeated acknowledgement teaches nothing: the probe in flight stays in flight
+    /// (one probe at a time), and the caller is told nothing changed.
+    #[test]
+    fn a_repeated_acknowledgement_changes_nothing_and_keeps_the_probe_paused() {
+        let mut p = Progress::new(5);
+        assert!(p.maybe_update(4));
+        p.sent(Some(6), 0);
+        assert!(p.is_paused(4));
+        assert!(!p.maybe_update(4), "the same match again");
+        assert!(p.is_paused(4), "still waiting for the probe's answer");
+    }
+
+    /// A refusal's hint never sends `next_index` to or below what the follower is known to
+    /// hold: a hint below the match resumes right after the match.
+    #[test]
+    fn a_hint_below_the_match_resumes_after_the_match() {
+        let mut p = Progress::new(6);
+        p.maybe_update(3);
+        assert!(p.maybe_decrease(5, 2));
+        assert_eq!((p.match_index, p.next_index), (3, 4));
     }
 
     #[test]
