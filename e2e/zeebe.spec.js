@@ -180,3 +180,26 @@ test('the Zeebe page in Chinese shows no stray English, and its table fits a 390
   expect(problems).toEqual([]);
   await context.close();
 });
+
+test('the brokers as machines: each broker\'s replicas as chips, following crashes; a chip shows its partition', async ({ page }) => {
+  const problems = await openPage(page, `${ZEEBE}&speed=10`);
+  await expect.poll(() => leaders(page), { timeout: 20_000 }).toBe('0123');
+  const machine = (b) => page.locator('.machines .machine').nth(b);
+  const chips = (b) => machine(b).locator('[data-chip]').evaluateAll((els) => els.map((e) => `${e.dataset.chip}:${e.className.match(/role-(\w+)/)[1]}:${e.textContent}`));
+  // ZEEBE.md's 5/4/3 layout, by broker: B2 holds P1 (priority 1), P2 (2) and leads P3 (primary).
+  expect(await chips(2)).toEqual(['1:2:follower:P11', '2:2:follower:P22', '3:2:leader:P3♛3★']);
+  expect(await chips(4)).toEqual(['3:4:follower:P31', '4:4:follower:P42']);
+  await expect(page.locator('.machines [data-chip]')).toHaveCount(12);
+  // Crash broker 2: its machine is down, and partition 3's leadership moves to broker 3's chip.
+  await replica(page, 3, 2).click();
+  await page.getByRole('button', { name: 'Crash broker 2', exact: true }).click();
+  await expect(machine(2)).toHaveClass(/down/);
+  await expect(machine(3).locator('[data-chip="3:3"]')).toHaveClass(/role-leader/, { timeout: 10_000 });
+  await expect(machine(2).locator('[data-chip="3:2"]')).toHaveClass(/role-crashed/);
+  // A chip shows its partition and inspects its replica, as a cell does.
+  await machine(4).locator('[data-chip="4:4"]').click();
+  await expect(partition(page, 4).getByRole('button', { name: 'Partition 4' })).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => page.locator('[data-node-id][data-role]').evaluateAll((els) => els.map((e) => e.dataset.nodeId).join())).toBe('0,3,4');
+  await expect(page.getByRole('button', { name: 'Crash broker 4', exact: true })).toBeVisible();
+  expect(problems).toEqual([]);
+});

@@ -1,4 +1,5 @@
-//! Zeebe mode: the brokers and partitions view, a partitions × brokers table whose columns
+//! Zeebe mode: the brokers and partitions view. The brokers as machines, each with its
+//! replicas as chips (partition, role, priority); then a partitions × brokers table whose columns
 //! are the brokers (the machines) and whose cells are the partitions' replicas (role,
 //! priority, term, and the target priority while it counts down), and each partition's
 //! health under its name. Markup; its clicks come through the page's click listener.
@@ -54,6 +55,50 @@ fn cell(m: &mut String, r: &frame::ReplicaView, rf: u32, focus: bool) {
     m.push_str("</button></td>");
 }
 
+/// The brokers as the machines they are (as `zbctl status` lists them): each broker with
+/// its replicas as chips, partition, role (♛ leader) and priority (★ primary). A chip shows
+/// its partition and inspects its replica, as the table's cells do.
+fn machines(m: &mut String, c: &Controller, t: &crate::sim::zeebe::Topology) {
+    let world = c.session.world();
+    let shown = c.group + 1;
+    let _ = write!(m, r#"<ul class="machines" aria-label="{}">"#, esc(cat().z_machines));
+    for b in t.broker_ids() {
+        let _ = write!(
+            m,
+            r#"<li class="machine{}"><span class="m-name" title="{}">{}</span><span class="chips" title="{}">"#,
+            if world.is_up(b) { "" } else { " down" },
+            esc(&fill(cat().z_broker, &[("broker", &b.to_string())])),
+            esc(&fill(cat().z_b, &[("broker", &b.to_string())])),
+            esc(cat().z_replicas),
+        );
+        for p in t.partition_ids() {
+            let Some(r) = frame::replica(world, p, b) else { continue };
+            let label = fill(
+                cat().z_chip,
+                &[
+                    ("partition", &p.to_string()),
+                    ("broker", &b.to_string()),
+                    ("role", role_label(r.role)),
+                    ("priority", &r.priority.to_string()),
+                ],
+            );
+            let _ = write!(
+                m,
+                r#"<button type="button" class="chip role-{role}{shown}" data-chip="{p}:{b}" aria-label="{label}" title="{label}">{short}<span class="c-meta">{crown}{prio}{star}</span></button>"#,
+                role = r.role,
+                shown = if p == shown { " shown" } else { "" },
+                label = esc(&label),
+                short = esc(&fill(cat().z_p, &[("partition", &p.to_string())])),
+                crown = if r.role == "leader" { "♛" } else { "" },
+                prio = r.priority,
+                star = if r.primary { "★" } else { "" },
+            );
+        }
+        m.push_str("</span></li>");
+    }
+    m.push_str("</ul>");
+}
+
 /// The inside of the brokers and partitions card, `section.topology` (Zeebe mode only).
 pub fn topology_markup(c: &Controller) -> String {
     let Some(t) = c.zeebe() else { return String::new() };
@@ -64,7 +109,7 @@ pub fn topology_markup(c: &Controller) -> String {
     let mut m = String::with_capacity(4096);
     let _ = write!(
         m,
-        r#"<div class="panel-head"><h2>{}</h2><span class="row">{}<button type="button" data-zact="" title="{}">{}</button></span></div><p class="hint">{}</p><div class="topo-scroll"><table class="topo"><thead><tr><th scope="col"><span class="visually-hidden">{}</span></th>"#,
+        r#"<div class="panel-head"><h2>{}</h2><span class="row">{}<button type="button" data-zact="" title="{}">{}</button></span></div><p class="hint">{}</p>{}<div class="topo-scroll"><table class="topo"><thead><tr><th scope="col"><span class="visually-hidden">{}</span></th>"#,
         esc(cat().z_topology),
         if world.rebalancing() {
             format!(r#"<span class="hint" role="status">{}</span>"#, esc(cat().z_rebalancing))
@@ -74,6 +119,11 @@ pub fn topology_markup(c: &Controller) -> String {
         esc(cat().z_rebalance_help),
         esc(cat().z_rebalance),
         esc(cat().z_topology_hint),
+        {
+            let mut chips = String::new();
+            machines(&mut chips, c, &t);
+            chips
+        },
         esc(cat().z_partitions),
     );
     for b in t.broker_ids() {
@@ -128,7 +178,11 @@ pub fn topology_markup(c: &Controller) -> String {
 pub fn click(e: &web_sys::Event) -> Option<Vec<Action>> {
     let target: web_sys::Element = e.target()?.dyn_into().ok()?;
     target.closest("section.topology").ok()??;
-    if let Some((el, p)) = target_attr(e, "data-partition-id") {
+    if let Some((_, chip)) = target_attr(e, "data-chip") {
+        // A broker's chip: show its partition and inspect its replica.
+        let (p, b) = chip.split_once(':')?;
+        Some(vec![Action::ShowPartition(p.parse().ok()?), Action::Select(Selection::Node(b.parse().ok()?))])
+    } else if let Some((el, p)) = target_attr(e, "data-partition-id") {
         let p = p.parse::<u32>().ok()?;
         let mut actions = vec![Action::ShowPartition(p)];
         // A replica's cell: also inspect it.

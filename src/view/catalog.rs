@@ -431,6 +431,8 @@ catalog! {
     z_replication = "Replication factor";
     z_chart = "Entries committed per second, per partition";
     z_replicas = "Replicas on this broker";
+    z_machines = "The brokers, each with the replicas it holds";
+    z_chip = "Partition {partition} on broker {broker}: {role}, priority {priority}";
     z_leads = "leads {count}";
     p_count = "`{value}` is not a number from {min} to {max}";
     p_needs_brokers = "needs brokers= (the number of Zeebe brokers)";
