@@ -2,7 +2,7 @@
 // (npm `lighthouse`, fetched by npx on first use), mobile preset (simulated slow 4G and a 4x
 // slower CPU), Debian's Chromium. Prints the performance and accessibility scores, the
 // timings behind the performance score, and every failing audit. Asserts nothing.
-//   node tools/lighthouse.mjs [--runs 3] [--query '?seed=3']
+//   node tools/lighthouse.mjs [--runs 3] [--query '?seed=3'] [--no-compress]
 import { spawn } from 'node:child_process';
 import { serve } from './serve.mjs';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ const runs = Number(opt('runs', 3));
 const query = opt('query', '?seed=3');
 const port = Number(opt('port', 8096));
 // Served compressed, as a static host serves it (brotli or gzip: tools/serve.mjs).
-const { server } = await serve({ dir: 'dist', port });
+// `--no-compress` serves the files as they are, for comparison.
+const { server } = await serve({ dir: 'dist', port, compress: !args.includes('--no-compress') });
 const flags = '--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync';
 const dir = mkdtempSync(join(tmpdir(), 'lighthouse-'));
 const results = [];
