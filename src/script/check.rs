@@ -138,6 +138,23 @@ pub struct SeedResult {
     pub writes: u64,
 }
 
+impl SeedResult {
+    /// A seed that could not be checked at all: counted as a violation, with nothing run.
+    fn failed(seed: u64, why: String) -> SeedResult {
+        SeedResult {
+            seed,
+            violation: Some(why),
+            invariant: None,
+            inconclusive: None,
+            starved: None,
+            scenario: String::new(),
+            events: 0,
+            reads: 0,
+            writes: 0,
+        }
+    }
+}
+
 /// A seed must complete at least this many acknowledged writes (and reads, when reads are
 /// in the mix) to count: a run that completes nothing checks nothing.
 pub const MIN_WRITES: u64 = 5;
@@ -166,19 +183,7 @@ pub fn starved(config: &CheckConfig, written: u64, read: u64) -> Option<String> 
 pub fn check_seed(seed: u64, config: &CheckConfig) -> SeedResult {
     let (runner, executed) = match run_seed(seed, config, RunOptions { check: true, trace: TraceMode::Off }) {
         Ok(r) => r,
-        Err(e) => {
-            return SeedResult {
-                seed,
-                violation: Some(e),
-                invariant: None,
-                inconclusive: None,
-                starved: None,
-                scenario: String::new(),
-                events: 0,
-                reads: 0,
-                writes: 0,
-            }
-        }
+        Err(e) => return SeedResult::failed(seed, e),
     };
     let w = &runner.world;
     let first = w.violations().first().cloned();
@@ -221,17 +226,7 @@ pub fn check_seeds(start: u64, count: u64, config: &CheckConfig, threads: usize)
                                 .map(|s| s.to_string())
                                 .or_else(|| panic.downcast_ref::<String>().cloned())
                                 .unwrap_or_else(|| "a panic".to_string());
-                            SeedResult {
-                                seed,
-                                violation: Some(format!("the check itself failed on this seed: {what}")),
-                                invariant: None,
-                                inconclusive: None,
-                                starved: None,
-                                scenario: String::new(),
-                                events: 0,
-                                reads: 0,
-                                writes: 0,
-                            }
+                            SeedResult::failed(seed, format!("the check itself failed on this seed: {what}"))
                         });
                         out.push(result);
                     }

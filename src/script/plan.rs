@@ -27,6 +27,21 @@ use crate::sim::settings::{MAX_NODES, MS};
 use crate::sim::zeebe::{Topology, MAX_BROKERS, MAX_PARTITIONS};
 use crate::sim::{GroupId, World};
 
+/// The flow-control limits and the number of clients of a seed. Flow control: often one
+/// entry per append and one append in flight, which is where an entry of an older term can
+/// be acknowledged alone (Figure 8).
+fn flow_and_clients(rng: &mut SimRng, options: &mut Vec<Setting>) {
+    let flow = rng.index(10);
+    if flow < 3 {
+        options.push(Setting::MaxInflight(1));
+        options.push(Setting::MaxEntries(1));
+    } else if flow < 6 {
+        options.push(Setting::MaxInflight(rng.range(1, 8) as u32));
+        options.push(Setting::MaxEntries(rng.range(1, 16) as u32));
+    }
+    options.push(Setting::Clients(rng.range(1, 5) as u32));
+}
+
 fn draw(rng: &mut SimRng, switch: Switch) -> bool {
     match switch {
         Switch::On => true,
@@ -110,17 +125,7 @@ impl<'a> Planner<'a> {
         if has(Fault::Compaction) {
             options.push(Setting::SnapshotThreshold(rng.range(5, 40)));
         }
-        // Flow control: often one entry per append and one append in flight, which is where
-        // an entry of an older term can be acknowledged alone (Figure 8).
-        let flow = rng.index(10);
-        if flow < 3 {
-            options.push(Setting::MaxInflight(1));
-            options.push(Setting::MaxEntries(1));
-        } else if flow < 6 {
-            options.push(Setting::MaxInflight(rng.range(1, 8) as u32));
-            options.push(Setting::MaxEntries(rng.range(1, 16) as u32));
-        }
-        options.push(Setting::Clients(rng.range(1, 5) as u32));
+        flow_and_clients(&mut rng, &mut options);
         let mut commands = vec![Cmd::Cluster(ClusterSpec { nodes: Some(nodes), seed: Some(seed), groups: None, options })];
         for name in &config.breaks {
             commands.push(Cmd::Break { name: name.clone(), on: true });
@@ -177,15 +182,7 @@ impl<'a> Planner<'a> {
         if has(Fault::Compaction) {
             options.push(Setting::SnapshotThreshold(rng.range(5, 40)));
         }
-        let flow = rng.index(10);
-        if flow < 3 {
-            options.push(Setting::MaxInflight(1));
-            options.push(Setting::MaxEntries(1));
-        } else if flow < 6 {
-            options.push(Setting::MaxInflight(rng.range(1, 8) as u32));
-            options.push(Setting::MaxEntries(rng.range(1, 16) as u32));
-        }
-        options.push(Setting::Clients(rng.range(1, 5) as u32));
+        flow_and_clients(&mut rng, &mut options);
         let mut commands = vec![Cmd::Cluster(ClusterSpec { nodes: None, seed: Some(seed), groups: None, options })];
         for name in &config.breaks {
             commands.push(Cmd::Break { name: name.clone(), on: true });
