@@ -98,17 +98,7 @@ fn a_failing_seed_comes_with_a_scenario_that_replays_it() {
     // Known bugs switched on: the checker must find them and hand back replayable scenarios.
     for bug in ["vote-no-log-check", "lease-no-checkquorum", "membership-no-barrier"] {
         let config = CheckConfig { breaks: vec![bug.to_string()], ..CheckConfig::default() };
-        let results = check_seeds(0, 40, &config, threads());
-        let failing: Vec<_> = results.iter().filter(|r| r.violation.is_some()).collect();
-        assert!(!failing.is_empty(), "{bug}: found within 40 seeds");
-        for f in failing {
-            let scenario = parse(&f.scenario).expect("the reported scenario parses");
-            let outcome = raft_playground::script::run(&scenario, Default::default()).expect("it starts");
-            let failure = outcome.failure.unwrap_or_else(|| panic!("{bug} seed {}: the replay did not fail", f.seed));
-            assert!(failure.message.contains("violat"), "{bug} seed {}: {failure}", f.seed);
-            let first = outcome.world.violations().first().expect("a violation").to_string();
-            assert_eq!(Some(first.as_str()), f.violation.as_deref(), "{bug} seed {}: the replay finds the same violation", f.seed);
-        }
+        found_and_replayed(&config, bug);
     }
 }
 
@@ -204,15 +194,21 @@ fn zeebe_plans_draw_layouts_and_broker_faults() {
 #[test]
 fn a_failing_zeebe_seed_comes_with_a_scenario_that_replays_it() {
     let config = CheckConfig { breaks: vec!["vote-no-log-check".to_string()], ..zeebe() };
-    let results = check_seeds(0, 40, &config, threads());
+    found_and_replayed(&config, "zeebe vote-no-log-check");
+}
+
+/// The checker finds a violation within 40 seeds, and every failing seed's scenario replays
+/// to the same first violation.
+fn found_and_replayed(config: &CheckConfig, what: &str) {
+    let results = check_seeds(0, 40, config, threads());
     let failing: Vec<_> = results.iter().filter(|r| r.violation.is_some()).collect();
-    assert!(!failing.is_empty(), "found within 40 seeds");
+    assert!(!failing.is_empty(), "{what}: found within 40 seeds");
     for f in failing {
         let scenario = parse(&f.scenario).expect("the reported scenario parses");
         let outcome = raft_playground::script::run(&scenario, Default::default()).expect("it starts");
-        let failure = outcome.failure.unwrap_or_else(|| panic!("seed {}: the replay did not fail", f.seed));
-        assert!(failure.message.contains("violat"), "seed {}: {failure}", f.seed);
+        let failure = outcome.failure.unwrap_or_else(|| panic!("{what} seed {}: the replay did not fail", f.seed));
+        assert!(failure.message.contains("violat"), "{what} seed {}: {failure}", f.seed);
         let first = outcome.world.violations().first().expect("a violation").to_string();
-        assert_eq!(Some(first.as_str()), f.violation.as_deref(), "seed {}: the replay finds the same violation", f.seed);
+        assert_eq!(Some(first.as_str()), f.violation.as_deref(), "{what} seed {}: the replay finds the same violation", f.seed);
     }
 }
