@@ -5,6 +5,7 @@
 //! `raft-playground-api` binary) use `script`, which uses `sim`, which uses
 //! `raft`. `raft` knows nothing of the others.
 
+pub mod decimal;
 pub mod raft;
 pub mod script;
 pub mod sim;

@@ -68,4 +68,4 @@ pub use node::RaftNode;
 pub use progress::{Progress, ProgressState};
 pub use status::{PeerStatus, Role, Status};
 pub use types::{Command, DurableState, Entry, HardState, Index, NodeId, Payload, Snapshot, Term, Time};
-pub use vecmap::{sort_small, VecMap};
+pub use vecmap::{sort_small, sort_stable_by, VecMap};

@@ -242,8 +242,8 @@ impl<'a> Line<'a> {
         let what = "a probability between 0 and 1";
         let save = self.pos;
         let t = self.next(what)?;
-        match t.parse::<f64>() {
-            Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        match crate::decimal::parse(t) {
+            Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
             _ => {
                 self.pos = save;
                 Err(self.error(what))

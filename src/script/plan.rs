@@ -362,7 +362,7 @@ impl<'a> Planner<'a> {
                 }
                 parts.retain(|p| !p.is_empty());
                 for p in parts.iter_mut() {
-                    p.sort_unstable();
+                    crate::raft::sort_small(p);
                 }
                 vec![Cmd::Partition(parts)]
             }
@@ -577,11 +577,11 @@ impl<'a> Planner<'a> {
                 }
                 let side: Vec<NodeId> = others[..n / 2 - 1].to_vec();
                 let mut rest: Vec<NodeId> = others[n / 2 - 1..].to_vec();
-                rest.sort_unstable();
+                crate::raft::sort_small(&mut rest);
                 self.spare.remove(0);
                 self.members.push(new);
                 let mut away = others.clone();
-                away.sort_unstable();
+                crate::raft::sort_small(&mut away);
                 let commands = vec![Cmd::Add(new), Cmd::Partition(vec![vec![l, new], away])];
                 (Some(Story::Membership { stage: 1, old: l, new, rest, side }), Step { commands, run: 0 })
             }
@@ -595,7 +595,7 @@ impl<'a> Planner<'a> {
                 leader.filter(|l| rest.contains(l))?;
                 let mut one: Vec<NodeId> = vec![old, new];
                 one.extend(&side);
-                one.sort_unstable();
+                crate::raft::sort_small(&mut one);
                 let removed = side[self.rng.index(side.len())];
                 let commands = vec![Cmd::Partition(vec![one, rest.clone()]), Cmd::Remove(removed)];
                 let run = self.rng.range(300 * MS, 900 * MS);

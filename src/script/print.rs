@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::ast::*;
+use crate::decimal::show;
 use crate::raft::Time;
 
 /// A duration as people write it: `250ms`, `2s`, `1.137s`, `12.5ms`, `40us` (exact: every
@@ -52,9 +53,9 @@ pub fn setting(s: &Setting) -> String {
         Setting::Election(lo, hi) => format!("election={}..{}", duration(*lo), duration(*hi)),
         Setting::Heartbeat(t) => format!("heartbeat={}", duration(*t)),
         Setting::Latency(lo, hi) => format!("latency={}..{}", duration(*lo), duration(*hi)),
-        Setting::Drop(p) => format!("drop={p}"),
-        Setting::Duplicate(p) => format!("duplicate={p}"),
-        Setting::Reorder(p) => format!("reorder={p}"),
+        Setting::Drop(p) => format!("drop={}", show(*p)),
+        Setting::Duplicate(p) => format!("duplicate={}", show(*p)),
+        Setting::Reorder(p) => format!("reorder={}", show(*p)),
         Setting::Rate(r) => format!("rate={r}"),
         Setting::Reads(p) => format!("reads={p}%"),
         Setting::SnapshotThreshold(n) => format!("snapshot={n}"),
@@ -110,9 +111,9 @@ pub fn command(c: &Cmd) -> String {
         Cmd::Cut(a, b) => format!("cut {a}->{b}"),
         Cmd::Uncut(a, b) => format!("uncut {a}->{b}"),
         Cmd::Set(settings) => match settings.as_slice() {
-            [Setting::Drop(p)] => format!("drop {p}"),
-            [Setting::Duplicate(p)] => format!("duplicate {p}"),
-            [Setting::Reorder(p)] => format!("reorder {p}"),
+            [Setting::Drop(p)] => format!("drop {}", show(*p)),
+            [Setting::Duplicate(p)] => format!("duplicate {}", show(*p)),
+            [Setting::Reorder(p)] => format!("reorder {}", show(*p)),
             [Setting::Latency(lo, hi)] => format!("latency {}..{}", duration(*lo), duration(*hi)),
             [Setting::Rate(0)] => "workload off".to_string(),
             [Setting::Rate(r)] => format!("workload {r}/s"),

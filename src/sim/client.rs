@@ -294,7 +294,7 @@ impl Client {
     pub fn full_history(&self) -> Vec<Op> {
         let mut all: Vec<Op> = self.history.clone();
         all.extend(self.pending.values().map(|p| p.op.clone()));
-        all.sort_by_key(|o| o.id);
+        crate::raft::sort_stable_by(&mut all, |a, b| a.id.cmp(&b.id));
         all
     }
 }

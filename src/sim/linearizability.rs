@@ -271,7 +271,7 @@ pub fn check_with_budget(history: &[Op], budget: usize) -> Verdict {
             events.push((op.completed_seq.unwrap_or(u64::MAX - 1), false, op));
         }
     }
-    events.sort_by_key(|&(seq, invoke, op)| (seq, !invoke, op.id));
+    crate::raft::sort_stable_by(&mut events, |&(sa, ia, a), &(sb, ib, b)| (sa, !ia, a.id).cmp(&(sb, !ib, b.id)));
     let mut checker = LinChecker::with_budget(budget);
     let mut inconclusive = None;
     for (_, invoke, op) in events {
@@ -356,7 +356,7 @@ impl<'a> Search<'a> {
                     used.push(self.ops[i].id);
                 }
             }
-            used.sort_unstable();
+            crate::raft::sort_small(&mut used);
             self.ends.insert(Base { value: value.clone(), used });
             if !all_ends {
                 return true;
@@ -428,7 +428,7 @@ fn explain(key: &str, search: &Search, bases: &[Base], recent: &[Rec]) -> String
             before.push(r);
         }
     }
-    before.sort_by_key(|r| r.ret);
+    crate::raft::sort_stable_by(&mut before, |a, b| a.ret.cmp(&b.ret));
     let latest: Vec<String> = before.iter().rev().take(2).map(|r| r.describe()).collect();
     let after = if latest.is_empty() { String::new() } else { format!(": it started after {} had returned", latest.join(" and ")) };
     // What the key could hold when the operations still in question began.
@@ -473,7 +473,7 @@ fn cut(key: &str, state: &mut KeyState, budget: usize) -> Verdict {
         ));
     }
     let mut bases: Vec<Base> = ends.into_iter().collect();
-    bases.sort_by(|a, b| (&a.value, &a.used).cmp(&(&b.value, &b.used)));
+    crate::raft::sort_stable_by(&mut bases, |a, b| (&a.value, &a.used).cmp(&(&b.value, &b.used)));
     state.bases = bases;
     Verdict::Linearizable
 }

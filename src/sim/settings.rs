@@ -88,7 +88,7 @@ pub enum SettingsError {
     Nodes(u32),
     #[error("a machine hosts 1 to {MAX_GROUPS} Raft groups (got {0})")]
     Groups(u32),
-    #[error("{what} must be a probability between 0 and 1 (got {value})")]
+    #[error("{what} must be a probability between 0 and 1 (got {})", crate::decimal::show(*.value))]
     Probability { what: &'static str, value: f64 },
     #[error("the latency range must satisfy min <= max (got {min}..{max} µs)")]
     Latency { min: Time, max: Time },

@@ -116,7 +116,7 @@ impl Topology {
     /// The partition's replica brokers, sorted by id.
     pub fn replica_brokers(&self, partition: PartitionId) -> Vec<BrokerId> {
         let mut b: Vec<BrokerId> = self.replicas(partition).iter().map(|r| r.broker).collect();
-        b.sort_unstable();
+        crate::raft::sort_small(&mut b);
         b
     }
 

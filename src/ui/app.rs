@@ -95,7 +95,8 @@ fn build_controller() -> Controller {
         },
         None => fallback(&prefs, seed),
     };
-    let session = session.unwrap_or_else(|_| Session::new(Default::default()).expect("the default cluster is valid"));
+    let session =
+        session.unwrap_or_else(|_| Session::new(Default::default()).unwrap_or_else(|_| unreachable!("the default cluster is valid")));
     let seed = session.spec().seed.unwrap_or(seed);
     let mut c = Controller::new(session, seed, prefs);
     if from_text {
@@ -466,9 +467,10 @@ impl View {
 /// partition shown above the drawing.
 fn cluster_frame(zeebe: bool) -> String {
     format!(
-        r#"<div class="cluster-wrap">{}<svg class="cluster" viewBox="0 0 {SIZE} {SIZE}" role="group" aria-label="{}" data-act="deselect"><g class="links" data-keep=""></g><g class="messages" data-keep=""></g><g class="deaths" data-keep=""></g><g class="nodes" data-keep=""></g></svg><p class="leader-line" aria-live="polite" data-keep=""></p></div>"#,
+        r#"<div class="cluster-wrap">{}<svg class="cluster" viewBox="0 0 {size} {size}" role="group" aria-label="{}" data-act="deselect"><g class="links" data-keep=""></g><g class="messages" data-keep=""></g><g class="deaths" data-keep=""></g><g class="nodes" data-keep=""></g></svg><p class="leader-line" aria-live="polite" data-keep=""></p></div>"#,
         if zeebe { r#"<p class="zeebe-head" data-keep=""></p>"# } else { "" },
-        esc(cat().cluster)
+        esc(cat().cluster),
+        size = crate::view::geometry::num(SIZE)
     )
 }
 

@@ -165,7 +165,7 @@ impl MessageLayer {
             self.zoom = zoom;
         }
         let scale = if zoom > 1.0 { format!(" scale({})", num(zoom)) } else { String::new() };
-        let live: std::collections::BTreeSet<u64> = now.iter().map(|(m, _, _)| m.id).collect();
+        let live: Vec<u64> = now.iter().map(|(m, _, _)| m.id).collect();
         self.drawn.retain(|id, el| {
             let keep = live.contains(id);
             if !keep {
@@ -302,14 +302,11 @@ impl ClusterView {
         let n = nodes.len();
         let r = node_radius(n) * scale.zoom;
         let center = SIZE / 2.0;
-        let pos: BTreeMap<NodeId, Point> = nodes
-            .iter()
-            .enumerate()
-            .map(|(k, v)| {
-                let p = node_position(k, n);
-                (v.id, Point { x: center + (p.x - center) * scale.ring, y: center + (p.y - center) * scale.ring })
-            })
-            .collect();
+        let mut pos: BTreeMap<NodeId, Point> = BTreeMap::new();
+        for (k, v) in nodes.iter().enumerate() {
+            let p = node_position(k, n);
+            pos.insert(v.id, Point { x: center + (p.x - center) * scale.ring, y: center + (p.y - center) * scale.ring });
+        }
         let net = world.network();
         let partition = net.partition();
         let group_of = |id: NodeId| -> Option<usize> {
@@ -526,7 +523,8 @@ fn node_markup(
         let count = others.len().max(1) as f64;
         for (i, o) in others.iter().enumerate() {
             let angle = std::f64::consts::PI * (0.2 + 0.6 * (i as f64 + 0.5) / count);
-            let (x, y) = ((r + 15.0 * k) * angle.cos(), -((r + 15.0 * k) * angle.sin()));
+            let (sin, cos) = crate::view::geometry::sin_cos(angle);
+            let (x, y) = ((r + 15.0 * k) * cos, -((r + 15.0 * k) * sin));
             let class = match v.votes.iter().find(|(n, _)| n == o) {
                 Some((_, true)) => "vote granted",
                 Some((_, false)) => "vote refused",

@@ -74,7 +74,7 @@ pub fn header_markup(c: &Controller, compact: bool) -> String {
     let _ = write!(
         m,
         r#"<label class="speed"><span class="label">{s}</span><input type="range" min="0" max="1000" step="1" aria-label="{s}" value="{}" data-set="speed"><span class="speed-value">{}×</span></label><output class="clock" aria-label="{c}" title="{c}" data-keep=""></output></div>"#,
-        slider_from_speed(c.speed),
+        slider_from_speed(c.speed) as u32,
         speed_label(c.speed),
         s = esc(cat().speed),
         c = esc(cat().clock),

@@ -118,7 +118,7 @@ fn input(app: &App, e: &web_sys::Event) {
     let Some((el, what)) = target_attr(e, "data-set") else { return };
     let v = control_value(&el);
     let actions = match what.as_str() {
-        "speed" => vec![Action::Speed(speed_from_slider(v.parse().unwrap_or(0.0)))],
+        "speed" => vec![Action::Speed(speed_from_slider(v.parse::<u32>().map_or(0.0, f64::from)))],
         "timeline" => vec![Action::Pause, Action::Seek(v.parse::<u64>().unwrap_or(0) * MS)],
         _ => return,
     };

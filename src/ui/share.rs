@@ -71,7 +71,8 @@ fn embed_code(c: &Controller) -> String {
     let caption = field("caption").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value()).unwrap_or_default();
     let (w, h) = EMBED_SIZES[size.min(EMBED_SIZES.len() - 1)];
     let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
-    let mut src = format!("{}?embed=1&autoplay={}&speed={}&theme={}", base(), autoplay as u8, c.speed, c.prefs.theme.name());
+    let mut src =
+        format!("{}?embed=1&autoplay={}&speed={}&theme={}", base(), autoplay as u8, crate::decimal::show(c.speed), c.prefs.theme.name());
     let caption = caption.trim();
     if !caption.is_empty() {
         src.push_str("&caption=");

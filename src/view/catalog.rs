@@ -863,9 +863,9 @@ impl Catalog {
 
     /// The keys a catalog file does not give (they stay in English).
     pub fn missing(text: &str) -> Vec<String> {
-        let given: std::collections::BTreeSet<&str> =
+        let given: Vec<&str> =
             text.lines().filter(|l| !l.trim_start().starts_with('#')).filter_map(|l| l.split_once('=')).map(|(k, _)| k.trim()).collect();
-        Catalog::keys().into_iter().filter(|k| !given.contains(k.as_str())).collect()
+        Catalog::keys().into_iter().filter(|k| !given.contains(&k.as_str())).collect()
     }
 
     /// The text of `key`, if there is such a key.

@@ -127,7 +127,7 @@ impl Prefs {
         format!(
             "theme={};speed={};nodes={};emin={};emax={};hb={};prevote={};cq={};rate={};hide={}",
             self.theme.name(),
-            self.speed,
+            crate::decimal::show(self.speed),
             self.nodes,
             self.election_min_ms,
             self.election_max_ms,
@@ -146,7 +146,7 @@ impl Prefs {
             let Some((k, v)) = part.split_once('=') else { continue };
             match k {
                 "theme" => p.theme = Theme::from_name(v).unwrap_or(p.theme),
-                "speed" => p.speed = v.parse().ok().filter(|s: &f64| s.is_finite() && *s > 0.0).unwrap_or(p.speed),
+                "speed" => p.speed = crate::decimal::parse(v).filter(|s| s.is_finite() && *s > 0.0).unwrap_or(p.speed),
                 "nodes" => p.nodes = v.parse().ok().filter(|n| (1..=crate::sim::MAX_NODES).contains(n)).unwrap_or(p.nodes),
                 "emin" => p.election_min_ms = v.parse().ok().filter(|&n| n > 0).unwrap_or(p.election_min_ms),
                 "emax" => p.election_max_ms = v.parse().ok().filter(|&n| n > 0).unwrap_or(p.election_max_ms),
@@ -155,7 +155,10 @@ impl Prefs {
                 "cq" => p.check_quorum = v == "1",
                 "rate" => p.rate = v.parse().ok().filter(|&r| r > 0 && r <= 200).unwrap_or(p.rate),
                 "hide" => {
-                    p.hidden_categories = v.split(',').filter_map(|n| Category::ALL.into_iter().find(|c| c.name() == n)).collect();
+                    p.hidden_categories.clear();
+                    for c in v.split(',').filter_map(|n| Category::ALL.into_iter().find(|c| c.name() == n)) {
+                        p.hidden_categories.insert(c);
+                    }
                 }
                 _ => {}
             }

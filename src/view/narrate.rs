@@ -219,7 +219,7 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
             (Category::Fault, vec![*from, *to], fill(c.n_uncut, &[("from", &s(*from as u64)), ("to", &s(*to as u64))]))
         }
         TraceKind::Link { link } => {
-            let loss = format!("{:.0}%", link.loss * 100.0);
+            let loss = format!("{}%", crate::decimal::fixed(link.loss * 100.0, 0));
             let latency = format!("{}–{} ms", link.latency_min / 1000, link.latency_max / 1000);
             (Category::Fault, vec![], fill(c.n_link, &[("loss", &loss), ("latency", &latency)]))
         }

@@ -147,9 +147,9 @@ pub fn from_pairs(pairs: &[(String, String)]) -> (PageParams, Vec<String>) {
                 Ok(n) if (1..=MAX_NODES).contains(&n) => p.nodes = Some(n),
                 _ => bad(c.p_nodes, &[("max", &MAX_NODES.to_string())]),
             },
-            "speed" => match v.parse::<f64>() {
-                Ok(s) if s.is_finite() && (SPEED_MIN..=SPEED_MAX).contains(&s) => p.speed = Some(s),
-                _ => bad(c.p_speed, &[("min", &SPEED_MIN.to_string()), ("max", &SPEED_MAX.to_string())]),
+            "speed" => match crate::decimal::parse(v) {
+                Some(s) if (SPEED_MIN..=SPEED_MAX).contains(&s) => p.speed = Some(s),
+                _ => bad(c.p_speed, &[("min", &crate::decimal::show(SPEED_MIN)), ("max", &crate::decimal::show(SPEED_MAX))]),
             },
             "scenario" => p.scenario = Some(v.to_string()),
             "embed" => match flag(v) {
