@@ -5,10 +5,8 @@
 //! `raft-playground-api` binary) use `script`, which uses `sim`, which uses
 //! `raft`. `raft` knows nothing of the others.
 
-pub mod decimal;
-pub mod raft;
+pub use raft_playground_engine::{decimal, raft, sim};
 pub mod script;
-pub mod sim;
 pub mod view;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Our linearizability checker (`src/sim/linearizability.rs`) against one nobody here wrote:
+//! Our linearizability checker (`crates/engine/src/sim/linearizability.rs`) against one nobody here wrote:
 //! stateright's `LinearizabilityTester` over its `Register` specification. On every history
 //! below the two must agree, key by key (linearizability is local, Herlihy & Wing 1990,
 //! Theorem 1, so a history is linearizable exactly when each key's is).

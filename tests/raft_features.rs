@@ -446,7 +446,7 @@ fn only_one_uncommitted_membership_change_at_a_time() {
 }
 
 /// The fix for the single-server membership change bug (Ongaro, raft-dev, 2015; see
-/// `src/raft/membership.rs`): a new leader refuses a change with NoCommitInTerm until it
+/// `crates/engine/src/raft/membership.rs`): a new leader refuses a change with NoCommitInTerm until it
 /// has committed an entry of its own term (its no-op counts). With
 /// `Breaks::membership_without_barrier` it accepts the change at once.
 #[test]

@@ -2,7 +2,7 @@
 //! Zeebe mode through the scenario language: what a Zeebe cluster refuses, what its status
 //! says, and that classic clusters are untouched by it. The scenario files
 //! `tests/scenarios/zeebe_*.txt` (run by `tests/scenarios.rs`) check ZEEBE.md's layouts,
-//! failovers and availability; `src/sim/zeebe.rs` and `src/sim/world/zeebe.rs` hold the unit
+//! failovers and availability; `crates/engine/src/sim/zeebe.rs` and `crates/engine/src/sim/world/zeebe.rs` hold the unit
 //! tests of the layout, the gateway and rebalancing.
 
 use raft_playground::script::{self, RunOptions};

@@ -227,15 +227,15 @@ mod tests {
         let before_tests = |s: String| s.split("#[cfg(test)]").next().unwrap_or("").to_string();
         let mut found = Vec::new();
         for path in [
-            "src/sim/checker.rs",
-            "src/sim/checker/storage.rs",
-            "src/sim/checker/state.rs",
-            "src/sim/checker/leaders.rs",
-            "src/sim/linearizability.rs",
+            "crates/engine/src/sim/checker.rs",
+            "crates/engine/src/sim/checker/storage.rs",
+            "crates/engine/src/sim/checker/state.rs",
+            "crates/engine/src/sim/checker/leaders.rs",
+            "crates/engine/src/sim/linearizability.rs",
         ] {
             found.extend(formats(&before_tests(read(path))));
         }
-        let world = read("src/sim/world/replicas.rs");
+        let world = read("crates/engine/src/sim/world/replicas.rs");
         let start = world.find("fn describe_current").expect("describe_current");
         let end = start + world[start..].find("\n    }\n").expect("its end");
         let moments = formats(&world[start..end]);

@@ -1,4 +1,4 @@
-//! The Raft Playground core (`src/raft/`) in the benchmark's cluster.
+//! The Raft Playground core (`crates/engine/src/raft/`) in the benchmark's cluster.
 
 use std::collections::VecDeque;
 
