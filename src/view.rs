@@ -9,6 +9,7 @@ pub mod frame;
 pub mod geometry;
 pub mod lesson;
 pub mod library;
+pub mod markup;
 pub mod narrate;
 pub mod params;
 pub mod permalink;

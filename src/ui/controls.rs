@@ -28,7 +28,7 @@ fn icon(d: &str) -> String {
 
 /// An icon button: `act` is what it does (see `input::click`).
 fn icon_button(out: &mut String, act: &str, class: &str, label: &str, key: &str, inside: &str) {
-    let title = if key.is_empty() { esc(label) } else { format!("{} ({key})", esc(label)) };
+    let title = if key.is_empty() { esc(label).to_string() } else { format!("{} ({key})", esc(label)) };
     let _ = write!(
         out,
         r#"<button type="button" class="{class}" data-act="{act}" aria-label="{}" title="{title}">{inside}</button>"#,

@@ -116,7 +116,7 @@ fn grid(c: &Controller, window: u64, back: u64) -> (String, Index) {
             match entries.get((i - before - 1) as usize) {
                 Some(e) => {
                     let committed = commit.is_some_and(|c| i <= c);
-                    let label = esc(&entry_label(e));
+                    let label = esc(&entry_label(e)).to_string();
                     let mut title = fill(cat().entry_title, &[("index", &i.to_string()), ("term", &e.term.to_string()), ("label", &label)]);
                     if *stale && !committed {
                         class.push_str(" stale");

@@ -5,23 +5,8 @@
 
 use wasm_bindgen::JsCast;
 
-/// Text escaped for use in markup (content or a quoted attribute).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 pub use crate::view::geometry::num;
+pub use crate::view::markup::esc;
 
 /// Virtual microseconds as seconds with milliseconds: `12.345`.
 pub fn secs(t: u64) -> String {
