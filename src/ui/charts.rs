@@ -92,7 +92,7 @@ fn throughput(out: &mut String, samples: &[&Sample], partitions: u32) {
             legend,
             r#"<span class="key node-{}">{}</span>"#,
             g % 9 + 1,
-            esc(&crate::view::catalog::fill(cat().z_p, &[("partition", &(g + 1).to_string())]))
+            esc(&crate::view::catalog::fill(cat().z_p, &[("partition", &(g + 1))]))
         );
     }
     legend.push_str("</div>");

@@ -101,7 +101,7 @@ fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, k: f6
                 _ => "link oneway",
             };
             let _ = write!(lines, r#"<line class="{class}" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, num(pa.x), num(pa.y), num(pb.x), num(pb.y));
-            let cut = |from: &NodeView, to: &NodeView| fill(cat().n_cut, &[("from", &from.id.to_string()), ("to", &to.id.to_string())]);
+            let cut = |from: &NodeView, to: &NodeView| fill(cat().n_cut, &[("from", &from.id), ("to", &to.id)]);
             match (ab, ba) {
                 (false, false) => cut_sign(&mut marks, midpoint(pa, pb, 0.0), k, &format!("{} ⇹ {}", a.id, b.id)),
                 (false, true) => cut_sign(&mut marks, along(pa, pb, r, 0.3, lane_for(a.id, b.id) * k), k, &cut(a, b)),
@@ -119,7 +119,7 @@ fn links_markup(nodes: &[NodeView], pos: &BTreeMap<NodeId, Point>, r: f64, k: f6
 fn message_markup(m: &MessageView, small: bool, other: Option<u32>) -> String {
     let mut out = String::new();
     let kind = MessageKind::from_name(m.kind).unwrap_or(MessageKind::Heartbeat);
-    let of = other.map_or(String::new(), |p| format!(" ({})", fill(cat().z_p, &[("partition", &p.to_string())])));
+    let of = other.map_or(String::new(), |p| format!(" ({})", fill(cat().z_p, &[("partition", &p)])));
     let _ = write!(
         out,
         r#"<g class="msg kind-{k}{o}" data-act="message" data-message="{id}" data-kind="{k}" data-from="{f}" data-to="{t}"><title>{title} {f}→{t}{of}</title><circle class="hit" r="13"/>"#,
@@ -232,7 +232,7 @@ fn leader_line(nodes: &[NodeView], words: impl Fn(&str) -> String) -> String {
     let working = frame::working_leaders(nodes);
     let head = match working.as_slice() {
         [] => cat().no_leader.to_string(),
-        [one] => fill(cat().leader_is, &[("node", &one.id.to_string()), ("term", &one.term.to_string())]),
+        [one] => fill(cat().leader_is, &[("node", &one.id), ("term", &one.term)]),
         many => {
             let ids: Vec<String> = many.iter().map(|n| n.id.to_string()).collect();
             fill(cat().leaders_are, &[("nodes", &ids.join(", "))])
@@ -245,11 +245,7 @@ fn leader_line(nodes: &[NodeView], words: impl Fn(&str) -> String) -> String {
             Some(Stale::NewerTerm) => cat().stale_caption_newer_term,
             None => continue,
         };
-        let _ = write!(
-            out,
-            r#"<span class="stale-note">{}</span>"#,
-            esc(&words(&fill(template, &[("node", &n.id.to_string()), ("term", &n.term.to_string())])))
-        );
+        let _ = write!(out, r#"<span class="stale-note">{}</span>"#, esc(&words(&fill(template, &[("node", &n.id), ("term", &n.term)]))));
     }
     out
 }
@@ -395,7 +391,7 @@ fn zeebe_head(c: &Controller, nodes: &[NodeView]) -> String {
     let brokers: Vec<String> = nodes.iter().map(|n| n.id.to_string()).collect();
     format!(
         "<b>{}</b> · {}",
-        esc(&fill(cat().z_partition, &[("partition", &(c.group + 1).to_string())])),
+        esc(&fill(cat().z_partition, &[("partition", &(c.group + 1))])),
         esc(&fill(cat().z_shown, &[("brokers", &brokers.join(", "))]))
     )
 }
@@ -450,19 +446,14 @@ fn node_markup(
     // Zeebe mode: the replica's priority, and the target it waits for while not leading
     // (priority election: it stands once its priority reaches the target).
     let priority = zeebe.as_ref().map(|z| {
-        let p = fill(cat().z_priority, &[("priority", &z.priority.to_string())]);
+        let p = fill(cat().z_priority, &[("priority", &z.priority)]);
         match z.target {
-            Some(t) => format!("{p} · {}", fill(cat().z_target, &[("target", &t.to_string())])),
+            Some(t) => format!("{p} · {}", fill(cat().z_target, &[("target", &t)])),
             None => p,
         }
     });
-    let mut aria = format!(
-        "{}: {}, {} {}",
-        words(&fill(cat().node_title, &[("node", &id.to_string())])),
-        described,
-        cat().f_term.to_lowercase(),
-        v.term
-    );
+    let mut aria =
+        format!("{}: {}, {} {}", words(&fill(cat().node_title, &[("node", &id)])), described, cat().f_term.to_lowercase(), v.term);
     if let Some(p) = &priority {
         let _ = write!(aria, ", {p}");
     }
@@ -515,7 +506,7 @@ fn node_markup(
         num(scale.font(27.0 * k.min(1.25))),
         num(r * 0.6),
         num(scale.font(13.0)),
-        esc(&fill(cat().term_short, &[("term", &v.term.to_string())]))
+        esc(&fill(cat().term_short, &[("term", &v.term)]))
     );
     // Votes received during an election: a dot per other voter, filled when granted.
     if matches!(v.role, "candidate" | "precandidate") {

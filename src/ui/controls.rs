@@ -196,12 +196,10 @@ pub fn timeline_marks(c: &Controller) -> String {
         let left = mark.time as f64 / horizon as f64 * 1000.0;
         let left = format!("{}.{}", left as u64 / 10, left as u64 % 10);
         let (class, title) = match &mark.kind {
-            MarkKind::Election { node, term } => {
-                ("election", fill(cat().n_elected, &[("node", &node.to_string()), ("term", &term.to_string())]))
-            }
-            MarkKind::Crash { node } => ("crash", fill(cat().n_crashed, &[("node", &node.to_string())])),
-            MarkKind::Restart { node } => ("restart", fill(cat().n_restarted, &[("node", &node.to_string())])),
-            MarkKind::Commit { index } => ("commit", fill(cat().mark_commit, &[("index", &index.to_string())])),
+            MarkKind::Election { node, term } => ("election", fill(cat().n_elected, &[("node", &node), ("term", &term)])),
+            MarkKind::Crash { node } => ("crash", fill(cat().n_crashed, &[("node", &node)])),
+            MarkKind::Restart { node } => ("restart", fill(cat().n_restarted, &[("node", &node)])),
+            MarkKind::Commit { index } => ("commit", fill(cat().mark_commit, &[("index", &index)])),
             MarkKind::Network => ("network", cat().network.to_string()),
             MarkKind::Violation => ("violation", cat().violated.to_string()),
             MarkKind::Action => ("action", String::new()),
@@ -442,7 +440,7 @@ pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
     let _ =
         write!(m, r#"<h2>{}</h2><fieldset class="group"><legend>{}</legend><div class="row">"#, esc(cat().controls), esc(cat().clients));
     let request = match zeebe {
-        true => fill(cat().z_request, &[("partition", &(c.group + 1).to_string())]),
+        true => fill(cat().z_request, &[("partition", &(c.group + 1))]),
         false => cat().request.to_string(),
     };
     button(&mut m, "request", "primary", "R", &request);
@@ -461,7 +459,7 @@ pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
     button(&mut m, "heal", "", "H", cat().preset_heal);
     let _ = write!(m, r#"</div><div class="partition-editor"><p class="hint">{}</p><div class="bins">"#, esc(&words(cat().partition_hint)));
     for (k, bin) in bins.iter().enumerate() {
-        let name = fill(cat().group_name, &[("n", &(k + 1).to_string())]);
+        let name = fill(cat().group_name, &[("n", &(k + 1))]);
         let _ = write!(
             m,
             r#"<div class="bin group-{}{}" data-bin="{k}" data-act="bin" data-arg="{k}" role="group" aria-label="{n}"><span class="bin-name">{n}</span>"#,
@@ -474,7 +472,7 @@ pub fn controls_markup(c: &Controller, s: &mut ControlsState) -> String {
                 m,
                 r#"<button type="button" class="chip{}" draggable="true" data-chip="{id}" data-act="chip" data-arg="{id}" aria-label="{}">{id}</button>"#,
                 if picked == Some(*id) { " picked" } else { "" },
-                esc(&words(&fill(cat().move_node, &[("node", &id.to_string())])))
+                esc(&words(&fill(cat().move_node, &[("node", &id)])))
             );
         }
         m.push_str("</div>");

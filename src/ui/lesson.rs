@@ -100,7 +100,7 @@ pub fn lesson_panel(c: &Controller) -> String {
                         body,
                         r#"<p><button type="button" class="link" data-act="open-lesson" data-arg="{}">{}</button></p>"#,
                         esc(&next.id),
-                        esc(&fill(cat().lesson_next_lesson, &[("title", next.title.get(lang))]))
+                        esc(&fill(cat().lesson_next_lesson, &[("title", &next.title.get(lang))]))
                     );
                 }
             }
@@ -128,7 +128,7 @@ pub fn lesson_panel(c: &Controller) -> String {
         Phase::Blocked(_) => "blocked",
         Phase::Finished => "finished",
     };
-    let count = fill(cat().lesson_step, &[("step", &(state.step + 1).to_string()), ("steps", &total.to_string())]);
+    let count = fill(cat().lesson_step, &[("step", &(state.step + 1)), ("steps", &total)]);
     let next_label = if playing { cat().lesson_finish_step } else { cat().lesson_next };
     format!(
         r#"<div class="lesson" role="region" aria-label="{label}" data-lesson="{id}" data-lesson-step="{n}" data-lesson-steps="{total}" data-lesson-waiting="{waiting}" data-lesson-phase="{phase}"><div class="lesson-head"><h2><span class="lesson-kicker">{label}</span>{title}</h2><span class="lesson-count">{count}</span><button type="button" class="link lesson-free" data-lesson-free="" data-act="lesson-free">{free}</button></div><div class="lesson-body" aria-live="polite">{body}</div><div class="lesson-nav"><button type="button" data-lesson-back="" data-act="lesson-back">◀ {back}</button><span class="lesson-dots" aria-hidden="true">{dots}</span><button type="button" class="primary" data-lesson-next="" data-act="lesson-next"{disabled}>{next} ▶</button></div></div>"#,
@@ -161,7 +161,7 @@ pub fn lessons_menu(c: &Controller) -> String {
             let _ = write!(m, r#"<p class="hint">{}</p>"#, esc(cat().lesson_loading));
         }
         Some(Err(e)) => {
-            let _ = write!(m, r#"<p class="notice bad">{}</p>"#, esc(&fill(cat().lesson_load_failed, &[("id", "index"), ("error", e)])));
+            let _ = write!(m, r#"<p class="notice bad">{}</p>"#, esc(&fill(cat().lesson_load_failed, &[("id", &"index"), ("error", e)])));
         }
         Some(Ok(items)) => {
             let _ = write!(m, r#"<ol class="lesson-list" aria-label="{}">"#, esc(cat().lesson_list_label));
@@ -170,7 +170,7 @@ pub fn lessons_menu(c: &Controller) -> String {
                     Some((a, b)) if a >= b => format!(r#"<span class="lesson-progress done">✓ {}</span>"#, esc(cat().lesson_progress_done)),
                     Some((a, b)) => format!(
                         r#"<span class="lesson-progress">{}</span>"#,
-                        esc(&fill(cat().lesson_progress, &[("step", &a.to_string()), ("steps", &b.to_string())]))
+                        esc(&fill(cat().lesson_progress, &[("step", &a), ("steps", &b)]))
                     ),
                     None => String::new(),
                 };

@@ -64,7 +64,7 @@ fn grid(c: &Controller, window: u64, back: u64) -> (String, Index) {
         let mut out = String::new();
         for g in c.ghosts.iter().filter(|g| g.node == node && (start..=end).contains(&g.index)) {
             let age = g.shown_at.map_or(0.0, |s| (real_now - s).max(0.0)) / GHOST_MS;
-            let title = fill(cat().ghost_title, &[("command", &g.label), ("term", &g.term.to_string())]);
+            let title = fill(cat().ghost_title, &[("command", &g.label), ("term", &g.term)]);
             let _ = write!(
                 out,
                 r#"<span class="ghost" style="grid-column:{} / span 1;opacity:{}" title="{}" aria-hidden="true">{}</span>"#,
@@ -117,7 +117,7 @@ fn grid(c: &Controller, window: u64, back: u64) -> (String, Index) {
                 Some(e) => {
                     let committed = commit.is_some_and(|c| i <= c);
                     let label = esc(&entry_label(e)).to_string();
-                    let mut title = fill(cat().entry_title, &[("index", &i.to_string()), ("term", &e.term.to_string()), ("label", &label)]);
+                    let mut title = fill(cat().entry_title, &[("index", &i), ("term", &e.term), ("label", &label)]);
                     if *stale && !committed {
                         class.push_str(" stale");
                         title = format!("{title} ({})", esc(cat().logs_stale));

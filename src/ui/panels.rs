@@ -97,7 +97,7 @@ pub fn inspector_markup(c: &Controller) -> String {
             };
             let mut title = words(&fill(cat().node_title, &[("node", &n)]));
             if zeebe {
-                let _ = write!(title, " · {}", fill(cat().z_partition, &[("partition", &(g + 1).to_string())]));
+                let _ = write!(title, " · {}", fill(cat().z_partition, &[("partition", &(g + 1))]));
             }
             close(&mut m, &title, &badge);
             if let Some(stale) = v.stale {
@@ -105,11 +105,7 @@ pub fn inspector_markup(c: &Controller) -> String {
                     frame::Stale::NoMajority => cat().stale_caption_no_majority,
                     frame::Stale::NewerTerm => cat().stale_caption_newer_term,
                 };
-                let _ = write!(
-                    m,
-                    r#"<p class="stale-note">{}</p>"#,
-                    esc(&words(&fill(template, &[("node", &n), ("term", &v.term.to_string())])))
-                );
+                let _ = write!(m, r#"<p class="stale-note">{}</p>"#, esc(&words(&fill(template, &[("node", &n), ("term", &v.term)]))));
             }
             let up = world.is_up(id);
             let timer = if up && v.role != "leader" {
@@ -168,9 +164,9 @@ pub fn inspector_markup(c: &Controller) -> String {
             match frame::replica(world, g + 1, id) {
                 // Zeebe: priorities come from the layout; the target counts down.
                 Some(r) => {
-                    let mut text = fill(cat().z_priority, &[("priority", &r.priority.to_string())]);
+                    let mut text = fill(cat().z_priority, &[("priority", &r.priority)]);
                     if let Some(t) = r.target {
-                        let _ = write!(text, " · {}", fill(cat().z_target, &[("target", &t.to_string())]));
+                        let _ = write!(text, " · {}", fill(cat().z_target, &[("target", &t)]));
                     }
                     let _ = write!(m, r#"<p class="priority">{}{}</p>"#, esc(&text), if r.primary { " ★" } else { "" });
                 }
@@ -211,7 +207,7 @@ pub fn inspector_markup(c: &Controller) -> String {
             m.push_str("</div>");
         }
         Selection::Message(id) => {
-            close(&mut m, &fill(cat().message_title, &[("id", &id.to_string())]), "");
+            close(&mut m, &fill(cat().message_title, &[("id", &id)]), "");
             match world.message(id) {
                 None => {
                     let _ = write!(m, r#"<p class="hint">{}</p>"#, esc(cat().message_gone));

@@ -46,11 +46,11 @@ fn cell(m: &mut String, r: &frame::ReplicaView, rf: u32, focus: bool) {
         crown = if r.role == "leader" { "♛ " } else { "" },
         label = esc(role_label(r.role)),
         star = if r.primary { "★" } else { "" },
-        term = esc(&fill(cat().term_short, &[("term", &r.term.to_string())])),
+        term = esc(&fill(cat().term_short, &[("term", &r.term)])),
     );
     // The countdown of priority election: shown once the target is below the top.
     if target < rf {
-        let _ = write!(m, r#"<span class="r-target">{}</span>"#, esc(&fill(cat().z_target, &[("target", &target.to_string())])));
+        let _ = write!(m, r#"<span class="r-target">{}</span>"#, esc(&fill(cat().z_target, &[("target", &target)])));
     }
     m.push_str("</button></td>");
 }
@@ -67,8 +67,8 @@ fn machines(m: &mut String, c: &Controller, t: &crate::sim::zeebe::Topology) {
             m,
             r#"<li class="machine{}"><span class="m-name" title="{}">{}</span><span class="chips" title="{}">"#,
             if world.is_up(b) { "" } else { " down" },
-            esc(&fill(cat().z_broker, &[("broker", &b.to_string())])),
-            esc(&fill(cat().z_b, &[("broker", &b.to_string())])),
+            esc(&fill(cat().z_broker, &[("broker", &b)])),
+            esc(&fill(cat().z_b, &[("broker", &b)])),
             esc(cat().z_replicas),
         );
         for p in t.partition_ids() {
@@ -78,7 +78,7 @@ fn machines(m: &mut String, c: &Controller, t: &crate::sim::zeebe::Topology) {
                 &[
                     ("partition", &p.to_string()),
                     ("broker", &b.to_string()),
-                    ("role", role_label(r.role)),
+                    ("role", &role_label(r.role)),
                     ("priority", &r.priority.to_string()),
                 ],
             );
@@ -88,7 +88,7 @@ fn machines(m: &mut String, c: &Controller, t: &crate::sim::zeebe::Topology) {
                 role = r.role,
                 shown = if p == shown { " shown" } else { "" },
                 label = esc(&label),
-                short = esc(&fill(cat().z_p, &[("partition", &p.to_string())])),
+                short = esc(&fill(cat().z_p, &[("partition", &p)])),
                 crown = if r.role == "leader" { "♛" } else { "" },
                 prio = r.priority,
                 star = if r.primary { "★" } else { "" },
@@ -129,14 +129,14 @@ pub fn topology_markup(c: &Controller) -> String {
     for b in t.broker_ids() {
         let up = world.is_up(b);
         let leads = leading.iter().find(|(x, _)| *x == b).map_or(0, |l| l.1);
-        let state = if up { fill(cat().z_leads, &[("count", &leads.to_string())]) } else { cat().z_down.to_string() };
+        let state = if up { fill(cat().z_leads, &[("count", &leads)]) } else { cat().z_down.to_string() };
         let _ = write!(
             m,
             r#"<th scope="col" class="broker{}{}" data-broker-id="{b}" title="{}">{}<small>{}</small></th>"#,
             if up { "" } else { " down" },
             if focus.contains(&b) { " focus" } else { "" },
-            esc(&fill(cat().z_broker, &[("broker", &b.to_string())])),
-            esc(&fill(cat().z_b, &[("broker", &b.to_string())])),
+            esc(&fill(cat().z_broker, &[("broker", &b)])),
+            esc(&fill(cat().z_b, &[("broker", &b)])),
             esc(&state),
         );
     }
@@ -150,8 +150,8 @@ pub fn topology_markup(c: &Controller) -> String {
             h = health.name(),
             health = esc(health_label(health)),
             pressed = p == shown,
-            label = esc(&fill(cat().z_partition, &[("partition", &p.to_string())])),
-            short = esc(&fill(cat().z_p, &[("partition", &p.to_string())])),
+            label = esc(&fill(cat().z_partition, &[("partition", &p)])),
+            short = esc(&fill(cat().z_p, &[("partition", &p)])),
         );
         for b in t.broker_ids() {
             match frame::replica(world, p, b) {

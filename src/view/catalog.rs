@@ -8,8 +8,10 @@
 
 use std::cell::Cell;
 
-/// Replaces each `{name}` in `template` by its value.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+/// Replaces each `{name}` in `template` by its value (any `Display`: `("node", &3)`, so that
+/// callers need not make a string of each number first).
+pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(start) = rest.find('{') {
@@ -19,7 +21,9 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
             Some(end) => {
                 let name = &after[..end];
                 match values.iter().find(|(k, _)| *k == name) {
-                    Some((_, v)) => out.push_str(v),
+                    Some((_, v)) => {
+                        let _ = write!(out, "{v}");
+                    }
                     None => {
                         out.push('{');
                         out.push_str(name);
@@ -991,7 +995,7 @@ mod tests {
     #[test]
     fn unfill_reads_back_what_fill_wrote() {
         let t = "Node {node} voted for node {candidate} in term {term}";
-        let text = fill(t, &[("node", "3"), ("candidate", "12"), ("term", "4")]);
+        let text = fill(t, &[("node", &"3"), ("candidate", &"12"), ("term", &"4")]);
         let got = unfill(t, &text).unwrap();
         assert_eq!(got, vec![("node".to_string(), "3"), ("candidate".to_string(), "12"), ("term".to_string(), "4")]);
         assert_eq!(unfill("node {node}: {error}", "node 2: node 3 is down").unwrap()[1].1, "node 3 is down");
@@ -1003,8 +1007,8 @@ mod tests {
 
     #[test]
     fn fill_replaces_named_blanks() {
-        assert_eq!(fill("Node {node} in term {term}", &[("node", "3"), ("term", "4")]), "Node 3 in term 4");
-        assert_eq!(fill("{a}{a}", &[("a", "x")]), "xx");
+        assert_eq!(fill("Node {node} in term {term}", &[("node", &"3"), ("term", &"4")]), "Node 3 in term 4");
+        assert_eq!(fill("{a}{a}", &[("a", &"x")]), "xx");
         assert_eq!(fill("no blanks", &[]), "no blanks");
         assert_eq!(fill("{missing} stays", &[]), "{missing} stays");
         assert_eq!(fill("open { brace", &[]), "open { brace");

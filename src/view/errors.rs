@@ -29,7 +29,7 @@ pub fn translate_with(c: &Catalog, text: &str) -> String {
                     (name, v)
                 })
                 .collect();
-            let refs: Vec<(&str, &str)> = told.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let refs: Vec<(&str, &dyn std::fmt::Display)> = told.iter().map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)).collect();
             return fill(c.engine[k], &refs);
         }
     }

@@ -77,7 +77,7 @@ fn note(c: &Catalog, text: &str) -> String {
     }
     if let Some((name, on)) = text.strip_prefix("break ").and_then(|rest| rest.rsplit_once(' ')) {
         if let Some(k) = Breaks::NAMES.iter().position(|n| *n == name) {
-            return fill(if on == "on" { c.n_break_on } else { c.n_break_off }, &[("bug", c.bug_names[k])]);
+            return fill(if on == "on" { c.n_break_on } else { c.n_break_off }, &[("bug", &c.bug_names[k])]);
         }
     }
     let Some(settings) = text.strip_prefix("set ") else { return text.to_string() };
@@ -106,7 +106,7 @@ fn note(c: &Catalog, text: &str) -> String {
                 "off" => c.switch_off,
                 v => v,
             };
-            fill(c.n_setting, &[("name", label), ("value", value)])
+            fill(c.n_setting, &[("name", &label), ("value", &value)])
         })
         .collect();
     fill(c.n_set, &[("settings", &told.join("，"))])
@@ -123,7 +123,7 @@ fn change_text(c: &Catalog, change: &ConfChange) -> String {
         ConfChange::Promote(n) => (c.ch_promote, n),
         ConfChange::Remove(n) => (c.ch_remove, n),
     };
-    fill(template, &[("node", &n.to_string())])
+    fill(template, &[("node", &n)])
 }
 
 /// Why a node refused a client request, in plain words. The core's reasons are matched
@@ -131,12 +131,12 @@ fn change_text(c: &Catalog, change: &ConfChange) -> String {
 fn refusal(c: &Catalog, reason: &str, hint: Option<NodeId>) -> String {
     if reason == (ProposeError::NotLeader { leader_hint: hint }).to_string() {
         return match hint {
-            Some(h) => fill(c.why_not_leader_hint, &[("leader", &h.to_string())]),
+            Some(h) => fill(c.why_not_leader_hint, &[("leader", &h)]),
             None => c.why_not_leader.to_string(),
         };
     }
     match (1..=crate::sim::MAX_NODES).find(|&n| reason == ProposeError::TransferInProgress(n).to_string()) {
-        Some(n) => fill(c.why_transfer, &[("node", &n.to_string())]),
+        Some(n) => fill(c.why_transfer, &[("node", &n)]),
         None => reason.to_string(),
     }
 }
@@ -161,7 +161,7 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
                 (_, Role::Leader) => fill(c.n_elected, &[("node", &n), ("term", &t)]),
                 (Role::Leader, _) => fill(c.n_stepped_down, &[("node", &n), ("term", &t)]),
                 (Role::Candidate, Role::Follower) => fill(c.n_lost, &[("node", &n), ("term", &t)]),
-                (_, r) => fill(c.n_became, &[("node", &n), ("role", role_name(c, *r)), ("term", &t)]),
+                (_, r) => fill(c.n_became, &[("node", &n), ("role", &role_name(c, *r)), ("term", &t)]),
             };
             (Category::Election, vec![*node], text)
         }
@@ -183,7 +183,7 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
                 ("nodes", list(stored_on)),
                 ("command", command.as_deref().unwrap_or("").to_string()),
             ];
-            let refs: Vec<(&str, &str)> = vals.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let refs: Vec<(&str, &dyn std::fmt::Display)> = vals.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
             let template = match command {
                 Some(_) => c.n_committed,
                 None => c.n_committed_noop,
@@ -242,7 +242,7 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
         TraceKind::ReadServed { node, key, value } => (
             Category::Client,
             vec![*node],
-            fill(c.n_read, &[("node", &s(*node as u64)), ("key", key), ("value", value.as_deref().unwrap_or(c.none))]),
+            fill(c.n_read, &[("node", &s(*node as u64)), ("key", key), ("value", &value.as_deref().unwrap_or(c.none))]),
         ),
         TraceKind::Violation { invariant, detail } => {
             let (invariant, detail) = (super::safety::invariant_label(c, invariant), super::safety::detail_with(c, detail));
@@ -251,7 +251,7 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
         TraceKind::Note { text } => (Category::Fault, vec![], note(c, text)),
         TraceKind::Discarded { node, index, term, command } => {
             let vals = [("node", s(*node as u64)), ("index", s(*index)), ("term", s(*term))];
-            let mut refs: Vec<(&str, &str)> = vals.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let mut refs: Vec<(&str, &dyn std::fmt::Display)> = vals.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
             let template = match command {
                 Some(cmd) => {
                     refs.push(("command", cmd));
@@ -271,7 +271,7 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
             };
             let n = node.map(|n| n.to_string()).unwrap_or_default();
             let command = match command.strip_prefix("read ") {
-                Some(key) => fill(c.op_read, &[("key", key)]),
+                Some(key) => fill(c.op_read, &[("key", &key)]),
                 None => command.to_string(),
             };
             (Category::Client, node.iter().copied().collect(), fill(template, &[("command", &command), ("node", &n)]))
@@ -284,12 +284,12 @@ pub fn narrate(c: &Catalog, e: &TraceEvent, machines: &[NodeId]) -> Option<Narra
                 DropReason::NodeDown => c.n_dropped_down,
             };
             let cat = if *reason == DropReason::User { Category::Fault } else { Category::Message };
-            (cat, vec![*from, *to], fill(t, &[("kind", kind_name(c, *kind)), ("from", &s(*from as u64)), ("to", &s(*to as u64))]))
+            (cat, vec![*from, *to], fill(t, &[("kind", &kind_name(c, *kind)), ("from", &s(*from as u64)), ("to", &s(*to as u64))]))
         }
         TraceKind::Sent { from, to, kind, .. } => (
             Category::Message,
             vec![*from, *to],
-            fill(c.n_sent, &[("kind", kind_name(c, *kind)), ("from", &s(*from as u64)), ("to", &s(*to as u64))]),
+            fill(c.n_sent, &[("kind", &kind_name(c, *kind)), ("from", &s(*from as u64)), ("to", &s(*to as u64))]),
         ),
         TraceKind::Delivered { .. } => return None,
     };
@@ -319,7 +319,7 @@ pub fn narrate_in(c: &Catalog, e: &TraceEvent, machines: &[NodeId], zeebe: bool)
         // Notes are the engine's (a rebalance's steps), in its words.
         n.text = broker_words(c, &super::errors::translate_with(c, &n.text));
         if !broker_level {
-            n.text = fill(c.z_event, &[("partition", &(e.group + 1).to_string()), ("text", &n.text)]);
+            n.text = fill(c.z_event, &[("partition", &(e.group + 1)), ("text", &n.text)]);
         }
     }
     Some(n)

@@ -134,8 +134,8 @@ pub fn from_pairs(pairs: &[(String, String)]) -> (PageParams, Vec<String>) {
     for (k, v) in pairs {
         let v = v.trim();
         let mut bad = |template: &str, extra: &[(&str, &str)]| {
-            let mut values = vec![("value", v)];
-            values.extend_from_slice(extra);
+            let mut values: Vec<(&str, &dyn std::fmt::Display)> = vec![("value", &v)];
+            values.extend(extra.iter().map(|(k, x)| (*k, x as &dyn std::fmt::Display)));
             errors.push(format!("{k}: {}", fill(template, &values)));
         };
         match k.as_str() {
@@ -210,10 +210,8 @@ pub fn from_pairs(pairs: &[(String, String)]) -> (PageParams, Vec<String>) {
         Some(b) => {
             let r = replication.filter(|&r| r <= b);
             if r != replication {
-                errors.push(format!(
-                    "replication: {}",
-                    fill(c.p_count, &[("value", &replication.unwrap_or(0).to_string()), ("min", "1"), ("max", &b.to_string())])
-                ));
+                errors
+                    .push(format!("replication: {}", fill(c.p_count, &[("value", &replication.unwrap_or(0)), ("min", &"1"), ("max", &b)])));
             }
             p.zeebe = Topology::new(b, partitions.unwrap_or(1), r.unwrap_or(1)).ok();
         }

@@ -50,7 +50,7 @@ fn tell(c: &Catalog, text: &str) -> Option<String> {
                 (name, v)
             })
             .collect();
-        let refs: Vec<(&str, &str)> = told.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refs: Vec<(&str, &dyn std::fmt::Display)> = told.iter().map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)).collect();
         return Some(fill(c.safety[k], &refs));
     }
     None
@@ -153,7 +153,7 @@ mod tests {
         for (k, shape) in EN.safety.iter().enumerate() {
             let names = blanks(shape);
             let values: Vec<(String, String)> = names.iter().enumerate().map(|(i, n)| (n.to_string(), sample(n, i))).collect();
-            let refs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let refs: Vec<(&str, &dyn std::fmt::Display)> = values.iter().map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)).collect();
             let english = fill(shape, &refs);
             let chinese = detail_with(&zh, &english);
             assert_ne!(chinese, english, "safety.{k}: not translated");
