@@ -119,8 +119,8 @@ pub fn show(x: f64) -> String {
     let sign = if x.is_sign_negative() && x != 0.0 { "-" } else { "" };
     let a = x.abs();
     if a >= 1e15 || a == 0.0 {
-        // Whole numbers this large print as integers; `as u64` saturates far beyond what the
-        // page shows.
+        // Whole numbers this large print as integers (exact below 2^128, far beyond what the
+        // page shows; a fraction this far out is below the page's precision).
         return format!("{sign}{}", a as u128);
     }
     // The exponent of the leading digit, so that 17 significant digits fit in a u64.

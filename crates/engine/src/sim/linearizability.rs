@@ -73,6 +73,20 @@ struct Rec {
 }
 
 impl Rec {
+    /// The record of `op` as it stands (a write of `write`, or a read that returned `read`).
+    fn of(op: &Op, write: Option<Arc<str>>, read: Value) -> Rec {
+        Rec {
+            id: op.id,
+            issuer: op.issuer,
+            call: op.invoked_seq,
+            ret: op.completed_seq.unwrap_or(u64::MAX),
+            call_time: op.invoked_at,
+            ret_time: op.completed_at,
+            write,
+            read,
+        }
+    }
+
     fn describe(&self) -> String {
         let who = match self.issuer {
             Issuer::Workload(c) => format!("client {}", c + 1),
@@ -172,16 +186,8 @@ impl LinChecker {
         let state = self.keys.entry(Arc::from(op.kind.key())).or_default();
         state.pending += 1;
         if let OpKind::Write { value, .. } = &op.kind {
-            state.optional.push(Rec {
-                id: op.id,
-                issuer: op.issuer,
-                call: op.invoked_seq,
-                ret: u64::MAX,
-                call_time: op.invoked_at,
-                ret_time: None,
-                write: Some(value.clone()),
-                read: None,
-            });
+            // Under way: no return yet, whatever the operation says of its end.
+            state.optional.push(Rec { ret: u64::MAX, ret_time: None, ..Rec::of(op, Some(value.clone()), None) });
         }
     }
 
@@ -197,16 +203,7 @@ impl LinChecker {
         match (&op.kind, &op.outcome) {
             (OpKind::Write { value, .. }, Outcome::Written) => {
                 state.optional.retain(|r| r.id != op.id);
-                let rec = Rec {
-                    id: op.id,
-                    issuer: op.issuer,
-                    call: op.invoked_seq,
-                    ret: op.completed_seq.unwrap_or(u64::MAX),
-                    call_time: op.invoked_at,
-                    ret_time: op.completed_at,
-                    write: Some(value.clone()),
-                    read: None,
-                };
+                let rec = Rec::of(op, Some(value.clone()), None);
                 if state.recent_writes.len() == 2 {
                     state.recent_writes.remove(0);
                 }
@@ -222,16 +219,7 @@ impl LinChecker {
                 changed = state.window.iter().any(|r| r.write.is_none() && r.read.as_deref() == Some(&**value));
             }
             (OpKind::Read { .. }, Outcome::Read(v)) => {
-                state.window.push(Rec {
-                    id: op.id,
-                    issuer: op.issuer,
-                    call: op.invoked_seq,
-                    ret: op.completed_seq.unwrap_or(u64::MAX),
-                    call_time: op.invoked_at,
-                    ret_time: op.completed_at,
-                    write: None,
-                    read: v.clone(),
-                });
+                state.window.push(Rec::of(op, None, v.clone()));
                 changed = true;
             }
             // Unknown writes stay optional; failed or unanswered reads observed nothing.
