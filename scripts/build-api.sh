@@ -2,6 +2,8 @@
 # Trunk post-build hook: builds the JavaScript API (src/bin/raft-playground-api) as its own
 # WebAssembly module next to the page's, so the playground page does not download it:
 #   raft-playground-api.js, raft-playground-api_bg.wasm (wasm-opt -Oz in release builds).
+# It inherits build_site's environment (scripts/lib.sh, page_build_env), so both modules are
+# built by the same toolchain.
 set -euo pipefail
 cd "${TRUNK_SOURCE_DIR:-$(dirname "$0")/..}"
 out="${TRUNK_STAGING_DIR:?run by trunk (post_build hook)}"

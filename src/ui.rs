@@ -52,7 +52,7 @@ pub use crate::view::controller::{Action, Controller};
 /// JavaScript API have none), in the reader's language: a language other than English is
 /// fetched first (it is not part of the first download).
 pub fn start() {
-    platform::install_panic_overlay();
+    platform::log_panics();
     let Some(root) = dom::document().get_element_by_id("app") else { return };
     let (params, _) = platform::page_params();
     let lang = crate::view::params::Lang::choose(params.lang, platform::stored_lang().as_deref(), &platform::browser_languages());

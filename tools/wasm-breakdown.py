@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The shipped WebAssembly by part of the program, from twiggy.
 
-    python3 tools/wasm-breakdown.py            # after `trunk build --release`
+    source scripts/lib.sh && build_site && python3 tools/wasm-breakdown.py
 
 Takes the .wasm cargo wrote (target/wasm32-unknown-unknown/release/raft-playground.wasm),
 runs wasm-bindgen and wasm-opt on it as the build does but keeping function names
@@ -60,8 +60,11 @@ for r in rows:
     if item.startswith("data segment") or item.startswith("data["):
         sizes["data (strings, tables)"] += size
         continue
+    # The nightly the page is built with demangles names with their crate's disambiguator
+    # (`core[c5930c85a12de822]::fmt`): match them without it.
+    plain = re.sub(r"\[[0-9a-f]+\]", "", item)
     for name, pat in PARTS:
-        if re.search(pat, item):
+        if re.search(pat, plain):
             sizes[name] += size
             break
     else:

@@ -139,6 +139,10 @@ pub async fn switch_language(lang: Lang) -> Result<(), String> {
     let doc = document();
     if let Some(root) = doc.document_element() {
         let _ = root.set_attribute("lang", lang.tag());
+        // For www/boot.js's notice if the page ever stops at an internal error.
+        let _ = root.set_attribute("data-crash-title", cat().error_overlay_title);
+        let _ = root.set_attribute("data-crash-text", cat().error_overlay_text);
+        let _ = root.set_attribute("data-crash-reload", cat().reload);
     }
     doc.set_title(cat().title);
     Ok(())
@@ -175,45 +179,11 @@ pub fn fresh_seed() -> u64 {
     (js_sys::Math::random() * 1_000_000.0) as u64
 }
 
-/// After a Rust panic the WebAssembly instance is dead; show what happened and a way back
-/// instead of a frozen page.
-pub fn install_panic_overlay() {
-    std::panic::set_hook(Box::new(|info| {
-        let message = info.to_string();
-        web_sys::console::error_1(&message.clone().into());
-        let doc = document();
-        let Ok(overlay) = doc.create_element("div") else { return };
-        overlay.set_class_name("panic-overlay");
-        let _ = overlay.set_attribute("role", "alertdialog");
-        let _ = overlay.set_attribute("aria-label", cat().error_overlay_title);
-        let card = doc.create_element("div").ok();
-        if let Some(card) = card {
-            card.set_class_name("panic-card");
-            let h = doc.create_element("h2").ok();
-            if let Some(h) = h {
-                h.set_text_content(Some(cat().error_overlay_title));
-                let _ = card.append_child(&h);
-            }
-            if let Ok(p) = doc.create_element("p") {
-                p.set_text_content(Some(cat().error_overlay_text));
-                let _ = card.append_child(&p);
-            }
-            if let Ok(pre) = doc.create_element("pre") {
-                pre.set_text_content(Some(&message));
-                let _ = card.append_child(&pre);
-            }
-            // A plain link reloads without calling back into the stopped WebAssembly.
-            if let Ok(a) = doc.create_element("a") {
-                a.set_text_content(Some(cat().reload));
-                a.set_class_name("button primary");
-                let href = window().location().href().unwrap_or_default();
-                let _ = a.set_attribute("href", &href);
-                let _ = card.append_child(&a);
-            }
-            let _ = overlay.append_child(&card);
-        }
-        if let Some(body) = doc.body() {
-            let _ = body.append_child(&overlay);
-        }
-    }));
+/// In a debug build, a Rust panic's message goes to the console. (The release build aborts
+/// at once, without formatting one: `scripts/lib.sh`, `page_build_env`.) Either way the
+/// WebAssembly then traps, and `www/boot.js` shows the reader what happened and a way back,
+/// with the texts [`switch_language`] leaves on `<html>`.
+pub fn log_panics() {
+    #[cfg(debug_assertions)]
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
 }
