@@ -309,6 +309,31 @@ export const checks = [
     },
   },
   {
+    // A Rust panic aborts the WebAssembly; the trap reaches the page as an uncaught
+    // WebAssembly.RuntimeError. www/boot.js must then show the notice with a reload link in
+    // every engine. The error event is dispatched here as the engine delivers an uncaught
+    // error of the page's own script: one thrown by a script a driver injects reaches the
+    // page's listener muted (as if from another origin) in Chromium over CDP, and CDP takes
+    // its rejected promises. (e2e/basics.spec.js throws real ones, in Chromium.) No
+    // noProblems: the page is stopped on purpose.
+    name: 'a stopped WebAssembly is reported',
+    async run(d, ctx) {
+      await open(d, ctx, '?seed=3&lang=zh');
+      await waitLeader(d);
+      // Another script's error first: not the playground stopping.
+      await d.eval(() => { dispatchEvent(new ErrorEvent('error', { error: new TypeError('not ours') })); });
+      assert(!(await d.eval(() => document.querySelector('.panic-overlay') !== null)), 'a notice for another script\'s error');
+      await d.eval(() => { dispatchEvent(new ErrorEvent('error', { error: new WebAssembly.RuntimeError('unreachable') })); });
+      const shown = await d.waitFor(() => {
+        const o = document.querySelector('.panic-overlay[role=alertdialog]');
+        const a = o && o.querySelector('a');
+        return o && a ? { label: o.getAttribute('aria-label'), link: a.textContent, href: a.href === location.href, focused: document.activeElement === a } : null;
+      }, [], { what: 'the notice of a stopped WebAssembly' });
+      // Field by field: WebDriver does not keep an object's key order.
+      assertEq([shown.label, shown.link, shown.href, shown.focused], ['出错了', '重新加载', true, true], 'the notice (label, link, href, focus)');
+    },
+  },
+  {
     name: 'same trace hash',
     async run(d, ctx) {
       await open(d, ctx, '?autoplay=0');
