@@ -4,7 +4,7 @@
 // Budgets (DESIGN.md): whole page <= 150 KB gzip; 9 nodes under heavy traffic: 60 fps, no
 // frame over 20 ms, main thread <= 50 % busy; 5 nodes at the default speed <= 15 %; paused
 // <= 1 %; the browser simulator at least half as fast as the native one.
-import { chromium } from '@playwright/test';
+import { launchChromium, startTimes } from './chromium.mjs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { serve } from './serve.mjs';
 
@@ -15,11 +15,7 @@ const port = opt('port', 8095);
 // Served compressed, as a static host serves it (tools/serve.mjs).
 const { server } = await serve({ dir: 'dist', port });
 const base = `http://127.0.0.1:${port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 async function measure(query, { pause = false, cpu = 1 } = {}) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -64,17 +60,7 @@ async function startup(cpu = 1) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     if (cpu > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: cpu });
     await page.goto(base + '?seed=3&speed=1', { waitUntil: 'commit' });
-    const t = await page.evaluate(() => new Promise((res) => {
-      let frame = null;
-      const poll = () => {
-        const now = performance.now();
-        if (frame === null && document.querySelector('[data-sim-time]')) frame = now;
-        if (frame !== null && document.querySelector('[data-node-id][data-role="leader"]')) return res({ frame, leader: now });
-        requestAnimationFrame(poll);
-      };
-      poll();
-    }));
-    times.push(t);
+    times.push(await startTimes(page, { leader: true }));
     await page.close();
   }
   const med = (xs) => [...xs].sort((a, b) => a - b)[2];

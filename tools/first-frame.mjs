@@ -5,7 +5,7 @@
 // builds share every moment's noise. Prints each build's median and quartiles, and when the
 // WebAssembly finished arriving.
 //   node tools/first-frame.mjs DIR [DIR...] [--loads 15]
-import { chromium } from '@playwright/test';
+import { launchChromium, startTimes } from './chromium.mjs';
 import { serve } from './serve.mjs';
 
 const args = process.argv.slice(2);
@@ -21,24 +21,13 @@ for (const [k, dir] of dirs.entries()) {
   const port = 8150 + k;
   sites.push({ dir, base: `http://127.0.0.1:${port}/`, ...(await serve({ dir, port })) });
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const times = new Map(dirs.map((d) => [d, []]));
 for (let k = 0; k < loads; k++) {
   for (const site of sites) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(site.base + '?seed=3&speed=1', { waitUntil: 'commit' });
-    times.get(site.dir).push(await page.evaluate(() => new Promise((done) => {
-      const poll = () => {
-        if (!document.querySelector('[data-sim-time]')) return requestAnimationFrame(poll);
-        const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
-        done({ frame: performance.now(), wasm: wasm ? wasm.responseEnd : NaN });
-      };
-      poll();
-    })));
+    times.get(site.dir).push(await startTimes(page));
     await page.close();
   }
 }

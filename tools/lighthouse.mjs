@@ -5,6 +5,7 @@
 //   node tools/lighthouse.mjs [--runs 3] [--query '?seed=3'] [--no-compress]
 import { spawn } from 'node:child_process';
 import { serve } from './serve.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ const port = Number(opt('port', 8096));
 // Served compressed, as a static host serves it (brotli or gzip: tools/serve.mjs).
 // `--no-compress` serves the files as they are, for comparison.
 const { server } = await serve({ dir: 'dist', port, compress: !args.includes('--no-compress') });
-const flags = '--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync';
+const flags = ['--headless=new', ...CHROMIUM_ARGS].join(' ');
 const dir = mkdtempSync(join(tmpdir(), 'lighthouse-'));
 const results = [];
 try {
@@ -26,7 +27,7 @@ try {
     // Asynchronously: the server runs in this process.
     const status = await new Promise((done) => spawn('npx', ['--yes', 'lighthouse@13.5.0', `http://127.0.0.1:${port}/${query}`, '--quiet', `--chrome-flags=${flags}`,
       '--only-categories=performance,accessibility', '--output=json', `--output-path=${out}`],
-      { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH || '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] }).on('exit', done));
+      { env: { ...process.env, CHROME_PATH: CHROMIUM_PATH }, stdio: ['ignore', 'ignore', 'inherit'] }).on('exit', done));
     if (status !== 0) throw new Error(`lighthouse exited with ${status}`);
     results.push(JSON.parse(readFileSync(out, 'utf8')));
   }

@@ -1,15 +1,11 @@
 // Takes a screenshot of a page in headless Chromium, to look at what we built.
 //   node tools/screenshot.mjs URL OUT.png [--width 1280] [--height 800] [--dark] [--wait 3000] [--full]
-import { chromium } from '@playwright/test';
+import { launchChromium } from './chromium.mjs';
 
 const args = process.argv.slice(2);
 const [url, out] = args.filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
 const opt = (name, d) => { const i = args.indexOf('--' + name); return i >= 0 ? Number(args[i + 1]) : d; };
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({
   viewport: { width: opt('width', 1280), height: opt('height', 800) },
   colorScheme: args.includes('--dark') ? 'dark' : 'light',

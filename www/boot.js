@@ -2,23 +2,19 @@
 // strict Content-Security-Policy.
 import init from './raft-playground.js';
 
-init({ module_or_path: new URL('./raft-playground_bg.wasm', import.meta.url) }).catch((error) => {
+function couldNotStart(error) {
   const app = document.getElementById('app');
-  if (app) {
-    app.textContent = 'The playground could not start: ' + error;
-  }
-});
+  if (app) app.textContent = 'The playground could not start: ' + error;
+}
+
+init({ module_or_path: new URL('./raft-playground_bg.wasm', import.meta.url) }).catch(couldNotStart);
 
 // A Rust panic aborts the WebAssembly: a WebAssembly.RuntimeError reaches whatever called in.
 // Say so, in the page's language (texts left on <html> by the page), with a way back.
 function stopped(error) {
   if (!(error instanceof WebAssembly.RuntimeError) || document.querySelector('.panic-overlay')) return;
   const texts = document.documentElement.dataset;
-  if (!texts.crashTitle) {
-    const app = document.getElementById('app');
-    if (app) app.textContent = 'The playground could not start: ' + error;
-    return;
-  }
+  if (!texts.crashTitle) return couldNotStart(error);
   const make = (tag, className, text) => {
     const el = document.createElement(tag);
     if (className) el.className = className;
