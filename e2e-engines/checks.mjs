@@ -334,6 +334,31 @@ export const checks = [
     },
   },
   {
+    // The page's WebAssembly comes in two parts (www/split.js): a page loads and runs on the
+    // first; a click that needs the second, before the reader moved (here: a click event
+    // without pointer events), loads it synchronously, and the click is handled.
+    name: 'the second WebAssembly part arrives on first use',
+    async run(d, ctx) {
+      // A first visit: the settings earlier checks left would fetch both parts at once.
+      await open(d, ctx, '?autoplay=0');
+      await d.eval(() => localStorage.clear());
+      await open(d, ctx, '?seed=3&speed=1');
+      const leader = await waitLeader(d);
+      const later = () => ({
+        ready: document.documentElement.dataset.secondPart ?? null,
+        fetched: performance.getEntriesByType('resource').filter((r) => r.name.endsWith('raft-playground_later.wasm')).length,
+      });
+      assertEq(await d.eval(later), { ready: null, fetched: 0 }, 'the second part after loading and running');
+      await d.eval((id) => {
+        document.querySelector(`[data-node-id="${id}"][data-role]`).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      }, leader.id);
+      await d.clickByName(`Crash node ${leader.id}`);
+      await d.waitFor((id) => document.querySelector(`[data-node-id="${id}"][data-role]`).dataset.role === 'crashed', [leader.id], { what: `node ${leader.id} crashed` });
+      assertEq((await d.eval(later)).ready, 'ready', 'the second part after the click');
+      await noProblems(d);
+    },
+  },
+  {
     name: 'same trace hash',
     async run(d, ctx) {
       await open(d, ctx, '?autoplay=0');

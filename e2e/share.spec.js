@@ -185,13 +185,17 @@ test('the JavaScript API: create, advance, read state, intervene, and clear erro
   expect(result.errors[6]).toContain('line 1, column 5');
 });
 
-test('served from a sub-path, the site loads everything from there and keeps working offline', async ({ page, context }) => {
+test('served from a sub-path, the site loads everything from there and, once touched, keeps working offline', async ({ page, context }) => {
   const urls = [];
   page.on('request', (r) => urls.push(new URL(r.url()).pathname));
   await openPage(page, '?seed=2&speed=1');
   expect(urls.length).toBeGreaterThan(3);
-  expect(urls.every((p) => p.startsWith('/dist/'))).toBe(true);
   await waitForLeader(page);
+  // The reader's first move fetches the WebAssembly's second part (e2e/split.spec.js).
+  await page.mouse.move(200, 200, { steps: 5 });
+  await expect(page.locator('html')).toHaveAttribute('data-second-part', 'ready');
+  expect(urls).toContain('/dist/raft-playground_later.wasm');
+  expect(urls.every((p) => p.startsWith('/dist/'))).toBe(true);
   await context.setOffline(true);
   const t0 = await simTime(page);
   await expect.poll(() => simTime(page)).toBeGreaterThan(t0 + 300);

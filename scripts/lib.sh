@@ -112,8 +112,35 @@ ensure_webkit() {
   export WEBKIT_WEBDRIVER="${WEBKIT_WEBDRIVER:-$(command -v WebKitWebDriver)}"
 }
 
+# wasm-split (binaryen), which splits the page's WebAssembly in two: what the first frame
+# needs, and the rest, fetched on first use (scripts/split-wasm.py). npm's binaryen has no
+# wasm-split, so Debian's package is unpacked into target/tools (no root needed, nothing
+# installed system-wide). Version 108 writes one export wrong in modules with two tables;
+# split-wasm.py corrects it and checks the result.
+BINARYEN_DEB_VERSION=108-1
+ensure_wasm_split() {
+  local dir="$ROOT/target/tools/binaryen-$BINARYEN_DEB_VERSION"
+  if [ ! -x "$dir/usr/bin/wasm-split" ]; then
+    say "unpacking Debian's binaryen $BINARYEN_DEB_VERSION (for wasm-split) into target/tools"
+    local tmp
+    tmp="$(mktemp -d)"
+    if ! (cd "$tmp" && apt-get download -qq "binaryen=$BINARYEN_DEB_VERSION" 2>/dev/null); then
+      local sudo=""
+      [ "$(id -u)" -ne 0 ] && sudo="sudo"
+      $sudo apt-get update -qq
+      APT_UPDATED=1
+      (cd "$tmp" && apt-get download -qq "binaryen=$BINARYEN_DEB_VERSION")
+    fi
+    mkdir -p "$dir"
+    dpkg -x "$tmp"/binaryen_*.deb "$dir"
+    rm -rf "$tmp"
+  fi
+  export WASM_SPLIT="$dir/usr/bin/wasm-split"
+}
+
 build_site() {
   ensure_page_toolchain
+  ensure_wasm_split
   say "building the site (trunk build --release with $PAGE_TOOLCHAIN, wasm-opt on)"
   (page_build_env && trunk build --release --locked)
 }

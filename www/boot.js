@@ -1,13 +1,46 @@
 // Starts the playground. A separate file (not an inline script) so the page can carry a
 // strict Content-Security-Policy.
 import init from './raft-playground.js';
+import { prefetch, started } from './split.js';
 
 function couldNotStart(error) {
   const app = document.getElementById('app');
   if (app) app.textContent = 'The playground could not start: ' + error;
 }
 
-init({ module_or_path: new URL('./raft-playground_bg.wasm', import.meta.url) }).catch(couldNotStart);
+// The page's WebAssembly comes in two parts (split.js). A first visit opened with only these
+// URL parameters loads and runs on the first part. Any other parameter (a lesson, a scenario,
+// a permalink, Zeebe mode), or settings the reader changed on an earlier visit (the page
+// remembers them), may need the second at once: then both are fetched side by side.
+const FIRST_PART_PARAMETERS = new Set(['seed', 'nodes', 'speed', 'embed', 'theme', 'autoplay', 'lang', 'caption']);
+const wasm = new URL('./raft-playground_bg.wasm', import.meta.url);
+function returning() {
+  try {
+    return localStorage.getItem('raft-playground.prefs') !== null; // src/ui/platform.rs
+  } catch {
+    return false;
+  }
+}
+const needsBoth = returning() ||
+  [...new URLSearchParams(location.search).keys()].some((key) => !FIRST_PART_PARAMETERS.has(key));
+const source = needsBoth ? Promise.all([fetch(wasm), prefetch()]).then(([response]) => response) : wasm;
+
+// Otherwise the second part is fetched when the reader first moves, taps, types or scrolls
+// on the page, so that it is usually there before a click needs it. (A pointer that does not
+// move is not a reader: browsers send such events when the page changes under a resting one.)
+const FIRST_USE = ['pointermove', 'pointerdown', 'touchstart', 'keydown', 'wheel', 'focusin'];
+function firstUse(event) {
+  if (event.type === 'pointermove' && !event.movementX && !event.movementY) return;
+  for (const type of FIRST_USE) removeEventListener(type, firstUse, true);
+  prefetch();
+}
+
+init({ module_or_path: source })
+  .then(() => {
+    started();
+    for (const type of FIRST_USE) addEventListener(type, firstUse, { capture: true, passive: true });
+  })
+  .catch(couldNotStart);
 
 // A Rust panic aborts the WebAssembly: a WebAssembly.RuntimeError reaches whatever called in.
 // Say so, in the page's language (texts left on <html> by the page), with a way back.
@@ -25,7 +58,8 @@ function stopped(error) {
   overlay.setAttribute('role', 'alertdialog');
   overlay.setAttribute('aria-label', texts.crashTitle);
   const card = make('div', 'panic-card');
-  card.append(make('h2', '', texts.crashTitle), make('p', '', texts.crashText), make('pre', '', String(error)));
+  const text = error.partMissing ? texts.crashMissing : texts.crashText;
+  card.append(make('h2', '', texts.crashTitle), make('p', '', text), make('pre', '', String(error)));
   const reload = make('a', 'button primary', texts.crashReload);
   reload.href = location.href;
   card.append(reload);

@@ -11,6 +11,13 @@ pub fn help_markup(c: &Controller) -> String {
     if !c.help_open {
         return String::new();
     }
+    help_dialog_on_demand()
+}
+
+// `_on_demand`: kept out of line (also by wasm-opt: index.html), so that the page's split
+// (scripts/split-wasm.py) can move it to the part fetched on first use.
+#[inline(never)]
+fn help_dialog_on_demand() -> String {
     let mut m = String::with_capacity(2048);
     let _ = write!(
         m,

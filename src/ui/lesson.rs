@@ -50,7 +50,16 @@ pub fn open(id: String, at: usize) {
 
 /// The panel that tells the current step, with Back, Next and what the reader should do.
 pub fn lesson_panel(c: &Controller) -> String {
-    let Some(state) = c.lesson.as_ref() else { return String::new() };
+    match c.lesson.as_ref() {
+        Some(state) => lesson_card_on_demand(state),
+        None => String::new(),
+    }
+}
+
+// `_on_demand`: kept out of line (also by wasm-opt: index.html), so that the page's split
+// (scripts/split-wasm.py) can move it to the part fetched on first use.
+#[inline(never)]
+fn lesson_card_on_demand(state: &crate::view::lesson::LessonState) -> String {
     let lang = cat().lang;
     let l = &state.lesson;
     let step = &l.steps[state.step];
@@ -151,6 +160,13 @@ pub fn lessons_menu(c: &Controller) -> String {
     if !c.lessons_open {
         return String::new();
     }
+    lessons_dialog_on_demand()
+}
+
+// `_on_demand`: kept out of line (also by wasm-opt: index.html), so that the page's split
+// (scripts/split-wasm.py) can move it to the part fetched on first use.
+#[inline(never)]
+fn lessons_dialog_on_demand() -> String {
     let list = index();
     let lang = cat().lang;
     let progress = Progress::decode(&platform::load_progress());

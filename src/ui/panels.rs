@@ -69,6 +69,16 @@ pub fn click(act: &str, arg: &str, c: &Controller) -> Option<Action> {
 }
 
 pub fn inspector_markup(c: &Controller) -> String {
+    if matches!(c.selected, Selection::None) {
+        return format!(r#"<h2>{}</h2><p class="hint">{}</p>"#, esc(cat().inspector), esc(cat().inspector_empty));
+    }
+    selection_markup_on_demand(c)
+}
+
+// `_on_demand`: kept out of line (also by wasm-opt: index.html), so that the page's split
+// (scripts/split-wasm.py) can move it to the part fetched on first use.
+#[inline(never)]
+fn selection_markup_on_demand(c: &Controller) -> String {
     let world = c.session.world();
     let g = c.group;
     let zeebe = c.zeebe().is_some();
@@ -303,6 +313,13 @@ pub fn confirm_markup(c: &Controller) -> String {
     if c.pending_replace.is_none() {
         return String::new();
     }
+    confirm_dialog_on_demand()
+}
+
+// `_on_demand`: kept out of line (also by wasm-opt: index.html), so that the page's split
+// (scripts/split-wasm.py) can move it to the part fetched on first use.
+#[inline(never)]
+fn confirm_dialog_on_demand() -> String {
     format!(
         r#"<div class="overlay" data-act="cancel-replace"><div class="dialog small" role="alertdialog" aria-modal="true" aria-label="{t}" data-act="stay"><h2>{t}</h2><p>{}</p><div class="row"><button type="button" class="danger" data-act="replace">{}</button><button type="button" id="replace-cancel" data-act="cancel-replace">{}</button></div></div></div>"#,
         esc(cat().replace_text),

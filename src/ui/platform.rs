@@ -139,9 +139,11 @@ pub async fn switch_language(lang: Lang) -> Result<(), String> {
     let doc = document();
     if let Some(root) = doc.document_element() {
         let _ = root.set_attribute("lang", lang.tag());
-        // For www/boot.js's notice if the page ever stops at an internal error.
+        // For www/boot.js's notice if the page ever stops at an internal error, or for want of
+        // the second part of its WebAssembly (www/split.js).
         let _ = root.set_attribute("data-crash-title", cat().error_overlay_title);
         let _ = root.set_attribute("data-crash-text", cat().error_overlay_text);
+        let _ = root.set_attribute("data-crash-missing", cat().part_missing_text);
         let _ = root.set_attribute("data-crash-reload", cat().reload);
     }
     doc.set_title(cat().title);

@@ -101,7 +101,16 @@ fn machines(m: &mut String, c: &Controller, t: &crate::sim::zeebe::Topology) {
 
 /// The inside of the brokers and partitions card, `section.topology` (Zeebe mode only).
 pub fn topology_markup(c: &Controller) -> String {
-    let Some(t) = c.zeebe() else { return String::new() };
+    match c.zeebe() {
+        Some(t) => topology_table_on_demand(c, t),
+        None => String::new(),
+    }
+}
+
+// `_on_demand`: kept out of line (also by wasm-opt: index.html), so that the page's split
+// (scripts/split-wasm.py) can move it to the part fetched on first use.
+#[inline(never)]
+fn topology_table_on_demand(c: &Controller, t: crate::sim::zeebe::Topology) -> String {
     let world = c.session.world();
     let shown = c.group + 1;
     let focus = c.lesson_focus();

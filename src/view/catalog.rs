@@ -312,6 +312,7 @@ catalog! {
     // Errors and states.
     error_overlay_title = "Something broke";
     error_overlay_text = "The playground hit an internal error and stopped. Reloading starts it again.";
+    part_missing_text = "Part of the playground could not be downloaded, so it stopped. Check the connection, then reload.";
     reload = "Reload";
     url_problem = "Problem with the link";
     no_leader = "No leader";

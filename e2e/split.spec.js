@@ -1,0 +1,88 @@
+// The page's WebAssembly in two parts (scripts/split-wasm.py, www/split.js): a page loads and
+// runs on the first; the second is fetched on first use. If a plain load needs the second,
+// scripts/split-keep.txt is out of date: run `node tools/split-profile.mjs` and build again.
+const { test, expect } = require('@playwright/test');
+const { openPage, waitForLeader } = require('./helpers');
+
+const LATER = 'raft-playground_later.wasm';
+
+/** Requests for the second part, as 'fetch' (background) or 'xhr' (synchronous). */
+function watchLater(page) {
+  const seen = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith(LATER)) seen.push(r.resourceType());
+  });
+  return seen;
+}
+
+for (const query of ['?seed=3', '?seed=4&embed=1', '?seed=5&lang=zh&theme=dark', '?seed=6&nodes=9&speed=0.2']) {
+  test(`a page opened with ${query} loads and runs without the second part`, async ({ page }) => {
+    const later = watchLater(page);
+    const problems = await openPage(page, query);
+    await waitForLeader(page);
+    await page.waitForTimeout(3000);
+    expect(problems).toEqual([]);
+    expect(later).toEqual([]);
+    await expect(page.locator('html')).not.toHaveAttribute('data-second-part', /./);
+  });
+}
+
+test('the reader\'s first move fetches the second part once, in the background, and clicks work', async ({ page }) => {
+  const later = watchLater(page);
+  const problems = await openPage(page, '?seed=3');
+  const leader = await waitForLeader(page);
+  await page.mouse.move(300, 300, { steps: 5 });
+  await expect(page.locator('html')).toHaveAttribute('data-second-part', 'ready');
+  // Selecting a node draws the inspector, which is in the second part.
+  await page.locator(`[data-node-id="${leader.id}"][data-role]`).click();
+  await page.getByRole('button', { name: `Crash node ${leader.id}` }).click();
+  await expect(page.locator(`[data-node-id="${leader.id}"][data-role]`)).toHaveAttribute('data-role', 'crashed');
+  expect(later).toEqual(['fetch']);
+  expect(problems).toEqual([]);
+});
+
+test('a key pressed before anything else loads the second part at once, and the key works', async ({ page }) => {
+  const later = watchLater(page);
+  const problems = await openPage(page, '?seed=3');
+  await waitForLeader(page);
+  // The help dialog is drawn by the second part; the key's own handler needs it.
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Raft Playground: help' })).toBeVisible();
+  expect(later).toContain('xhr');
+  expect(problems).toEqual([]);
+});
+
+test('a returning reader\'s remembered settings fetch both parts side by side', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('raft-playground.prefs', 'theme=dark;speed=0.2;nodes=3;prevote=0;cq=0;rate=5;hide=message'));
+  const later = watchLater(page);
+  const problems = await openPage(page, '');
+  await waitForLeader(page);
+  await expect(page.locator('html')).toHaveAttribute('data-second-part', 'ready');
+  expect(later).toEqual(['fetch']);
+  expect(await page.locator('[data-node-id][data-role]').count()).toBe(3);
+  expect(problems).toEqual([]);
+});
+
+test('a lesson link fetches both parts side by side, before the page starts', async ({ page }) => {
+  const later = watchLater(page);
+  const problems = await openPage(page, '?lesson=partition');
+  await expect(page.locator('[data-lesson="partition"]')).toBeVisible();
+  expect(later).toEqual(['fetch']);
+  expect(problems).toEqual([]);
+});
+
+for (const [lang, title, text] of [
+  ['en', 'Something broke', 'Part of the playground could not be downloaded'],
+  ['zh', '出错了', '演练场的一部分无法下载'],
+]) {
+  test(`without the second part, the first click that needs it stops the page with a notice (${lang})`, async ({ page }) => {
+    await page.route(`**/${LATER}`, (route) => route.abort('internetdisconnected'));
+    await page.goto(`./?seed=3&lang=${lang}`);
+    await expect(page.locator('[data-sim-time]').first()).toBeVisible();
+    await page.keyboard.press('?');
+    const overlay = page.getByRole('alertdialog', { name: title });
+    await expect(overlay).toBeVisible();
+    await expect(overlay).toContainText(text);
+    await expect(overlay.locator('pre')).toContainText(`could not load`);
+  });
+}

@@ -1,0 +1,96 @@
+// Writes scripts/split-keep.txt: the functions the page's first WebAssembly module keeps
+// (scripts/split-wasm.py), recorded from the page itself. It instruments the unsplit module
+// of the last build (target/split/, kept by split-wasm.py) with `wasm-split --instrument`,
+// opens the page with it in headless Chromium for each session below, collects which
+// functions ran, and lists them by name without crate hashes.
+//
+// Run after `source scripts/lib.sh && build_site` (which sets WASM_SPLIT), then build again:
+//   node tools/split-profile.mjs
+// e2e/split.spec.js fails when a plain page load fetches the second module: that is when
+// this needs running again (or when a session below should change).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium } from './chromium.mjs';
+import { serve } from './serve.mjs';
+
+const WASM_SPLIT = process.env.WASM_SPLIT;
+if (!WASM_SPLIT) throw new Error('WASM_SPLIT is not set: source scripts/lib.sh && ensure_wasm_split');
+const FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
+
+// What a page does with the first module alone: load and run with the URL parameters boot.js
+// lets through (FIRST_PART_PARAMETERS), in both languages and themes, at several sizes.
+// The first click or key fetches the second module (boot.js fetches it when the reader first
+// moves or types on the page): handling input is most of what it holds. (Recording a session
+// of the eight most used buttons moved 27 KB gzip into the first module.)
+const SESSIONS = [
+  { url: '/?seed=1', seconds: 10 },
+  { url: '/?seed=2&nodes=3&speed=0.2', seconds: 6 },
+  { url: '/?seed=3&nodes=9&speed=0.2', seconds: 6 },
+  { url: '/?seed=4&embed=1', seconds: 6 },
+  { url: '/?seed=5&lang=zh&theme=dark', seconds: 6 },
+  { url: '/?seed=6&lang=zh&embed=1&caption=x', seconds: 4 },
+  { url: '/?seed=7&autoplay=0&theme=light', seconds: 2 },
+  { url: '/?nodes=1&speed=1', seconds: 4 },
+];
+
+const work = mkdtempSync(join(tmpdir(), 'split-profile-'));
+const site = join(work, 'site');
+cpSync('dist', site, { recursive: true });
+// The unsplit module, instrumented; its own glue; the loader as in the sources (no split).
+execFileSync(WASM_SPLIT, ['--instrument', 'target/split/raft-playground_bg.wasm', '-o',
+  join(site, 'raft-playground_bg.wasm'), ...FEATURES]);
+execFileSync('python3', ['-c', `import sys; sys.path.insert(0, 'scripts'); import importlib.util as u;
+s = u.spec_from_file_location('sw', 'scripts/split-wasm.py'); m = u.module_from_spec(s); s.loader.exec_module(m);
+m.fix_externref_export(sys.argv[1])`, join(site, 'raft-playground_bg.wasm')]);
+copyFileSync('target/split/raft-playground.js', join(site, 'raft-playground.js'));
+copyFileSync('www/split.js', join(site, 'split.js'));
+const boot = readFileSync(join(site, 'boot.js'), 'utf8');
+const hook = '.then(() => {\n    started();';
+if (!boot.includes(hook)) throw new Error('boot.js changed: cannot expose the module to the profiler');
+writeFileSync(join(site, 'boot.js'), boot.replace(hook, '.then((exports) => {\n    window.__profiled = exports;\n    started();'));
+
+const { server, url: base } = await serve({ dir: site, port: 0 });
+const browser = await launchChromium();
+const profiles = [];
+try {
+  for (const session of SESSIONS) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => console.error(session.url, error.message));
+    await page.goto(base.replace(/\/$/, '') + session.url);
+    await page.waitForFunction(() => window.__profiled, null, { timeout: 30000 });
+    await page.waitForTimeout(session.seconds * 1000);
+    const bytes = await page.evaluate(() => {
+      const wasm = window.__profiled;
+      const size = 1 << 16;
+      const at = wasm.__wbindgen_malloc(size, 1);
+      const length = wasm.__write_profile(at, size);
+      return Array.from(new Uint8Array(wasm.memory.buffer, at, length));
+    });
+    const file = join(work, `profile-${profiles.length}`);
+    writeFileSync(file, Buffer.from(bytes));
+    profiles.push(file);
+    console.log(`${session.url}: ${session.seconds} s recorded`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+const merged = join(work, 'merged');
+execFileSync(WASM_SPLIT, ['--merge-profiles', ...profiles, '-o', merged]);
+const out = execFileSync(WASM_SPLIT, ['--split', 'target/split/raft-playground_bg.wasm', '--profile', merged,
+  '-o1', join(work, 'a.wasm'), '-o2', join(work, 'b.wasm'), '-v', ...FEATURES], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const line = out.split('\n').find((l) => l.startsWith('Keeping functions: '));
+if (!line) throw new Error('wasm-split -v printed no "Keeping functions"');
+const normalize = (name) => name.replace(/\\5b[0-9a-f]{16}\\5d/g, '').replace(/\.llvm\.[0-9]+/g, '');
+const names = [...new Set(line.slice('Keeping functions: '.length).split(', ')
+  .filter((name) => !/^[0-9]+$/.test(name)).map(normalize))].sort();
+writeFileSync('scripts/split-keep.txt', ['# The functions the first WebAssembly module keeps (scripts/split-wasm.py), as',
+  '# recorded by tools/split-profile.mjs; names without crate hashes, as binaryen escapes them.',
+  ...names, ''].join('\n'));
+console.log(`scripts/split-keep.txt: ${names.length} functions`);
+rmSync(work, { recursive: true, force: true });
