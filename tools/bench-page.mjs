@@ -1,6 +1,6 @@
 // The browser benchmark: page weight, frame times and main-thread load of the built site
 // (dist/), and the simulator's speed in the browser. Prints figures; asserts nothing.
-//   node tools/bench-page.mjs [--seconds 10]
+//   node tools/bench-page.mjs [--seconds 10] [--port 8095] [--dir dist]
 // Budgets (DESIGN.md): whole page <= 150 KB gzip; 9 nodes under heavy traffic: 60 fps, no
 // frame over 20 ms, main thread <= 50 % busy; 5 nodes at the default speed <= 15 %; paused
 // <= 1 %; the browser simulator at least half as fast as the native one.
@@ -13,7 +13,8 @@ const opt = (name, d) => { const i = args.indexOf('--' + name); return i >= 0 ? 
 const seconds = opt('seconds', 10);
 const port = opt('port', 8095);
 // Served compressed, as a static host serves it (tools/serve.mjs).
-const { server } = await serve({ dir: 'dist', port });
+const dir = args.includes('--dir') ? args[args.indexOf('--dir') + 1] : 'dist';
+const { server } = await serve({ dir, port });
 const base = `http://127.0.0.1:${port}/`;
 const browser = await launchChromium();
 

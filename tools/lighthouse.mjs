@@ -2,7 +2,7 @@
 // (npm `lighthouse`, fetched by npx on first use), mobile preset (simulated slow 4G and a 4x
 // slower CPU), Debian's Chromium. Prints the performance and accessibility scores, the
 // timings behind the performance score, and every failing audit. Asserts nothing.
-//   node tools/lighthouse.mjs [--runs 3] [--query '?seed=3'] [--no-compress]
+//   node tools/lighthouse.mjs [--runs 3] [--query '?seed=3'] [--no-compress] [--dir dist]
 import { spawn } from 'node:child_process';
 import { serve } from './serve.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
@@ -17,7 +17,8 @@ const query = opt('query', '?seed=3');
 const port = Number(opt('port', 8096));
 // Served compressed, as a static host serves it (brotli or gzip: tools/serve.mjs).
 // `--no-compress` serves the files as they are, for comparison.
-const { server } = await serve({ dir: 'dist', port, compress: !args.includes('--no-compress') });
+const site = args.includes('--dir') ? args[args.indexOf('--dir') + 1] : 'dist';
+const { server } = await serve({ dir: site, port, compress: !args.includes('--no-compress') });
 const flags = ['--headless=new', ...CHROMIUM_ARGS].join(' ');
 const dir = mkdtempSync(join(tmpdir(), 'lighthouse-'));
 const results = [];

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The shipped WebAssembly by part of the program, from twiggy.
 
-    source scripts/lib.sh && build_site && python3 tools/wasm-breakdown.py
+    source scripts/lib.sh && build_site && python3 tools/wasm-breakdown.py [--split]
 
 Takes the .wasm cargo wrote (target/wasm32-unknown-unknown/release/raft-playground.wasm),
 runs wasm-bindgen and wasm-opt on it as the build does but keeping function names
@@ -11,24 +11,16 @@ part's share of the whole file's gzip size). Shares are rough: after inlining, c
 where it ended up, and generic code instantiated for our types is counted by the crate
 that defines it (Vec<T> in `alloc`), not by ours. The name section is left out: it is not
 shipped.
+
+With --split: the shipped page in its two parts (scripts/split-wasm.py), from the module the
+last build split (target/split/, with names) and scripts/split-keep.txt, split again keeping
+names: each part's shares by part of the program, times the gzip size of that part as
+shipped (dist/).
 """
-import csv, io, re, subprocess, sys
+import csv, gzip, importlib.util, io, os, re, subprocess, sys, tempfile
 
-import gzip, os, tempfile
-
-src = sys.argv[1] if len(sys.argv) > 1 else "target/wasm32-unknown-unknown/release/raft-playground.wasm"
-tmp = tempfile.mkdtemp()
-subprocess.run(["wasm-bindgen", "--target", "web", "--keep-debug", "--out-dir", tmp, src], check=True)
-bound = os.path.join(tmp, os.path.basename(src).replace(".wasm", "_bg.wasm"))
-wasm = os.path.join(tmp, "opt.wasm")
-features = ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals",
+FEATURES = ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals",
             "--enable-reference-types", "--enable-multivalue"]
-subprocess.run(["wasm-opt", "-Oz", "-g", *features, bound, "-o", wasm], check=True)
-stripped = os.path.join(tmp, "stripped.wasm")
-subprocess.run(["wasm-opt", "-Oz", *features, bound, "-o", stripped], check=True)
-gz = len(gzip.compress(open(stripped, "rb").read(), 9))
-out = subprocess.run(["twiggy", "top", "-n", "1000000", "--format", "csv", wasm], capture_output=True, text=True, check=True).stdout
-rows = list(csv.DictReader(io.StringIO(out)))
 
 PARTS = [
     ("our UI (ui/)", r"raft_playground::ui::|as yew::functional::FunctionProvider>::run|raft_playground\[\w+\]::ui::"),
@@ -48,28 +40,91 @@ PARTS = [
     ("core/std (slices, iterators, sort, hashing, math)", r"\bcore\b|\bstd\b|compiler_builtins|hashbrown"),
     ("other crates", r"rand_|thiserror|libm"),
 ]
-sizes = {name: 0 for name, _ in PARTS}
-sizes["data (strings, tables)"] = 0
-sizes["other"] = 0
-total = 0
-for r in rows:
-    item, size = r["Name"], int(r["ShallowSize"])
-    if "custom section" in item or "subsection" in item or item.startswith("Σ") or item.startswith("..."):
-        continue
-    total += size
-    if item.startswith("data segment") or item.startswith("data["):
-        sizes["data (strings, tables)"] += size
-        continue
-    # The nightly the page is built with demangles names with their crate's disambiguator
-    # (`core[c5930c85a12de822]::fmt`): match them without it.
-    plain = re.sub(r"\[[0-9a-f]+\]", "", item)
-    for name, pat in PARTS:
-        if re.search(pat, plain):
-            sizes[name] += size
-            break
-    else:
-        sizes["other"] += size
-print(f"shipped wasm (wasm-bindgen + wasm-opt -Oz): {os.path.getsize(stripped):,} bytes, {gz:,} gzip -9; by part:")
-for name, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
-    if size:
-        print(f"  {name:<52} {size:>9,}  {100 * size / total:5.1f}%  ~{gz * size / total / 1000:5.1f} KB gzip")
+
+
+def gzip_size(path):
+    return len(gzip.compress(open(path, "rb").read(), 9))
+
+
+def by_part(named):
+    """Twiggy's shallow sizes of a wasm with names, summed by part; and their total."""
+    out = subprocess.run(["twiggy", "top", "-n", "1000000", "--format", "csv", named], capture_output=True, text=True, check=True).stdout
+    sizes = {name: 0 for name, _ in PARTS}
+    sizes["data (strings, tables)"] = 0
+    sizes["other"] = 0
+    total = 0
+    for r in csv.DictReader(io.StringIO(out)):
+        item, size = r["Name"], int(r["ShallowSize"])
+        if "custom section" in item or "subsection" in item or item.startswith("Σ") or item.startswith("..."):
+            continue
+        total += size
+        if item.startswith("data segment") or item.startswith("data["):
+            sizes["data (strings, tables)"] += size
+            continue
+        # The nightly the page is built with demangles names with their crate's disambiguator
+        # (`core[c5930c85a12de822]::fmt`): match them without it.
+        plain = re.sub(r"\[[0-9a-f]+\]", "", item)
+        for name, pat in PARTS:
+            if re.search(pat, plain):
+                sizes[name] += size
+                break
+        else:
+            sizes["other"] += size
+    return sizes, total
+
+
+def whole(src):
+    tmp = tempfile.mkdtemp()
+    subprocess.run(["wasm-bindgen", "--target", "web", "--keep-debug", "--out-dir", tmp, src], check=True)
+    bound = os.path.join(tmp, os.path.basename(src).replace(".wasm", "_bg.wasm"))
+    named = os.path.join(tmp, "opt.wasm")
+    subprocess.run(["wasm-opt", "-Oz", "-g", *FEATURES, bound, "-o", named], check=True)
+    stripped = os.path.join(tmp, "stripped.wasm")
+    subprocess.run(["wasm-opt", "-Oz", *FEATURES, bound, "-o", stripped], check=True)
+    gz = gzip_size(stripped)
+    sizes, total = by_part(named)
+    print(f"shipped wasm (wasm-bindgen + wasm-opt -Oz): {os.path.getsize(stripped):,} bytes, {gz:,} gzip -9; by part:")
+    for name, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
+        if size:
+            print(f"  {name:<52} {size:>9,}  {100 * size / total:5.1f}%  ~{gz * size / total / 1000:5.1f} KB gzip")
+
+
+def split():
+    spec = importlib.util.spec_from_file_location("split_wasm", "scripts/split-wasm.py")
+    sw = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sw)
+    wasm_split = os.environ.get("WASM_SPLIT") or sys.exit("WASM_SPLIT is not set: source scripts/lib.sh && ensure_wasm_split")
+    module = os.path.join(sw.KEPT_DIR, "raft-playground_bg.wasm")
+    wanted = {line.strip() for line in open(sw.KEEP_LIST) if line.strip() and not line.startswith("#")}
+    keep = [n for n in sw.function_names(wasm_split, module) if sw.unnamed(n) or sw.normalize(n) in wanted]
+    tmp = tempfile.mkdtemp()
+    keep_file = os.path.join(tmp, "keep.txt")
+    open(keep_file, "w").write("\n".join(keep) + "\n")
+    first, later = os.path.join(tmp, "first.wasm"), os.path.join(tmp, "later.wasm")
+    subprocess.run([wasm_split, "--split", module, "--keep-funcs", "@" + keep_file, "-g",
+                    "--placeholder-namespace", "placeholder", "--import-namespace", "primary",
+                    "--export-prefix", "%", "-o1", first, "-o2", later, *FEATURES], check=True, capture_output=True)
+    sw.fix_externref_export(first)
+    columns = []
+    # Shares from the parts with names; sizes of the parts as shipped (dist/).
+    for title, path, shipped in (("first part", first, "dist/raft-playground_bg.wasm"),
+                                 ("second part", later, "dist/raft-playground_later.wasm")):
+        named = path + ".named.wasm"
+        subprocess.run(["wasm-opt", "-Oz", "-g", *FEATURES, path, "-o", named], check=True)
+        sizes, total = by_part(named)
+        columns.append((title, os.path.getsize(shipped), gzip_size(shipped), sizes, total))
+    print("the page's WebAssembly in two parts (approximate KB gzip of each part, by part of the program):")
+    print(f"  {'part of the program':<52} " + "  ".join(f"{t:>12}" for t, *_ in columns))
+    names = sorted(columns[0][3], key=lambda n: -(columns[0][3][n] + columns[1][3][n]))
+    for name in names:
+        if any(c[3][name] for c in columns):
+            cells = [f"{gz * sizes[name] / total / 1000:12.1f}" for _, _, gz, sizes, total in columns]
+            print(f"  {name:<52} " + "  ".join(cells))
+    print(f"  {'whole part (bytes, gzip -9 bytes)':<52} " + "  ".join(f"{f'{raw:,}, {gz:,}':>12}" for _, raw, gz, _, _ in columns))
+
+
+if "--split" in sys.argv[1:]:
+    split()
+else:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    whole(args[0] if args else "target/wasm32-unknown-unknown/release/raft-playground.wasm")
