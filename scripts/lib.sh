@@ -141,6 +141,6 @@ ensure_wasm_split() {
 build_site() {
   ensure_page_toolchain
   ensure_wasm_split
-  say "building the site (trunk build --release with $PAGE_TOOLCHAIN, wasm-opt on)"
+  say "building the site (trunk build --release with $PAGE_TOOLCHAIN; wasm-opt and the split in its post-build hook)"
   (page_build_env && trunk build --release --locked)
 }

@@ -21,6 +21,7 @@ it first calls it; e2e/split.spec.js fails if a plain page load does, and then
 `node tools/split-profile.mjs` writes the list again.
 
 Usage: split-wasm.py STAGING_DIR  (environment: WASM_SPLIT, the wasm-split binary)
+       split-wasm.py --fix-export MODULE  (the export fix alone: tools/split-profile.mjs)
 """
 import os
 import re
@@ -171,6 +172,9 @@ def patch_glue(path):
 
 
 def main():
+    if sys.argv[1] == "--fix-export":
+        fix_externref_export(sys.argv[2])
+        return
     out = sys.argv[1]
     wasm_split = os.environ.get("WASM_SPLIT") or sys.exit("split-wasm: WASM_SPLIT is not set")
     module = os.path.join(out, NAME + "_bg.wasm")

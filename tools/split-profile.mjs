@@ -42,9 +42,7 @@ cpSync('dist', site, { recursive: true });
 // The unsplit module, instrumented; its own glue; the loader as in the sources (no split).
 execFileSync(WASM_SPLIT, ['--instrument', 'target/split/raft-playground_bg.wasm', '-o',
   join(site, 'raft-playground_bg.wasm'), ...FEATURES]);
-execFileSync('python3', ['-c', `import sys; sys.path.insert(0, 'scripts'); import importlib.util as u;
-s = u.spec_from_file_location('sw', 'scripts/split-wasm.py'); m = u.module_from_spec(s); s.loader.exec_module(m);
-m.fix_externref_export(sys.argv[1])`, join(site, 'raft-playground_bg.wasm')]);
+execFileSync('python3', ['scripts/split-wasm.py', '--fix-export', join(site, 'raft-playground_bg.wasm')]);
 copyFileSync('target/split/raft-playground.js', join(site, 'raft-playground.js'));
 copyFileSync('www/split.js', join(site, 'split.js'));
 const boot = readFileSync(join(site, 'boot.js'), 'utf8');
