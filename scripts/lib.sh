@@ -114,22 +114,27 @@ ensure_webkit() {
 
 # wasm-split (binaryen), which splits the page's WebAssembly in two: what the first frame
 # needs, and the rest, fetched on first use (scripts/split-wasm.py). npm's binaryen has no
-# wasm-split, so Debian's package is unpacked into target/tools (no root needed, nothing
-# installed system-wide). Version 108 writes one export wrong in modules with two tables;
-# split-wasm.py corrects it and checks the result.
+# wasm-split, so the distribution's package is unpacked into target/tools (no root needed,
+# nothing installed system-wide): Debian 12's 108-1, the version the tests run with, or else
+# the version the package lists offer (GitHub's Ubuntu runners, for the Pages workflow).
+# Version 108 writes one export wrong in modules with two tables; split-wasm.py corrects it
+# and checks the result.
 BINARYEN_DEB_VERSION=108-1
+binaryen_download() {
+  apt-get download -qq "binaryen=$BINARYEN_DEB_VERSION" 2>/dev/null || apt-get download -qq binaryen 2>/dev/null
+}
 ensure_wasm_split() {
-  local dir="$ROOT/target/tools/binaryen-$BINARYEN_DEB_VERSION"
+  local dir="$ROOT/target/tools/binaryen"
   if [ ! -x "$dir/usr/bin/wasm-split" ]; then
-    say "unpacking Debian's binaryen $BINARYEN_DEB_VERSION (for wasm-split) into target/tools"
+    say "unpacking the binaryen package (for wasm-split) into target/tools"
     local tmp
     tmp="$(mktemp -d)"
-    if ! (cd "$tmp" && apt-get download -qq "binaryen=$BINARYEN_DEB_VERSION" 2>/dev/null); then
+    if ! (cd "$tmp" && binaryen_download); then
       local sudo=""
       [ "$(id -u)" -ne 0 ] && sudo="sudo"
       $sudo apt-get update -qq
       APT_UPDATED=1
-      (cd "$tmp" && apt-get download -qq "binaryen=$BINARYEN_DEB_VERSION")
+      (cd "$tmp" && binaryen_download)
     fi
     mkdir -p "$dir"
     dpkg -x "$tmp"/binaryen_*.deb "$dir"

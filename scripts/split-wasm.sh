@@ -14,7 +14,7 @@ features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
   --enable-reference-types --enable-multivalue)
 wasm="$out/raft-playground_bg.wasm"
 if [ -z "${WASM_SPLIT:-}" ]; then
-  for candidate in target/tools/binaryen-*/usr/bin/wasm-split; do
+  for candidate in target/tools/binaryen*/usr/bin/wasm-split; do
     [ -x "$candidate" ] && WASM_SPLIT="$PWD/$candidate"
   done
 fi
