@@ -26,8 +26,8 @@ const needsBoth = returning() ||
 const source = needsBoth ? Promise.all([fetch(wasm), prefetch()]).then(([response]) => response) : wasm;
 
 // Otherwise the second part is fetched when the reader first moves, taps, types or scrolls
-// on the page, so that it is usually there before a click needs it. (A pointer that does not
-// move is not a reader: browsers send such events when the page changes under a resting one.)
+// on the page, so that it is usually there before a click needs it. (A pointer event that
+// reports no movement is not counted: a pointer resting over the page is not a reader.)
 const FIRST_USE = ['pointermove', 'pointerdown', 'touchstart', 'keydown', 'wheel', 'focusin'];
 function firstUse(event) {
   if (event.type === 'pointermove' && !event.movementX && !event.movementY) return;
