@@ -99,6 +99,15 @@ def sections(data):
         i = j + size
 
 
+def skip_limits(data, i):
+    """Past a table's or a memory's limits (flags, minimum, maximum if flagged)."""
+    flags = data[i]
+    _, i = leb(data, i + 1)
+    if flags & 1:
+        _, i = leb(data, i)
+    return i
+
+
 def fix_externref_export(path):
     """wasm-split 108 exports wasm-bindgen's externref table as table 0 (the function table)
     when a module has both; point the export back at the externref table."""
@@ -118,18 +127,9 @@ def fix_externref_export(path):
                     _, i = leb(data, i)
                 elif kind == 1:
                     tables.append(data[i])
-                    i += 1
-                    flags = data[i]
-                    i += 1
-                    _, i = leb(data, i)
-                    if flags & 1:
-                        _, i = leb(data, i)
+                    i = skip_limits(data, i + 1)
                 elif kind == 2:
-                    flags = data[i]
-                    i += 1
-                    _, i = leb(data, i)
-                    if flags & 1:
-                        _, i = leb(data, i)
+                    i = skip_limits(data, i)
                 elif kind == 3:
                     i += 2
                 else:
@@ -138,12 +138,7 @@ def fix_externref_export(path):
             count, i = leb(data, start)
             for _ in range(count):
                 tables.append(data[i])
-                i += 1
-                flags = data[i]
-                i += 1
-                _, i = leb(data, i)
-                if flags & 1:
-                    _, i = leb(data, i)
+                i = skip_limits(data, i + 1)
         elif sid == 7:  # exports
             count, i = leb(data, start)
             for _ in range(count):

@@ -19,8 +19,11 @@ shipped (dist/).
 """
 import csv, gzip, importlib.util, io, os, re, subprocess, sys, tempfile
 
-FEATURES = ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals",
-            "--enable-reference-types", "--enable-multivalue"]
+# The build's own split script: its wasm features, its split, its list.
+_spec = importlib.util.spec_from_file_location("split_wasm", os.path.join(os.path.dirname(__file__), "..", "scripts", "split-wasm.py"))
+sw = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sw)
+FEATURES = sw.FEATURES
 
 PARTS = [
     ("our UI (ui/)", r"raft_playground::ui::|as yew::functional::FunctionProvider>::run|raft_playground\[\w+\]::ui::"),
@@ -90,9 +93,6 @@ def whole(src):
 
 
 def split():
-    spec = importlib.util.spec_from_file_location("split_wasm", "scripts/split-wasm.py")
-    sw = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(sw)
     wasm_split = os.environ.get("WASM_SPLIT") or sys.exit("WASM_SPLIT is not set: source scripts/lib.sh && ensure_wasm_split")
     module = os.path.join(sw.KEPT_DIR, "raft-playground_bg.wasm")
     wanted = {line.strip() for line in open(sw.KEEP_LIST) if line.strip() and not line.startswith("#")}
