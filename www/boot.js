@@ -1,7 +1,7 @@
 // Starts the playground. A separate file (not an inline script) so the page can carry a
 // strict Content-Security-Policy.
 import init from './raft-playground.js';
-import { prefetch, started } from './split.js';
+import { ensure, loaded, prefetch, started } from './split.js';
 
 function couldNotStart(error) {
   const app = document.getElementById('app');
@@ -35,10 +35,39 @@ function firstUse(event) {
   prefetch();
 }
 
+// The page's input handlers (src/ui/input.rs) need the second part. Before one runs, it is
+// loaded now if it has not arrived; if it cannot be (the network is gone), the event is held
+// back with a short notice, and the page runs on: nothing stops. A pointer going down or the
+// focus coming in is let through online (their handler is in the first part; the click or
+// key that follows gives the background fetch firstUse started a moment to arrive).
+const PAGE_INPUT = ['click', 'input', 'change', 'keydown', 'dragstart', 'dragover', 'drop', 'pointerdown', 'focusin'];
+const EARLY = new Set(['pointerdown', 'focusin']);
+const CANCEL = new Set(['click', 'dragstart', 'dragover', 'drop']); // their default would change the page behind its back
+function beforeInput(event) {
+  if (loaded() || (EARLY.has(event.type) && navigator.onLine) || ensure()) {
+    if (loaded()) for (const type of PAGE_INPUT) removeEventListener(type, beforeInput, true);
+    return;
+  }
+  event.stopImmediatePropagation();
+  if (CANCEL.has(event.type)) event.preventDefault();
+  if (event.type === 'click' || event.type === 'keydown') heldBack();
+}
+function heldBack() {
+  if (document.querySelector('.part-offline')) return;
+  const note = document.createElement('p');
+  note.className = 'part-offline';
+  note.setAttribute('role', 'status');
+  note.textContent = document.documentElement.dataset.crashOffline || 'Offline: this needs part of the playground that is not downloaded yet.';
+  document.body.append(note);
+  setTimeout(() => note.remove(), 6000);
+}
+addEventListener('online', () => prefetch());
+
 init({ module_or_path: source })
   .then(() => {
     started();
     for (const type of FIRST_USE) addEventListener(type, firstUse, { capture: true, passive: true });
+    for (const type of PAGE_INPUT) addEventListener(type, beforeInput, true);
   })
   .catch(couldNotStart);
 

@@ -7,10 +7,13 @@
 // - prefetch(): fetched and compiled in the background (boot.js calls it when the reader
 //   first touches the page, or at once when the URL asks for something that needs it);
 //   then instantiated, which writes the real functions into the table.
-// - a placeholder is called before that: the module is fetched, compiled and instantiated
-//   synchronously, then the call goes on. The page blocks for that long, once.
-// If it cannot be fetched, the call fails with a WebAssembly.RuntimeError, which boot.js
-// reports as a stopped page.
+// - ensure(): before the page handles an input event, boot.js has it fetched, compiled and
+//   instantiated synchronously if it is not there yet (most of the handling of input is in
+//   it). The page blocks for that long, once. If it cannot be fetched, ensure() says so and
+//   boot.js holds the event back: the page runs on.
+// - a placeholder is called before that (anything but input): the same synchronous load,
+//   then the call goes on. If it cannot be fetched, the call fails with a
+//   WebAssembly.RuntimeError, which boot.js reports as a stopped page.
 
 // Set to true in the built site by scripts/split-wasm.py when it splits the module.
 export const split = false;
@@ -36,6 +39,7 @@ function unavailable(reason) {
 }
 
 function loadNow() {
+  if (!split) return;
   if (!module) {
     prefetching?.abort(); // it would arrive too late, as a second copy
     const request = new XMLHttpRequest();
@@ -89,6 +93,24 @@ export function prefetch() {
       prefetching = null;
     });
   return pending;
+}
+
+/** Whether the second module is there (or there is none). */
+export function loaded() {
+  return !split || instance !== null;
+}
+
+/** Whether the second module is there (or there is none), loading it now if it is not;
+ * false if it could not be loaded. */
+export function ensure() {
+  if (!split || instance) return true;
+  try {
+    loadNow();
+    return instance !== null;
+  } catch (error) {
+    console.warn(String(error));
+    return false;
+  }
 }
 
 /** Called once the first module runs: instantiates the second if it is already compiled. */

@@ -144,6 +144,7 @@ pub async fn switch_language(lang: Lang) -> Result<(), String> {
         let _ = root.set_attribute("data-crash-title", cat().error_overlay_title);
         let _ = root.set_attribute("data-crash-text", cat().error_overlay_text);
         let _ = root.set_attribute("data-crash-missing", cat().part_missing_text);
+        let _ = root.set_attribute("data-crash-offline", cat().part_offline_text);
         let _ = root.set_attribute("data-crash-reload", cat().reload);
     }
     doc.set_title(cat().title);

@@ -313,6 +313,7 @@ catalog! {
     error_overlay_title = "Something broke";
     error_overlay_text = "The playground hit an internal error and stopped. Reloading starts it again.";
     part_missing_text = "Part of the playground could not be downloaded, so it stopped. Check the connection, then reload.";
+    part_offline_text = "That needs a part of the playground not downloaded yet, and the network is gone. The cluster runs on; try again once you are online.";
     reload = "Reload";
     url_problem = "Problem with the link";
     no_leader = "No leader";
