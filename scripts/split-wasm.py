@@ -158,6 +158,21 @@ def fix_externref_export(path):
     open(path, "wb").write(data)
 
 
+def strip_comments(js):
+    """Our own loaders (boot.js, split.js) without their whole-line comments and blank lines:
+    half their size, and the first load counts every byte."""
+    out, in_block = [], False
+    for line in js.splitlines():
+        s = line.strip()
+        if in_block:
+            in_block = not s.endswith("*/")
+        elif s.startswith("/*"):
+            in_block = not s.endswith("*/")
+        elif s and not s.startswith("//"):
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
 def patch_glue(path):
     glue = open(path).read()
     if glue.count(GLUE_ANCHOR) != 2:
@@ -199,7 +214,10 @@ def main():
     text = open(loader).read()
     if text.count("export const split = false;") != 1:
         sys.exit("split-wasm: split.js has no `export const split = false;`")
-    open(loader, "w").write(text.replace("export const split = false;", "export const split = true;"))
+    open(loader, "w").write(strip_comments(text.replace("export const split = false;", "export const split = true;")))
+    boot = os.path.join(out, "boot.js")
+    text = open(boot).read()
+    open(boot, "w").write(strip_comments(text))
     print("split-wasm: %d of %d functions in the first module, %d in %s; %d names of the list "
           "not in this build" % (len(keep), len(names), len(names) - len(keep), LATER, missing))
 
