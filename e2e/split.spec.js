@@ -41,6 +41,20 @@ test('the reader\'s first move fetches the second part once, in the background, 
   expect(problems).toEqual([]);
 });
 
+test('on a phone, scrolling the page fetches the second part in the background', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const later = watchLater(page);
+  const problems = await openPage(page, '?seed=3');
+  await waitForLeader(page);
+  expect(later).toEqual([]);
+  await page.evaluate(() => window.scrollBy(0, 400));
+  await expect(page.locator('html')).toHaveAttribute('data-second-part', 'ready');
+  expect(later).toEqual(['fetch']);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
 test('a key pressed before anything else loads the second part at once, and the key works', async ({ page }) => {
   const later = watchLater(page);
   const problems = await openPage(page, '?seed=3');

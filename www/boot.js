@@ -28,7 +28,7 @@ const source = needsBoth ? Promise.all([fetch(wasm), prefetch()]).then(([respons
 // Otherwise the second part is fetched when the reader first moves, taps, types or scrolls
 // on the page, so that it is usually there before a click needs it. (A pointer event that
 // reports no movement is not counted: a pointer resting over the page is not a reader.)
-const FIRST_USE = ['pointermove', 'pointerdown', 'touchstart', 'keydown', 'wheel', 'focusin'];
+const FIRST_USE = ['pointermove', 'pointerdown', 'touchstart', 'keydown', 'wheel', 'scroll', 'focusin'];
 function firstUse(event) {
   if (event.type === 'pointermove' && !event.movementX && !event.movementY) return;
   for (const type of FIRST_USE) removeEventListener(type, firstUse, true);
