@@ -27,6 +27,19 @@ for (const query of ['?seed=3', '?seed=4&embed=1', '?seed=5&lang=zh&theme=dark',
   });
 }
 
+test('a window resized (a phone turned) redraws the page without the second part', async ({ page }) => {
+  const later = watchLater(page);
+  const problems = await openPage(page, '?seed=3');
+  await waitForLeader(page);
+  const box = () => page.locator('svg.cluster').boundingBox();
+  const wide = await box();
+  await page.setViewportSize({ width: 420, height: 900 });
+  await expect.poll(async () => (await box()).width).toBeLessThan(wide.width);
+  await page.waitForTimeout(500);
+  expect(later).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
 test('the reader\'s first move fetches the second part once, in the background, and clicks work', async ({ page }) => {
   const later = watchLater(page);
   const problems = await openPage(page, '?seed=3');

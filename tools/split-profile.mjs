@@ -62,12 +62,18 @@ try {
     await page.waitForTimeout(session.seconds * 1000);
     if (session.pointerDownAndFocus) {
       // A pointer going down on the cluster and the focus coming into the event list: their
-      // handler must be in the first part (boot.js lets them through before the second).
+      // handler must be in the first part (boot.js lets them through before the second). Then
+      // a resize, which is not input either.
       await page.evaluate(() => {
         document.querySelector('svg.cluster').dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
         document.querySelector('.event-list').focus();
       });
       await page.waitForTimeout(500);
+      // A window resized (a phone turned): the page measures and redraws, no input involved.
+      for (const [width, height] of [[700, 900], [390, 844], [1280, 800]]) {
+        await page.setViewportSize({ width, height });
+        await page.waitForTimeout(500);
+      }
     }
     const bytes = await page.evaluate(() => {
       const wasm = window.__profiled;
