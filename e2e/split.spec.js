@@ -113,10 +113,12 @@ for (const [lang, request, heldBack] of [
     const t0 = await simTime();
     await expect.poll(simTime).toBeGreaterThan(t0 + 300);
     await expect(page.locator('[data-log-entry]', { hasText: 'x=1' })).toHaveCount(0);
+    // Back online, the background fetch starts again by itself (no input meanwhile).
+    await expect(page.locator('html')).not.toHaveAttribute('data-second-part', /./);
     await context.setOffline(false);
+    await expect(page.locator('html')).toHaveAttribute('data-second-part', 'ready');
     await page.getByRole('button', { name: request }).click();
     await expect(page.locator('[data-log-entry]', { hasText: 'x=1' }).first()).toBeVisible();
-    await expect(page.locator('html')).toHaveAttribute('data-second-part', 'ready');
     // The browser reports each fetch that failed offline; nothing else went wrong.
     expect(problems.filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED'))).toEqual([]);
   });
