@@ -21,7 +21,9 @@ it first calls it; e2e/split.spec.js fails if a plain page load does, and then
 `node tools/split-profile.mjs` writes the list again.
 
 Usage: split-wasm.py STAGING_DIR  (environment: WASM_SPLIT, the wasm-split binary)
-       split-wasm.py --fix-export MODULE  (the export fix alone: tools/split-profile.mjs)
+For tools/split-profile.mjs (same environment):
+       split-wasm.py --instrument MODULE OUT  (wasm-split --instrument, and the export fix)
+       split-wasm.py --write-list MODULE PROFILE...  (the functions that ran, into the list)
 """
 import os
 import re
@@ -78,6 +80,50 @@ def function_names(wasm_split, module):
     if not names:
         sys.exit("split-wasm: wasm-split -v listed no functions")
     return names
+
+
+def kept_by_list(wasm_split, module):
+    """The names of the functions the first module keeps, of all of them, and how many names
+    of the list this module does not have."""
+    wanted = {line.strip() for line in open(KEEP_LIST) if line.strip() and not line.startswith("#")}
+    names = function_names(wasm_split, module)
+    keep = [n for n in names if unnamed(n) or normalize(n) in wanted]
+    return keep, names, len(wanted - {normalize(n) for n in keep})
+
+
+def split_module(wasm_split, module, keep, first, later, *extra):
+    """Splits `module` into `first` (the functions named in `keep`) and `later`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        keep_file = os.path.join(tmp, "keep.txt")
+        open(keep_file, "w").write("\n".join(keep) + "\n")
+        run(wasm_split, "--split", module, "--keep-funcs", "@" + keep_file,
+            "--placeholder-namespace", "placeholder", "--import-namespace", "primary",
+            "--export-prefix", "%", "-o1", first, "-o2", later, *extra, *FEATURES)
+    fix_externref_export(first)
+
+
+def instrument(wasm_split, module, out):
+    run(wasm_split, "--instrument", module, "-o", out, *FEATURES)
+    fix_externref_export(out)
+
+
+def write_list(wasm_split, module, profiles):
+    """Writes KEEP_LIST: the named functions that ran in any of the profiles, normalized."""
+    with tempfile.TemporaryDirectory() as tmp:
+        merged = os.path.join(tmp, "merged")
+        run(wasm_split, "--merge-profiles", *profiles, "-o", merged)
+        out = run(wasm_split, "--split", module, "--profile", merged, "-v",
+                  "-o1", os.path.join(tmp, "a.wasm"), "-o2", os.path.join(tmp, "b.wasm"), *FEATURES)
+    prefix = "Keeping functions: "
+    line = next((l for l in out.stdout.splitlines() if l.startswith(prefix)), None)
+    if line is None:
+        sys.exit("split-wasm: wasm-split -v printed no %r" % prefix)
+    names = sorted({normalize(n) for n in line[len(prefix):].split(", ") if not unnamed(n)})
+    open(KEEP_LIST, "w").write("\n".join([
+        "# The functions the first WebAssembly module keeps (scripts/split-wasm.py), as",
+        "# recorded by tools/split-profile.mjs; names without crate hashes, as binaryen escapes them.",
+        *names, ""]))
+    print("%s: %d functions" % (os.path.relpath(KEEP_LIST, ROOT), len(names)))
 
 
 def leb(data, i):
@@ -182,30 +228,37 @@ def patch_glue(path):
 
 
 def main():
-    if sys.argv[1] == "--fix-export":
-        fix_externref_export(sys.argv[2])
-        return
-    out = sys.argv[1]
-    wasm_split = os.environ.get("WASM_SPLIT") or sys.exit("split-wasm: WASM_SPLIT is not set")
+    wasm_split = os.environ.get("WASM_SPLIT")
+    if len(sys.argv) == 2 and not sys.argv[1].startswith("--"):
+        return optimize_and_split(wasm_split, sys.argv[1])
+    if not wasm_split:
+        sys.exit("split-wasm: WASM_SPLIT is not set (scripts/lib.sh ensure_wasm_split)")
+    if sys.argv[1] == "--instrument":
+        return instrument(wasm_split, sys.argv[2], sys.argv[3])
+    if sys.argv[1] == "--write-list":
+        return write_list(wasm_split, sys.argv[2], sys.argv[3:])
+    sys.exit(__doc__)
+
+
+def optimize_and_split(wasm_split, out):
+    """The build's step: wasm-opt, then the split, on the staging directory `out`."""
     module = os.path.join(out, NAME + "_bg.wasm")
+    if not wasm_split:
+        print("split-wasm: no wasm-split (scripts/lib.sh ensure_wasm_split): the page stays one module", file=sys.stderr)
+        run("wasm-opt", "-Oz", *FEATURES, module, "-o", module)
+        return
+    # `*_on_demand` functions stay out of line (so that the split can move them); -g keeps
+    # the names the split goes by, which the -Oz after it removes.
+    run("wasm-opt", "--no-inline=*_on_demand", "-Oz", "-g", *FEATURES, module, "-o", module)
     glue = os.path.join(out, NAME + ".js")
     os.makedirs(KEPT_DIR, exist_ok=True)
     shutil.copy(module, os.path.join(KEPT_DIR, NAME + "_bg.wasm"))
     shutil.copy(glue, os.path.join(KEPT_DIR, NAME + ".js"))
 
-    wanted = {line.strip() for line in open(KEEP_LIST) if line.strip() and not line.startswith("#")}
-    names = function_names(wasm_split, module)
-    keep = [n for n in names if unnamed(n) or normalize(n) in wanted]
-    found = {normalize(n) for n in keep}
-    missing = len(wanted - found)
+    keep, names, missing = kept_by_list(wasm_split, module)
     with tempfile.TemporaryDirectory() as tmp:
-        keep_file = os.path.join(tmp, "keep.txt")
-        open(keep_file, "w").write("\n".join(keep) + "\n")
         first, later = os.path.join(tmp, "first.wasm"), os.path.join(tmp, "later.wasm")
-        run(wasm_split, "--split", module, "--keep-funcs", "@" + keep_file,
-            "--placeholder-namespace", "placeholder", "--import-namespace", "primary",
-            "--export-prefix", "%", "-o1", first, "-o2", later, *FEATURES)
-        fix_externref_export(first)
+        split_module(wasm_split, module, keep, first, later)
         for src, dst in ((first, module), (later, os.path.join(out, LATER))):
             # -Oz again (the split left both unoptimized), and no names in what is shipped.
             run("wasm-opt", "-Oz", "--strip-debug", *FEATURES, src, "-o", dst)

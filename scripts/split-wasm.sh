@@ -10,19 +10,9 @@ set -euo pipefail
 cd "${TRUNK_SOURCE_DIR:-$(dirname "$0")/..}"
 out="${TRUNK_STAGING_DIR:?run by trunk (post_build hook)}"
 [ "${TRUNK_PROFILE:-debug}" = "release" ] || exit 0
-features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
-  --enable-reference-types --enable-multivalue)
-wasm="$out/raft-playground_bg.wasm"
 if [ -z "${WASM_SPLIT:-}" ]; then
   for candidate in target/tools/binaryen*/usr/bin/wasm-split; do
     [ -x "$candidate" ] && WASM_SPLIT="$PWD/$candidate"
   done
 fi
-if [ -z "${WASM_SPLIT:-}" ]; then
-  echo "split-wasm: no wasm-split (scripts/lib.sh ensure_wasm_split): the page stays one module" >&2
-  wasm-opt -Oz "${features[@]}" "$wasm" -o "$wasm"
-  exit 0
-fi
-# -g keeps the names the split goes by; split-wasm.py removes them.
-wasm-opt --no-inline='*_on_demand' -Oz -g "${features[@]}" "$wasm" -o "$wasm"
-WASM_SPLIT="$WASM_SPLIT" python3 scripts/split-wasm.py "$out"
+WASM_SPLIT="${WASM_SPLIT:-}" python3 scripts/split-wasm.py "$out"

@@ -15,10 +15,9 @@ import { join } from 'node:path';
 import { launchChromium } from './chromium.mjs';
 import { serve } from './serve.mjs';
 
-const WASM_SPLIT = process.env.WASM_SPLIT;
-if (!WASM_SPLIT) throw new Error('WASM_SPLIT is not set: source scripts/lib.sh && ensure_wasm_split');
-const FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
-  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
+if (!process.env.WASM_SPLIT) throw new Error('WASM_SPLIT is not set: source scripts/lib.sh && ensure_wasm_split');
+// wasm-split is run by scripts/split-wasm.py, as the build runs it.
+const splitWasm = (...args) => execFileSync('python3', ['scripts/split-wasm.py', ...args], { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 
 // What a page does with the first module alone: load and run with the URL parameters boot.js
 // lets through (FIRST_PART_PARAMETERS), in both languages and themes, at several sizes.
@@ -40,9 +39,7 @@ const work = mkdtempSync(join(tmpdir(), 'split-profile-'));
 const site = join(work, 'site');
 cpSync('dist', site, { recursive: true });
 // The unsplit module, instrumented; its own glue; the loader as in the sources (no split).
-execFileSync(WASM_SPLIT, ['--instrument', 'target/split/raft-playground_bg.wasm', '-o',
-  join(site, 'raft-playground_bg.wasm'), ...FEATURES]);
-execFileSync('python3', ['scripts/split-wasm.py', '--fix-export', join(site, 'raft-playground_bg.wasm')]);
+splitWasm('--instrument', 'target/split/raft-playground_bg.wasm', join(site, 'raft-playground_bg.wasm'));
 copyFileSync('target/split/raft-playground.js', join(site, 'raft-playground.js'));
 copyFileSync('www/split.js', join(site, 'split.js'));
 const boot = readFileSync(join(site, 'boot.js'), 'utf8');
@@ -93,17 +90,5 @@ try {
   server.close();
 }
 
-const merged = join(work, 'merged');
-execFileSync(WASM_SPLIT, ['--merge-profiles', ...profiles, '-o', merged]);
-const out = execFileSync(WASM_SPLIT, ['--split', 'target/split/raft-playground_bg.wasm', '--profile', merged,
-  '-o1', join(work, 'a.wasm'), '-o2', join(work, 'b.wasm'), '-v', ...FEATURES], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const line = out.split('\n').find((l) => l.startsWith('Keeping functions: '));
-if (!line) throw new Error('wasm-split -v printed no "Keeping functions"');
-const normalize = (name) => name.replace(/\\5b[0-9a-f]{16}\\5d/g, '').replace(/\.llvm\.[0-9]+/g, '');
-const names = [...new Set(line.slice('Keeping functions: '.length).split(', ')
-  .filter((name) => !/^[0-9]+$/.test(name)).map(normalize))].sort();
-writeFileSync('scripts/split-keep.txt', ['# The functions the first WebAssembly module keeps (scripts/split-wasm.py), as',
-  '# recorded by tools/split-profile.mjs; names without crate hashes, as binaryen escapes them.',
-  ...names, ''].join('\n'));
-console.log(`scripts/split-keep.txt: ${names.length} functions`);
+process.stdout.write(splitWasm('--write-list', 'target/split/raft-playground_bg.wasm', ...profiles));
 rmSync(work, { recursive: true, force: true });

@@ -95,16 +95,10 @@ def whole(src):
 def split():
     wasm_split = os.environ.get("WASM_SPLIT") or sys.exit("WASM_SPLIT is not set: source scripts/lib.sh && ensure_wasm_split")
     module = os.path.join(sw.KEPT_DIR, "raft-playground_bg.wasm")
-    wanted = {line.strip() for line in open(sw.KEEP_LIST) if line.strip() and not line.startswith("#")}
-    keep = [n for n in sw.function_names(wasm_split, module) if sw.unnamed(n) or sw.normalize(n) in wanted]
+    keep, _, _ = sw.kept_by_list(wasm_split, module)
     tmp = tempfile.mkdtemp()
-    keep_file = os.path.join(tmp, "keep.txt")
-    open(keep_file, "w").write("\n".join(keep) + "\n")
     first, later = os.path.join(tmp, "first.wasm"), os.path.join(tmp, "later.wasm")
-    subprocess.run([wasm_split, "--split", module, "--keep-funcs", "@" + keep_file, "-g",
-                    "--placeholder-namespace", "placeholder", "--import-namespace", "primary",
-                    "--export-prefix", "%", "-o1", first, "-o2", later, *FEATURES], check=True, capture_output=True)
-    sw.fix_externref_export(first)
+    sw.split_module(wasm_split, module, keep, first, later, "-g")
     columns = []
     # Shares from the parts with names; sizes of the parts as shipped (dist/).
     for title, path, shipped in (("first part", first, "dist/raft-playground_bg.wasm"),

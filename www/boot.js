@@ -57,7 +57,7 @@ function heldBack() {
   const note = document.createElement('p');
   note.className = 'part-offline';
   note.setAttribute('role', 'status');
-  note.textContent = document.documentElement.dataset.crashOffline || 'Offline: this needs part of the playground that is not downloaded yet.';
+  note.textContent = document.documentElement.dataset.crashOffline; // set with the page's language
   document.body.append(note);
   setTimeout(() => note.remove(), 6000);
 }

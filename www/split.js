@@ -103,7 +103,7 @@ export function loaded() {
 /** Whether the second module is there (or there is none), loading it now if it is not;
  * false if it could not be loaded. */
 export function ensure() {
-  if (!split || instance) return true;
+  if (loaded()) return true;
   try {
     loadNow();
     return instance !== null;
